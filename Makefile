@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Both create .venv/ when needed.
+PYTHON ?= $(shell ./scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+ARGS ?=
+
+.PHONY: run test lint bench quality clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "make: no Python >= 3.12 found (see scripts/find-python)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Runtime install; re-run when the project definition changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/lureguard rules compile
+	$(BIN)/lureguard run $(ARGS)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check addon tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest $(ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check addon tests bench
+	$(BIN)/ruff format --check addon tests bench
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/engine.py
+
+quality: $(VENV)/.installed-dev
+	$(BIN)/python bench/quality.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

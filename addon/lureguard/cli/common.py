@@ -1,0 +1,67 @@
+"""Options and helpers shared by every CLI command."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, ensure_data_dir
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where this invocation reads and writes."""
+
+    data_dir: Path
+
+    @classmethod
+    def create(cls, data_dir: str | None) -> Settings:
+        """Settings from the --data-dir option or the environment / platform default."""
+        return cls(Path(data_dir).expanduser() if data_dir else default_data_dir())
+
+    @property
+    def rules_db(self) -> Path:
+        """The compiled bundled (or updated) rules in the data dir."""
+        return self.data_dir / RULES_DB_NAME
+
+    def ensure(self) -> Path:
+        """Create the data dir if needed."""
+        return ensure_data_dir(self.data_dir)
+
+
+def data_dir_option[F: Callable[..., Any]](func: F) -> F:
+    """`--data-dir DIR` (env LUREGUARD_DATA_DIR): where lureguard keeps what it writes."""
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Directory for compiled rules, CA, secrets and logs "
+        "[env LUREGUARD_DATA_DIR; default: the platform's user data dir].",
+    )(func)
+
+
+def settings(ctx: click.Context, data_dir: str | None = None) -> Settings:
+    """Settings of the root command, overridden by a subcommand's own --data-dir."""
+    if data_dir:
+        return Settings.create(data_dir)
+    root = ctx.find_root().obj
+    return root if isinstance(root, Settings) else Settings.create(None)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one clear error line and exit (never a traceback)."""
+    click.echo(f"lureguard: error: {message}", err=True)
+    sys.exit(code)
+
+
+def default_rules_dir() -> Path:
+    """The bundled rule packs."""
+    return bundled_rules_dir()

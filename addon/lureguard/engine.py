@@ -1,0 +1,182 @@
+"""The verdict engine: one `check(url) -> Verdict` for the proxy, the API and the CLI.
+
+Order of decisions: explicit allowlist → blocklist (exact host, parent suffixes, URL prefixes)
+→ brand-official and popular domains (never lookalikes) → lookalike detectors. `check` does no
+SQL and no I/O: everything it needs is loaded into dicts by `Engine.from_db`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from lureguard.hosts import HostError, Target, parse_target
+from lureguard.lookalike import Detector, default_detectors
+from lureguard.lookalike.index import BrandIndex, Protected
+from lureguard.ruleset.database import RuleData, RuleInfo, read_database
+from lureguard.verdict import Level, Reason, Verdict, stricter
+
+
+class Engine:
+    """Holds one loaded rule set; immutable after construction, safe to share across threads."""
+
+    def __init__(self, data: RuleData, detectors: Sequence[Detector] | None = None) -> None:
+        self.data = data
+        self.rules = data.rules
+        self.index = _build_index(data)
+        self.detectors: list[Detector] = list(
+            default_detectors() if detectors is None else detectors
+        )
+
+    @classmethod
+    def from_db(cls, path: Path, detectors: Sequence[Detector] | None = None) -> Engine:
+        """Load a compiled rules database (raises `RuleDatabaseError` when unusable)."""
+        return cls(read_database(path), detectors)
+
+    @property
+    def version(self) -> str:
+        """The loaded rule set's version."""
+        return self.data.version
+
+    def check(self, text: str) -> Verdict:
+        """Decide on one URL or host name. Never raises for bad input."""
+        try:
+            target = parse_target(text)
+        except HostError as exc:
+            return Verdict.invalid(text, str(exc))
+        return self.check_target(target)
+
+    def check_target(self, target: Target) -> Verdict:
+        """Decide on an already parsed target."""
+        host = target.host
+        allowed = self._host_rule(host, self.data.allow_exact, self.data.allow_suffix)
+        if allowed is not None:
+            info = self.rules[allowed]
+            reason = Reason(
+                "allowlisted",
+                info.id,
+                "allow",
+                f"{host} is on the allowlist '{info.title}'",
+                source=info.source,
+            )
+            return self._verdict(target, "allow", [reason])
+        reasons = self._listed(target)
+        if reasons:
+            return self._verdict(target, _level(reasons), reasons)
+        registered = target.registered_domain
+        owner = _suffix_rule(host, self.index.official) if registered else None
+        if owner is not None:
+            info = self.rules[owner]
+            reason = Reason(
+                "allowlisted",
+                info.id,
+                "allow",
+                f"{registered} is an official domain of {info.name or info.title}",
+                brand=info.name or info.title,
+                target=registered,
+                source=info.source,
+            )
+            return self._verdict(target, "allow", [reason])
+        if target.is_ip or registered in self.index.popular:
+            return self._verdict(target, "allow", [])
+        found: list[Reason] = []
+        for detector in self.detectors:
+            found.extend(detector.detect(target, self.index))
+        if not found:
+            return self._verdict(target, "allow", [])
+        return self._verdict(target, _level(found), found)
+
+    def may_match(self, host: str) -> bool:
+        """True when the host itself is flagged or a URL rule may flag some path on it.
+
+        The proxy uses this at CONNECT time: only such hosts are decrypted.
+        """
+        if host in self.data.url_prefixes:
+            return True
+        return self.check(host).flagged
+
+    def _listed(self, target: Target) -> list[Reason]:
+        host = target.host
+        reasons: list[Reason] = []
+        rule_id = self.data.block_exact.get(host)
+        if rule_id is not None:
+            reasons.append(
+                self._list_reason("blocklist", self.rules[rule_id], f"{host} is on the blocklist")
+            )
+        else:
+            rule_id = _suffix_rule(host, self.data.block_suffix)
+            if rule_id is not None:
+                info = self.rules[rule_id]
+                reasons.append(
+                    self._list_reason("blocklist", info, f"{host} is inside a blocklisted domain")
+                )
+        prefixes = self.data.url_prefixes.get(host)
+        if prefixes and target.url is not None:
+            bare = target.url.split("://", 1)[1]
+            for prefix, prefix_rule in prefixes:
+                if bare.startswith(prefix):
+                    info = self.rules[prefix_rule]
+                    reasons.append(
+                        self._list_reason(
+                            "url-rule",
+                            info,
+                            f"the address starts with a blocklisted URL ({prefix})",
+                        )
+                    )
+        return reasons
+
+    @staticmethod
+    def _list_reason(kind: str, info: RuleInfo, detail: str) -> Reason:
+        title = f" '{info.title}'" if info.title and info.title != info.id else ""
+        return Reason(kind, info.id, info.severity, f"{detail}{title}", source=info.source)  # type: ignore[arg-type]
+
+    def _host_rule(self, host: str, exact: dict[str, str], suffix: dict[str, str]) -> str | None:
+        rule_id = exact.get(host)
+        return rule_id if rule_id is not None else _suffix_rule(host, suffix)
+
+    @staticmethod
+    def _verdict(target: Target, level: Level, reasons: list[Reason]) -> Verdict:
+        return Verdict(
+            input=target.input,
+            host=target.host,
+            registered_domain=target.registered_domain or None,
+            verdict=level,
+            reasons=tuple(reasons),
+            display_host=target.unicode_host,
+        )
+
+
+def _suffix_rule(host: str, suffixes: dict[str, str]) -> str | None:
+    """The rule of the longest `*.suffix` entry covering host (the host itself included)."""
+    if not suffixes:
+        return None
+    name = host
+    while True:
+        rule_id = suffixes.get(name)
+        if rule_id is not None:
+            return rule_id
+        dot = name.find(".")
+        if dot < 0:
+            return None
+        name = name[dot + 1 :]
+
+
+def _level(reasons: Sequence[Reason]) -> Level:
+    level: Level = "allow"
+    for reason in reasons:
+        level = stricter(level, reason.level)
+    return level
+
+
+def _build_index(data: RuleData) -> BrandIndex:
+    index = BrandIndex(official=dict(data.brand_domains), popular=data.popular)
+    for label, skel, domain, rule_id in data.protected:
+        info = data.rules[rule_id]
+        entry = Protected(
+            label, domain, rule_id, info.name or info.title, info.severity, info.source
+        )
+        index.add(entry, skel)
+    for domain in data.brand_domains:
+        label, _, suffix = domain.partition(".")
+        index.label_suffixes[label].add(suffix)
+    return index

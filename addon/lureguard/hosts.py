@@ -1,0 +1,332 @@
+"""Turn whatever a user, a feed or a browser hands us into one canonical host (and URL).
+
+Browsers are lenient: they lowercase, drop a trailing dot, percent-decode and IDNA-map the host,
+read `3232235777` as an IPv4 address and send `https://microsoft.com@evil.net/` to evil.net.
+Phishing relies on that leniency, so normalisation follows the browser (WHATWG URL host
+parsing and UTS #46), never the other way round. Anything that is not a host raises
+`HostError` with one sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote
+
+import idna
+import tldextract
+
+MAX_INPUT_CHARS = 100_000
+MAX_NAME_OCTETS = 253
+MAX_LABEL_OCTETS = 63
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_ASCII_LABEL = re.compile(r"^[a-z0-9_-]+$")
+_FAST_HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$")
+_NON_HOST_SCHEMES = frozenset({"mailto", "javascript", "data", "about", "blob", "file", "tel"})
+_AUTHORITY_END = re.compile(r"[/?#\\]")
+
+
+class HostError(ValueError):
+    """The input is not a URL or host name; the message says why in one sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A normalised host (and URL, when one was given).
+
+    `host` is the ASCII (punycode) form used for lookups and display of what was really
+    visited; `unicode_host` is the decoded form detectors analyse. For IP literals
+    `registered_domain` and `suffix` are empty.
+    """
+
+    input: str
+    host: str
+    unicode_host: str
+    registered_domain: str
+    domain_label: str
+    suffix: str
+    is_ip: bool = False
+    port: int | None = None
+    url: str | None = None
+
+    @property
+    def unicode_registered_domain(self) -> str:
+        """The registrable domain in Unicode form (for detectors and display)."""
+        if not self.registered_domain:
+            return ""
+        return to_unicode(self.registered_domain)
+
+    @property
+    def subdomain(self) -> str:
+        """Everything left of the registrable domain (ASCII), or ''."""
+        if not self.registered_domain or self.host == self.registered_domain:
+            return ""
+        return self.host[: -len(self.registered_domain) - 1]
+
+
+_extractor = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
+
+
+def split_registered(host: str) -> tuple[str, str, str]:
+    """Split an ASCII host into (registered domain, its label, public suffix), offline.
+
+    Private PSL suffixes (github.io, blogspot.com) count as suffixes: each tenant there is a
+    different owner, so `paypal-login.github.io` is a registrable domain of its own.
+    """
+    return _split_cached(host)
+
+
+@lru_cache(maxsize=65_536)
+def _split_cached(host: str) -> tuple[str, str, str]:
+    result = _extractor.extract_str(host)
+    suffix = result.suffix
+    label = result.domain
+    if not label:
+        # The host is itself a public suffix (e.g. "co.uk"); it has no registrable domain.
+        return "", "", suffix
+    registered = f"{label}.{suffix}" if suffix else label
+    return registered, label, suffix
+
+
+def to_unicode(ascii_host: str) -> str:
+    """Decode the punycode labels of an ASCII host for display; bad labels stay as they are."""
+    if "xn--" not in ascii_host:
+        return ascii_host
+    labels = []
+    for label in ascii_host.split("."):
+        if label.startswith("xn--"):
+            with contextlib.suppress(UnicodeError, ValueError):
+                label = label[4:].encode("ascii").decode("punycode")
+        labels.append(label)
+    return ".".join(labels)
+
+
+def parse_target(text: str) -> Target:
+    """Parse a host name or URL into a `Target`, or raise `HostError`."""
+    if not isinstance(text, str):
+        raise HostError("input must be text")
+    if len(text) > MAX_INPUT_CHARS:
+        raise HostError(f"input is longer than {MAX_INPUT_CHARS:,} characters")
+    stripped = text.strip()
+    if not stripped:
+        raise HostError("input is empty")
+    if _FAST_HOST.match(stripped):
+        return _from_host(text, stripped, port=None, url=None)
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in stripped):
+        raise HostError("input contains a control character (such as NUL or a line break)")
+    return _parse_slow(text, stripped)
+
+
+def normalize_host(text: str) -> str:
+    """The canonical ASCII host of a URL or host name (raises `HostError`)."""
+    return parse_target(text).host
+
+
+def _parse_slow(original: str, text: str) -> Target:
+    scheme = ""
+    rest = text
+    match = _SCHEME.match(text)
+    if match and (text[match.end() : match.end() + 2] in ("//", "\\\\", "/\\", "\\/")):
+        scheme = match.group(1).lower()
+        rest = text[match.end() + 2 :]
+    elif match and match.group(1).lower() in _NON_HOST_SCHEMES:
+        raise HostError(f"'{match.group(1).lower()}:' URLs have no host to check")
+    elif match and not _looks_like_host_port(text):
+        raise HostError(f"unsupported URL form '{match.group(1)}:' (expected http:// or https://)")
+    if scheme and scheme not in ("http", "https", "ws", "wss", "ftp"):
+        raise HostError(f"unsupported URL scheme '{scheme}'")
+    end = _AUTHORITY_END.search(rest)
+    authority = rest[: end.start()] if end else rest
+    path_and_more = rest[end.start() :] if end else ""
+    if "@" in authority:
+        # Userinfo is decoration: `https://microsoft.com@evil.net/` goes to evil.net.
+        authority = authority.rsplit("@", 1)[1]
+    host, port = _split_port(authority)
+    target = _from_host(original, host, port=port, url=None)
+    url_scheme = scheme or "http"
+    host_part = f"[{target.host}]" if ":" in target.host else target.host
+    port_part = f":{port}" if port is not None else ""
+    path = path_and_more.replace("\\", "/") if path_and_more else "/"
+    if path.startswith(("?", "#")):
+        path = "/" + path
+    path = path.split("#", 1)[0]
+    url = f"{url_scheme}://{host_part}{port_part}{path}"
+    return Target(
+        input=original,
+        host=target.host,
+        unicode_host=target.unicode_host,
+        registered_domain=target.registered_domain,
+        domain_label=target.domain_label,
+        suffix=target.suffix,
+        is_ip=target.is_ip,
+        port=port,
+        url=url,
+    )
+
+
+def _looks_like_host_port(text: str) -> bool:
+    head, _, tail = text.partition(":")
+    port = _AUTHORITY_END.split(tail, maxsplit=1)[0]
+    return bool(head) and port.isdigit()
+
+
+def _split_port(authority: str) -> tuple[str, int | None]:
+    if authority.startswith("["):
+        close = authority.find("]")
+        if close < 0:
+            raise HostError("IPv6 address is missing its closing ']'")
+        host, after = authority[: close + 1], authority[close + 1 :]
+        if not after:
+            return host, None
+        if not after.startswith(":"):
+            raise HostError("unexpected text after the IPv6 address")
+        return host, _port(after[1:])
+    if authority.count(":") > 1:
+        return authority, None  # a bare IPv6 literal without brackets
+    if ":" in authority:
+        host, port_text = authority.split(":", 1)
+        return host, _port(port_text)
+    return authority, None
+
+
+def _port(text: str) -> int | None:
+    if text == "":
+        return None
+    if not text.isdigit() or int(text) > 65535:
+        raise HostError(f"port '{text[:20]}' is not a number from 0 to 65535")
+    return int(text)
+
+
+def _from_host(original: str, raw: str, *, port: int | None, url: str | None) -> Target:
+    host = _canonical_host(raw)
+    ip = _ip_form(host)
+    if ip is not None:
+        return Target(original, ip, ip, "", "", "", is_ip=True, port=port, url=url)
+    registered, label, suffix = split_registered(host)
+    return Target(
+        input=original,
+        host=host,
+        unicode_host=to_unicode(host),
+        registered_domain=registered,
+        domain_label=label,
+        suffix=suffix,
+        port=port,
+        url=url,
+    )
+
+
+def _canonical_host(raw: str) -> str:
+    """Lowercased, percent-decoded, IDNA-encoded host without a trailing dot."""
+    host = raw
+    if "%" in host:
+        host = unquote(host, errors="strict") if _valid_percent(host) else _bad_percent(host)
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            address = ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise HostError(f"'{_clip(host)}' is not a valid IPv6 address") from None
+        return _ipv6_text(address)
+    if host.count(":") > 1:
+        try:
+            return _ipv6_text(ipaddress.IPv6Address(host))
+        except ValueError:
+            raise HostError(f"'{_clip(host)}' is not a host name") from None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in host):
+        raise HostError("host contains a control character (such as NUL)")
+    if not host.isascii():
+        host = _idna_encode(host)
+    host = host.lower()
+    if host.endswith("."):
+        host = host[:-1]
+    if not host:
+        raise HostError("host is empty")
+    if len(host) > MAX_NAME_OCTETS:
+        raise HostError(f"host name is longer than {MAX_NAME_OCTETS} characters")
+    for label in host.split("."):
+        if not label:
+            raise HostError(f"host '{_clip(host)}' has an empty label (two dots in a row)")
+        if len(label) > MAX_LABEL_OCTETS:
+            raise HostError(
+                f"a label of '{_clip(host)}' is longer than {MAX_LABEL_OCTETS} characters"
+            )
+        if not _ASCII_LABEL.match(label):
+            bad = next(c for c in label if not (c.isalnum() or c in "-_"))
+            raise HostError(f"host '{_clip(host)}' contains the character {bad!r}")
+    return host
+
+
+def _valid_percent(text: str) -> bool:
+    return re.fullmatch(r"(?:[^%]|%[0-9A-Fa-f]{2})*", text) is not None
+
+
+def _bad_percent(text: str) -> str:
+    raise HostError(f"host '{_clip(text)}' has an invalid percent-escape")
+
+
+def _idna_encode(host: str) -> str:
+    """UTS #46 mapping (as browsers do), then punycode per label."""
+    try:
+        mapped = idna.uts46_remap(host, std3_rules=False, transitional=False)
+    except idna.IDNAError:
+        # A disallowed code point: browsers refuse these; keep analysing what was written.
+        mapped = unicodedata.normalize("NFC", host).lower()
+    labels = []
+    for label in mapped.split("."):
+        if label.isascii():
+            labels.append(label)
+            continue
+        try:
+            labels.append("xn--" + label.encode("punycode").decode("ascii"))
+        except UnicodeError:
+            raise HostError(f"host label '{_clip(label)}' cannot be encoded as IDNA") from None
+    return ".".join(labels)
+
+
+def _ip_form(host: str) -> str | None:
+    """Canonical text of an IP literal in any notation browsers accept, else None."""
+    if ":" in host:
+        return host  # already canonical IPv6 text from _canonical_host
+    last = host.rsplit(".", 1)[-1]
+    if not last or not (last.isdigit() or last.startswith("0x")):
+        return None
+    parts = host.split(".")
+    if len(parts) > 4:
+        raise HostError(f"'{_clip(host)}' looks like an IPv4 address but has too many parts")
+    numbers = [_ipv4_part(p, host) for p in parts]
+    value = 0
+    for n in numbers[:-1]:
+        if n > 255:
+            raise HostError(f"'{_clip(host)}' is not a valid IPv4 address")
+        value = value * 256 + n
+    width = 5 - len(numbers)
+    if numbers[-1] >= 256**width:
+        raise HostError(f"'{_clip(host)}' is not a valid IPv4 address")
+    value = value * 256**width + numbers[-1]
+    return str(ipaddress.IPv4Address(value))
+
+
+def _ipv4_part(part: str, host: str) -> int:
+    try:
+        if part.startswith(("0x", "0X")):
+            return int(part[2:] or "0", 16)
+        if len(part) > 1 and part.startswith("0"):
+            return int(part, 8)
+        return int(part, 10)
+    except ValueError:
+        raise HostError(f"'{_clip(host)}' is not a valid IPv4 address") from None
+
+
+def _ipv6_text(address: ipaddress.IPv6Address) -> str:
+    mapped = address.ipv4_mapped
+    return str(mapped) if mapped is not None else address.compressed
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

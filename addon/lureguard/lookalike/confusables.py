@@ -1,0 +1,127 @@
+"""Confusable skeletons: fold every character that imitates another onto one representative.
+
+Three layers, applied per label:
+1. Unicode TR39 confusables (Unicode 17.0.0 data from the `disarm` package, see
+   `CONFUSABLES_VERSION`), so Cyrillic `а`, fullwidth `ａ` and `ⅿ` fold to Latin letters;
+2. diacritics removed (NFD, combining marks dropped), so `mícrosoft` reads as `microsoft`;
+3. ASCII imitations no Unicode table covers: multi-letter ones (`rn`→`m`, `vv`→`w`, `cl`→`d`)
+   and digits or letters that pass for each other (`0`→`o`, `1`/`i`→`l`, `5`→`s`, `q`→`g`).
+
+`fold` keeps, for each skeleton character, the span of the input it came from, so a match can
+be explained ("'rn' at position 0 imitates 'm'") and the differing letters highlighted.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import disarm
+
+CONFUSABLES_SOURCE = f"Unicode TR39 confusables {disarm.CONFUSABLES_VERSION} (disarm 0.17.2)"
+
+#: Letter groups that render like one letter in common sans-serif URL bar fonts.
+MULTI_LETTER: dict[str, str] = {"rn": "m", "nn": "m", "vv": "w", "cl": "d", "ii": "u"}
+#: Single ASCII characters that pass for another (digits for letters, I/l/1, q/g).
+SINGLE_LETTER: dict[str, str] = {
+    "0": "o", "1": "l", "i": "l", "|": "l", "3": "e", "4": "a", "5": "s", "8": "b",
+    "q": "g", "9": "g", "6": "b", "7": "t", "2": "z",
+}  # fmt: skip
+
+Span = tuple[int, int]
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """Fold one non-ASCII character to its ASCII-ish skeleton (may be empty or several)."""
+    decomposed = unicodedata.normalize("NFD", char)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if not base:
+        return ""
+    folded = disarm.skeleton_key(base, digit_policy="tr39").lower()
+    if not folded.isascii():
+        stripped = unicodedata.normalize("NFD", folded)
+        folded = "".join(c for c in stripped if not unicodedata.combining(c))
+    return folded
+
+
+def _fold_ascii(text: str) -> str:
+    return "".join(SINGLE_LETTER.get(c, c) for c in text)
+
+
+def fold(label: str) -> tuple[str, list[Span]]:
+    """Return the skeleton of `label` and, per skeleton character, its source span in `label`."""
+    out: list[str] = []
+    spans: list[Span] = []
+    i = 0
+    lowered = label.lower()
+    n = len(lowered)
+    while i < n:
+        pair = lowered[i : i + 2]
+        if pair in MULTI_LETTER:
+            out.append(MULTI_LETTER[pair])
+            spans.append((i, i + 2))
+            i += 2
+            continue
+        char = lowered[i]
+        folded = SINGLE_LETTER.get(char, char) if char.isascii() else _fold_ascii(_fold_char(char))
+        for piece in folded:
+            out.append(piece)
+            spans.append((i, i + 1))
+        i += 1
+    return "".join(out), spans
+
+
+def skeleton(label: str) -> str:
+    """The confusable skeleton of a label (hash key for lookalike lookups)."""
+    if label.isascii():
+        return _ascii_skeleton(label.lower())
+    return fold(label)[0]
+
+
+def _ascii_skeleton(label: str) -> str:
+    # Fast path for the common case; must agree with `fold` (tested).
+    for pair, _single in MULTI_LETTER.items():
+        if pair in label:
+            return fold(label)[0]
+    return label.translate(_ASCII_TABLE)
+
+
+_ASCII_TABLE = str.maketrans(SINGLE_LETTER)
+
+
+def explain(visited: str, target: str) -> tuple[str, tuple[int, ...]]:
+    """Describe how `visited` imitates `target` (equal skeletons) and where they differ.
+
+    Returns a sentence and the positions (indexes into `visited`) to highlight.
+    """
+    v_skel, v_spans = fold(visited)
+    t_skel, t_spans = fold(target)
+    if v_skel != t_skel:
+        return f"'{visited}' reads like '{target}'", ()
+    parts: list[str] = []
+    positions: list[int] = []
+    k = 0
+    while k < len(v_spans):
+        vs, ts = v_spans[k], t_spans[k]
+        # Merge consecutive skeleton characters that share a source span on either side.
+        while k + 1 < len(v_spans) and (v_spans[k + 1] == vs or t_spans[k + 1] == ts):
+            k += 1
+            vs = (vs[0], max(vs[1], v_spans[k][1]))
+            ts = (ts[0], max(ts[1], t_spans[k][1]))
+        a, b = visited[vs[0] : vs[1]], target[ts[0] : ts[1]]
+        if a != b:
+            parts.append(f"'{_show(a)}' at position {vs[0]} imitates '{b}'")
+            positions.extend(range(vs[0], vs[1]))
+        k += 1
+    if not parts:
+        return f"'{visited}' is written like '{target}'", ()
+    return "; ".join(parts), tuple(positions)
+
+
+def _show(text: str) -> str:
+    """Name non-ASCII characters so a person sees why they differ."""
+    if text.isascii():
+        return text
+    names = [f"{c} ({unicodedata.name(c, f'U+{ord(c):04X}').title()})" for c in text]
+    return ", ".join(names) if len(names) > 1 else names[0]

@@ -1,0 +1,205 @@
+"""Compile validated rules into one SQLite database (sqlite-utils), atomically.
+
+The database is written next to its destination under a temporary name and renamed into
+place, so a reader (the running proxy) sees either the old file or the new one, never half of
+one, and a failed compile leaves the previous database untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from lureguard import __version__
+from lureguard.lookalike.confusables import CONFUSABLES_SOURCE, skeleton
+from lureguard.popular import PopularList
+from lureguard.ruleset.errors import RuleSetError
+from lureguard.ruleset.load import LoadedRules
+from lureguard.ruleset.model import SCHEMA_VERSION, Rule
+
+BATCH = 20_000
+
+#: Table name -> (columns, primary key). Bump SCHEMA_VERSION when this changes.
+TABLES: dict[str, tuple[dict[str, type], str | None]] = {
+    "meta": ({"key": str, "value": str}, "key"),
+    "rules": (
+        {
+            "id": str, "kind": str, "title": str, "name": str, "description": str,
+            "source": str, "severity": str, "reference": str, "author": str, "added": str,
+            "expires": str, "status": str, "license": str, "file": str, "line": int,
+            "tags": str, "tests": str, "extra": str,
+        },
+        "id",
+    ),
+    "brand_domains": ({"domain": str, "rule_id": str}, None),
+    "protected_labels": ({"label": str, "skeleton": str, "domain": str, "rule_id": str}, None),
+    "host_entries": ({"host": str, "match": str, "list": str, "rule_id": str}, None),
+    "url_prefixes": ({"host": str, "prefix": str, "rule_id": str}, None),
+    "popular": ({"domain": str, "rank": int}, "domain"),
+}  # fmt: skip
+INDEXES = [
+    ("brand_domains", "domain"),
+    ("protected_labels", "skeleton"),
+    ("host_entries", "host"),
+    ("url_prefixes", "host"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CompileResult:
+    """What a compile wrote."""
+
+    path: Path
+    digest: str
+    counts: dict[str, int]
+
+
+def compile_rules(loaded: LoadedRules, out: Path, popular: PopularList) -> CompileResult:
+    """Write `loaded` (which must have no errors) plus the popular list to `out` atomically."""
+    if loaded.errors:
+        raise RuleSetError(loaded.errors)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        counts = _write(tmp, loaded, popular)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, out)
+        _fsync_dir(out.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return CompileResult(out, loaded.digest, counts)
+
+
+def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    db = sqlite_utils.Database(conn)
+    for name, (columns, pk) in TABLES.items():
+        db[name].create(columns, pk=pk)  # type: ignore[union-attr]
+    rules = loaded.rules
+    rows: dict[str, Iterable[dict[str, Any]]] = {
+        "rules": (_rule_row(r) for r in rules),
+        "brand_domains": (
+            {"domain": d, "rule_id": r.id}
+            for r in rules if r.kind == "brand" for d in r.official_domains()
+        ),
+        "protected_labels": _protected_rows(rules),
+        "host_entries": _host_rows(rules),
+        "url_prefixes": (
+            {"host": _url_host(u), "prefix": u, "rule_id": r.id} for r in rules for u in r.urls
+        ),
+        "popular": ({"domain": d, "rank": n} for n, d in enumerate(popular.domains, start=1)),
+    }  # fmt: skip
+    for name, table_rows in rows.items():
+        db[name].insert_all(table_rows, batch_size=BATCH)  # type: ignore[union-attr]
+    for name, column in INDEXES:
+        db[name].create_index([column])  # type: ignore[union-attr]
+    counts = {name: db[name].count for name in (
+        "rules", "brand_domains", "protected_labels", "host_entries", "url_prefixes", "popular"
+    )}  # fmt: skip
+    counts["brands"] = sum(1 for r in rules if r.kind == "brand")
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "ruleset_hash": loaded.digest,
+        "ruleset_version": loaded.digest[:12],
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "lureguard_version": __version__,
+        "confusables": CONFUSABLES_SOURCE,
+        "popular_source": popular.source,
+        "counts": json.dumps(counts, sort_keys=True),
+    }
+    db["meta"].insert_all({"key": k, "value": v} for k, v in meta.items())  # type: ignore[union-attr]
+    conn.commit()
+    conn.close()
+    return counts
+
+
+def _rule_row(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "kind": rule.kind,
+        "title": rule.title,
+        "name": rule.name,
+        "description": rule.description,
+        "source": rule.source,
+        "severity": rule.severity,
+        "reference": rule.reference,
+        "author": rule.author,
+        "added": rule.added,
+        "expires": rule.expires,
+        "status": rule.status,
+        "license": rule.license,
+        "file": rule.location.path,
+        "line": rule.location.line,
+        "tags": json.dumps(list(rule.tags)),
+        "tests": json.dumps({"match": rule.tests_match, "no_match": rule.tests_no_match}),
+        "extra": json.dumps(rule.extra, default=str),
+    }
+
+
+def _protected_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
+    """A brand protects the registrable label of each official domain, and its keywords."""
+    from lureguard.hosts import split_registered
+
+    for rule in rules:
+        if rule.kind != "brand":
+            continue
+        seen: set[str] = set()
+        primary = rule.domains[0] if rule.domains else ""
+        pairs: list[tuple[str, str]] = []
+        for domain in rule.official_domains():
+            _registered, label, _suffix = split_registered(domain)
+            if label:
+                pairs.append((label, domain))
+        pairs += [(keyword, primary) for keyword in rule.keywords]
+        for label, domain in pairs:
+            if label in seen:
+                continue
+            seen.add(label)
+            yield {
+                "label": label,
+                "skeleton": skeleton(label),
+                "domain": domain,
+                "rule_id": rule.id,
+            }
+
+
+def _host_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
+    for rule in rules:
+        if rule.kind not in ("blocklist", "allowlist"):
+            continue
+        for host in rule.hosts:
+            yield {"host": host, "match": "exact", "list": rule.kind, "rule_id": rule.id}
+        for suffix in rule.suffixes:
+            yield {"host": suffix, "match": "suffix", "list": rule.kind, "rule_id": rule.id}
+
+
+def _url_host(url: str) -> str:
+    from lureguard.hosts import parse_target
+
+    return parse_target(url).host
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,120 @@
+"""Read a compiled rules database into plain in-memory structures (done once per load)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lureguard.ruleset.errors import RuleDatabaseError
+from lureguard.ruleset.model import SCHEMA_VERSION
+from lureguard.verdict import Level
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a verdict needs to know about a rule."""
+
+    id: str
+    kind: str
+    title: str
+    name: str
+    source: str
+    severity: Level
+    description: str = ""
+    reference: str = ""
+
+
+@dataclass
+class RuleData:
+    """Everything in a rules database, shaped for fast lookups."""
+
+    meta: dict[str, str]
+    rules: dict[str, RuleInfo]
+    brand_domains: dict[str, str] = field(default_factory=dict)
+    protected: list[tuple[str, str, str, str]] = field(default_factory=list)
+    block_exact: dict[str, str] = field(default_factory=dict)
+    block_suffix: dict[str, str] = field(default_factory=dict)
+    allow_exact: dict[str, str] = field(default_factory=dict)
+    allow_suffix: dict[str, str] = field(default_factory=dict)
+    url_prefixes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    popular: set[str] = field(default_factory=set)
+
+    @property
+    def version(self) -> str:
+        """Short rule-set version (prefix of the source hash)."""
+        return self.meta.get("ruleset_version", "")
+
+    def counts(self) -> dict[str, int]:
+        """Counts recorded at compile time."""
+        try:
+            return dict(json.loads(self.meta.get("counts", "{}")))
+        except ValueError:
+            return {}
+
+
+def read_database(path: Path) -> RuleData:
+    """Load `path`, raising `RuleDatabaseError` with a clear sentence if it is not usable."""
+    if not path.is_file():
+        raise RuleDatabaseError(
+            f"rules database {path} does not exist (run 'lureguard rules compile')"
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise RuleDatabaseError(f"cannot open rules database {path}: {exc}") from None
+    try:
+        return _read(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise RuleDatabaseError(
+            f"rules database {path} is corrupt or not a lureguard database ({exc})"
+        ) from None
+    finally:
+        conn.close()
+
+
+def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    version = meta.get("schema_version")
+    if version != str(SCHEMA_VERSION):
+        raise RuleDatabaseError(
+            f"rules database {path} has schema version {version}, this lureguard reads "
+            f"{SCHEMA_VERSION}; compile it again with 'lureguard rules compile'"
+        )
+    rules: dict[str, RuleInfo] = {}
+    for row in conn.execute(
+        "SELECT id, kind, title, name, source, severity, description, reference FROM rules"
+    ):
+        rules[row[0]] = RuleInfo(*row)
+    data = RuleData(meta=meta, rules=rules)
+    data.brand_domains = dict(conn.execute("SELECT domain, rule_id FROM brand_domains"))
+    data.protected = list(
+        conn.execute("SELECT label, skeleton, domain, rule_id FROM protected_labels")
+    )
+    targets: dict[tuple[str, str], dict[str, str]] = {
+        ("blocklist", "exact"): data.block_exact,
+        ("blocklist", "suffix"): data.block_suffix,
+        ("allowlist", "exact"): data.allow_exact,
+        ("allowlist", "suffix"): data.allow_suffix,
+    }
+    for host, match, kind, rule_id in conn.execute(
+        "SELECT host, match, list, rule_id FROM host_entries"
+    ):
+        # Intern the rule id: a million entries of one feed share one string.
+        targets[(kind, match)].setdefault(host, rules[rule_id].id)
+    for host, prefix, rule_id in conn.execute("SELECT host, prefix, rule_id FROM url_prefixes"):
+        data.url_prefixes.setdefault(host, []).append((prefix.split("://", 1)[1], rule_id))
+    data.popular = {row[0] for row in conn.execute("SELECT domain FROM popular")}
+    return data
+
+
+def describe(data: RuleData) -> dict[str, Any]:
+    """A summary for `status` outputs."""
+    return {
+        "ruleset_version": data.version,
+        "ruleset_hash": data.meta.get("ruleset_hash", ""),
+        "built_at": data.meta.get("built_at", ""),
+        "counts": data.counts(),
+    }

@@ -1,0 +1,96 @@
+"""Read YAML rule files keeping the position of every value, so errors can point at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lureguard.ruleset.errors import Problem
+from lureguard.ruleset.model import Location
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One YAML document (one rule) with the location of each value by its key path."""
+
+    data: Any
+    positions: dict[PathKey, Location]
+    location: Location
+
+    def where(self, *path: str | int) -> Location:
+        """The location of the value at `path`, or of its nearest located parent."""
+        key: PathKey = tuple(path)
+        while key:
+            if key in self.positions:
+                return self.positions[key]
+            key = key[:-1]
+        return self.location
+
+
+def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
+    """Yield each document of a YAML file, or a Problem where the file cannot be read."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        yield Problem(Location(display, line, 1), f"file is not valid UTF-8 (byte {exc.start})")
+        return
+    except OSError as exc:
+        yield Problem(Location(display, 1, 1), f"cannot read file: {exc.strerror}")
+        return
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        yield Problem(Location(display, line, 1), "file contains a NUL byte")
+        return
+    loader = yaml.SafeLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            positions: dict[PathKey, Location] = {}
+            duplicates = _walk(node, (), display, positions)
+            data = loader.construct_document(node)
+            start = _location(node, display)
+            for dup in duplicates:
+                yield Problem(dup[1], f"key '{dup[0]}' appears twice in one mapping")
+            yield Document(data, positions, start)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        yield Problem(Location(display, line, col), f"YAML syntax error: {what}")
+    except yaml.YAMLError as exc:
+        yield Problem(Location(display, 1, 1), f"YAML error: {exc}")
+    finally:
+        loader.dispose()
+
+
+def _location(node: yaml.Node, display: str) -> Location:
+    return Location(display, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _walk(
+    node: yaml.Node, path: PathKey, display: str, out: dict[PathKey, Location]
+) -> list[tuple[str, Location]]:
+    """Record each value's location under its key path; return duplicate keys found."""
+    out[path] = _location(node, display)
+    duplicates: list[tuple[str, Location]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                duplicates.append((key, _location(key_node, display)))
+            seen.add(key)
+            duplicates += _walk(value_node, (*path, key), display, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            duplicates += _walk(item, (*path, index), display, out)
+    return duplicates
