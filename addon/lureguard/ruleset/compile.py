@@ -154,24 +154,26 @@ def _rule_row(rule: Rule) -> dict[str, Any]:
 
 
 def _protected_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
-    """A brand protects the registrable label of each official domain, and its keywords."""
+    """The labels lookalike detection protects for each brand.
+
+    A brand's `keywords` name them explicitly (so a generic label such as `live` of live.com
+    need not be protected); without keywords, the registrable label of every official domain is.
+    Each label points at the official domain it stands for (outlook -> outlook.com).
+    """
     from lureguard.hosts import split_registered
 
     for rule in rules:
         if rule.kind != "brand":
             continue
-        seen: set[str] = set()
-        primary = rule.domains[0] if rule.domains else ""
-        pairs: list[tuple[str, str]] = []
+        by_label: dict[str, str] = {}
         for domain in rule.official_domains():
             _registered, label, _suffix = split_registered(domain)
             if label:
-                pairs.append((label, domain))
-        pairs += [(keyword, primary) for keyword in rule.keywords]
-        for label, domain in pairs:
-            if label in seen:
-                continue
-            seen.add(label)
+                by_label.setdefault(label, domain)
+        primary = rule.domains[0] if rule.domains else ""
+        labels = rule.keywords or tuple(by_label)
+        for label in dict.fromkeys(labels):
+            domain = by_label.get(label, primary)
             yield {
                 "label": label,
                 "skeleton": skeleton(label),
