@@ -124,7 +124,10 @@ def validate(doc: Document, base_dir: Path | None = None) -> tuple[Rule | None, 
     for key in doc.data:
         if key not in allowed:
             hint = _closest(str(key), allowed)
-            check.problem(f"unknown key '{key}' for a {kind} rule{hint}", str(key))
+            where = doc.where_key(str(key))
+            check.problems.append(
+                Problem(where, f"unknown key '{key}' for a {kind} rule{hint}", check.rule_id)
+            )
     fields = _common_fields(check, kind)
     kind_fields = _KIND_READERS[kind](check, base_dir)
     if check.problems:

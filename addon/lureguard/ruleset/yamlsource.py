@@ -22,6 +22,7 @@ class Document:
     data: Any
     positions: dict[PathKey, Location]
     location: Location
+    keys: dict[PathKey, Location]
 
     def where(self, *path: str | int) -> Location:
         """The location of the value at `path`, or of its nearest located parent."""
@@ -31,6 +32,10 @@ class Document:
                 return self.positions[key]
             key = key[:-1]
         return self.location
+
+    def where_key(self, *path: str | int) -> Location:
+        """The location of the key (not the value) at `path`."""
+        return self.keys.get(tuple(path)) or self.where(*path)
 
 
 def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
@@ -55,12 +60,13 @@ def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
             if node is None:
                 continue
             positions: dict[PathKey, Location] = {}
-            duplicates = _walk(node, (), display, positions)
+            keys: dict[PathKey, Location] = {}
+            duplicates = _walk(node, (), display, positions, keys)
             data = loader.construct_document(node)
             start = _location(node, display)
             for dup in duplicates:
                 yield Problem(dup[1], f"key '{dup[0]}' appears twice in one mapping")
-            yield Document(data, positions, start)
+            yield Document(data, positions, start, keys)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -77,7 +83,11 @@ def _location(node: yaml.Node, display: str) -> Location:
 
 
 def _walk(
-    node: yaml.Node, path: PathKey, display: str, out: dict[PathKey, Location]
+    node: yaml.Node,
+    path: PathKey,
+    display: str,
+    out: dict[PathKey, Location],
+    keys: dict[PathKey, Location],
 ) -> list[tuple[str, Location]]:
     """Record each value's location under its key path; return duplicate keys found."""
     out[path] = _location(node, display)
@@ -89,8 +99,9 @@ def _walk(
             if key in seen:
                 duplicates.append((key, _location(key_node, display)))
             seen.add(key)
-            duplicates += _walk(value_node, (*path, key), display, out)
+            keys[(*path, key)] = _location(key_node, display)
+            duplicates += _walk(value_node, (*path, key), display, out, keys)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            duplicates += _walk(item, (*path, index), display, out)
+            duplicates += _walk(item, (*path, index), display, out, keys)
     return duplicates

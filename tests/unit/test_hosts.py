@@ -1,0 +1,128 @@
+"""Host and URL normalisation follows what browsers do with the same text."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lureguard.hosts import HostError, parse_target, split_registered, to_unicode
+
+
+@pytest.mark.parametrize(
+    ("text", "host", "registered"),
+    [
+        ("rnicrosoft.com", "rnicrosoft.com", "rnicrosoft.com"),
+        ("RNICROSOFT.COM.", "rnicrosoft.com", "rnicrosoft.com"),
+        (
+            "https://Login.MicrosoftOnline.com.evil.net/x?y#z",
+            "login.microsoftonline.com.evil.net",
+            "evil.net",
+        ),
+        ("https://microsoft.com@evil.net/", "evil.net", "evil.net"),
+        ("https://user:pw@evil.net:8443/a", "evil.net", "evil.net"),
+        ("http://%65vil.net/", "evil.net", "evil.net"),
+        ("evil.co.uk/login", "evil.co.uk", "evil.co.uk"),
+        ("evil.net:8080", "evil.net", "evil.net"),
+        ("аpple.com", "xn--pple-43d.com", "xn--pple-43d.com"),
+        ("https://xn--pple-43d.com/", "xn--pple-43d.com", "xn--pple-43d.com"),
+        ("ＡＰＰＬＥ.com", "apple.com", "apple.com"),
+        ("paypal-login.github.io", "paypal-login.github.io", "paypal-login.github.io"),
+        ("https:\\\\evil.net\\path", "evil.net", "evil.net"),
+        ("localhost", "localhost", "localhost"),
+    ],
+)
+def test_hosts_are_normalised_like_a_browser(text: str, host: str, registered: str) -> None:
+    target = parse_target(text)
+    assert target.host == host
+    assert target.registered_domain == registered
+
+
+@pytest.mark.parametrize(
+    ("text", "ip"),
+    [
+        ("3232235777", "192.168.1.1"),
+        ("http://0x7f.1/", "127.0.0.1"),
+        ("0177.0.0.1", "127.0.0.1"),
+        ("http://192.168.1.1:80/", "192.168.1.1"),
+        ("[::1]", "::1"),
+        ("http://[2001:DB8::1]:8080/", "2001:db8::1"),
+        ("http://[::ffff:10.0.0.1]/", "10.0.0.1"),
+        ("::1", "::1"),
+    ],
+)
+def test_ip_literals_in_every_notation(text: str, ip: str) -> None:
+    target = parse_target(text)
+    assert target.is_ip
+    assert target.host == ip
+    assert target.registered_domain == ""
+
+
+def test_unicode_form_is_kept_for_analysis_and_display() -> None:
+    target = parse_target("https://раураl.com/")
+    assert target.host.startswith("xn--")
+    assert target.unicode_host == "раураl.com"
+    assert target.unicode_registered_domain == "раураl.com"
+    assert to_unicode(target.host) == "раураl.com"
+
+
+def test_url_is_kept_without_fragment_and_port_is_parsed() -> None:
+    target = parse_target("HTTPS://Evil.NET:8443/Path?q=1#frag")
+    assert target.url == "https://evil.net:8443/Path?q=1"
+    assert target.port == 8443
+    assert parse_target("evil.net").url is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("javascript:alert(1)", "no host"),
+        ("mailto:a@b.c", "no host"),
+        ("gopher://evil.net/", "scheme"),
+        ("a..b.com", "empty label"),
+        (".evil.com", "empty label"),
+        ("a" * 64 + ".com", "longer than 63"),
+        (("a" * 60 + ".") * 5 + "com", "longer than 253"),
+        ("evil\x00.com", "control character"),
+        ("evil.com\n", None),
+        ("http://evil.com:99999/", "port"),
+        ("http://%zz.com/", "percent"),
+        ("exa mple.com", "character"),
+        ("1.2.3.4.5", "too many parts"),
+        ("256.1.1.1", "IPv4"),
+        ("example.123", "IPv4"),
+        ("[::1", "closing"),
+        ("x" * 100_001, "longer than"),
+    ],
+)
+def test_bad_input_raises_one_clear_error(text: str, message: str | None) -> None:
+    if message is None:  # surrounding whitespace is trimmed, not an error
+        assert parse_target(text).host == "evil.com"
+        return
+    with pytest.raises(HostError, match=message):
+        parse_target(text)
+
+
+def test_registrable_domain_uses_the_bundled_public_suffix_list() -> None:
+    assert split_registered("a.b.example.co.jp") == ("example.co.jp", "example", "co.jp")
+    assert split_registered("co.uk") == ("", "", "co.uk")
+
+
+@given(st.text(max_size=300))
+def test_parse_never_raises_anything_but_host_error(text: str) -> None:
+    with contextlib.suppress(HostError):
+        parse_target(text)
+
+
+@given(st.text(max_size=120))
+def test_normalisation_is_idempotent(text: str) -> None:
+    try:
+        host = parse_target(text).host
+    except HostError:
+        return
+    assert parse_target(host).host == host
+    assert parse_target(host.upper() + ".").host == host if not host.count(":") else True
