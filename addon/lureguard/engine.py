@@ -1,8 +1,9 @@
 """The verdict engine: one `check(url) -> Verdict` for the proxy, the API and the CLI.
 
 Order of decisions: explicit allowlist → blocklist (exact host, parent suffixes, URL prefixes)
-→ brand-official and popular domains (never lookalikes) → lookalike detectors. `check` does no
-SQL and no I/O: everything it needs is loaded into dicts by `Engine.from_db`.
+→ brand-official and popular domains (never lookalikes) → pattern rules and lookalike
+detectors. `check` does no SQL and no I/O: everything it needs is loaded into dicts by
+`Engine.from_db`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from lureguard.hosts import HostError, Target, parse_target
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.ruleset.database import RuleData, RuleInfo, read_database
+from lureguard.ruleset.patterns import PatternIndex
 from lureguard.verdict import Level, Reason, Verdict, stricter
 
 
@@ -24,6 +26,7 @@ class Engine:
         self.data = data
         self.rules = data.rules
         self.index = _build_index(data)
+        self.patterns = PatternIndex(data.patterns)
         self.detectors: list[Detector] = list(
             default_detectors() if detectors is None else detectors
         )
@@ -79,7 +82,7 @@ class Engine:
             return self._verdict(target, "allow", [reason])
         if target.is_ip or registered in self.index.popular:
             return self._verdict(target, "allow", [])
-        found: list[Reason] = []
+        found: list[Reason] = self._pattern_reasons(host)
         for detector in self.detectors:
             found.extend(detector.detect(target, self.index))
         if not found:
@@ -124,6 +127,13 @@ class Engine:
                         )
                     )
         return reasons
+
+    def _pattern_reasons(self, host: str) -> list[Reason]:
+        """Pattern rules run after the blocklist and never flag official or popular domains."""
+        return [
+            self._list_reason("pattern", self.rules[rule_id], f"{host} matches '{pattern.text}'")
+            for pattern, rule_id in self.patterns.match(host)
+        ]
 
     @staticmethod
     def _list_reason(kind: str, info: RuleInfo, detail: str) -> Reason:

@@ -45,6 +45,7 @@ TABLES: dict[str, tuple[dict[str, type], str | None]] = {
     "protected_labels": ({"label": str, "skeleton": str, "domain": str, "rule_id": str}, None),
     "host_entries": ({"host": str, "match": str, "list": str, "rule_id": str}, None),
     "url_prefixes": ({"host": str, "prefix": str, "rule_id": str}, None),
+    "host_patterns": ({"pattern": str, "rule_id": str}, None),
     "popular": ({"domain": str, "rank": int}, "domain"),
 }  # fmt: skip
 INDEXES = [
@@ -104,6 +105,7 @@ def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, i
         "url_prefixes": (
             {"host": _url_host(u), "prefix": u, "rule_id": r.id} for r in rules for u in r.urls
         ),
+        "host_patterns": ({"pattern": p, "rule_id": r.id} for r in rules for p in r.patterns),
         "popular": ({"domain": d, "rank": n} for n, d in enumerate(popular.domains, start=1)),
     }  # fmt: skip
     for name, table_rows in rows.items():
@@ -111,7 +113,8 @@ def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, i
     for name, column in INDEXES:
         db[name].create_index([column])  # type: ignore[union-attr]
     counts = {name: db[name].count for name in (
-        "rules", "brand_domains", "protected_labels", "host_entries", "url_prefixes", "popular"
+        "rules", "brand_domains", "protected_labels", "host_entries", "url_prefixes",
+        "host_patterns", "popular",
     )}  # fmt: skip
     counts["brands"] = sum(1 for r in rules if r.kind == "brand")
     meta = {

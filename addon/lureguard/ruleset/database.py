@@ -40,6 +40,8 @@ class RuleData:
     allow_exact: dict[str, str] = field(default_factory=dict)
     allow_suffix: dict[str, str] = field(default_factory=dict)
     url_prefixes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: (pattern, rule id) pairs of pattern rules
+    patterns: list[tuple[str, str]] = field(default_factory=list)
     popular: set[str] = field(default_factory=set)
 
     @property
@@ -106,6 +108,9 @@ def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
         targets[(kind, match)].setdefault(host, rules[rule_id].id)
     for host, prefix, rule_id in conn.execute("SELECT host, prefix, rule_id FROM url_prefixes"):
         data.url_prefixes.setdefault(host, []).append((prefix.split("://", 1)[1], rule_id))
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "host_patterns" in tables:  # absent in databases compiled before pattern rules existed
+        data.patterns = list(conn.execute("SELECT pattern, rule_id FROM host_patterns"))
     data.popular = {row[0] for row in conn.execute("SELECT domain FROM popular")}
     return data
 

@@ -7,12 +7,17 @@ from typing import Literal
 
 from lureguard.verdict import Level
 
-RuleKind = Literal["brand", "blocklist", "allowlist"]
-RULE_KINDS: tuple[RuleKind, ...] = ("brand", "blocklist", "allowlist")
+RuleKind = Literal["brand", "blocklist", "allowlist", "pattern"]
+RULE_KINDS: tuple[RuleKind, ...] = ("brand", "blocklist", "allowlist", "pattern")
 SCHEMA_VERSION = 1
 
 #: The verdict a rule of each kind gives unless its `severity` says otherwise.
-DEFAULT_SEVERITY: dict[str, Level] = {"brand": "warn", "blocklist": "block", "allowlist": "allow"}
+DEFAULT_SEVERITY: dict[str, Level] = {
+    "brand": "warn",
+    "blocklist": "block",
+    "allowlist": "allow",
+    "pattern": "warn",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,8 @@ class Rule:
     hosts: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+    # pattern (see ruleset/patterns.py for the dialect)
+    patterns: tuple[str, ...] = ()
     tests_match: tuple[str, ...] = ()
     tests_no_match: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict, compare=False)

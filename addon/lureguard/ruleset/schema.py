@@ -37,11 +37,13 @@ KIND_KEYS: dict[str, set[str]] = {
     "brand": {"name", "domains", "domain_families", "keywords"},
     "blocklist": {"hosts", "urls", "hosts_file"},
     "allowlist": {"hosts", "hosts_file"},
+    "pattern": {"patterns"},
 }
 SEVERITIES: dict[str, tuple[Level, ...]] = {
     "brand": ("warn", "block"),
     "blocklist": ("warn", "block"),
     "allowlist": ("allow",),
+    "pattern": ("warn", "block"),
 }
 
 
@@ -336,10 +338,25 @@ def _allowlist(check: _Checker, base_dir: Path | None) -> dict[str, Any]:
     return {"hosts": tuple(hosts), "suffixes": tuple(suffixes)}
 
 
+def _pattern(check: _Checker, _base: Path | None) -> dict[str, Any]:
+    from lureguard.ruleset.patterns import PatternError, parse_pattern
+
+    patterns: list[str] = []
+    for text, where in check.strings("patterns", required=True):
+        try:
+            patterns.append(parse_pattern(text).text)
+        except PatternError as exc:
+            check.problems.append(Problem(where, f"pattern '{text}': {exc}", check.rule_id))
+    if not patterns and not check.problems:
+        check.problem("a pattern rule needs at least one entry in 'patterns'")
+    return {"patterns": tuple(patterns)}
+
+
 _KIND_READERS: dict[str, Callable[[_Checker, Path | None], dict[str, Any]]] = {
     "brand": _brand,
     "blocklist": _blocklist,
     "allowlist": _allowlist,
+    "pattern": _pattern,
 }
 
 
