@@ -1,0 +1,88 @@
+"""`lureguard api`: the verdict API alone, for tests and for users without the proxy."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import click
+
+from lureguard.api.origins import OriginError
+from lureguard.api.server import ApiServer, ApiServerError
+from lureguard.api.token import TokenError
+from lureguard.cli.common import (
+    CONTEXT_SETTINGS,
+    Settings,
+    data_dir_option,
+    default_rules_dir,
+    fail,
+    settings,
+)
+from lureguard.engine import Engine
+from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--db", type=click.Path(dir_okay=False), help="Compiled rules database to use "
+              "[default: the bundled rules, compiled into the data dir on first use].")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8081, show_default=True,
+              help="Port (0 picks a free one; the chosen URL is printed).")  # fmt: skip
+@click.option("--allow-origin", "origins", multiple=True, metavar="ORIGIN",
+              help="Another extension origin allowed to call the API, e.g. Firefox's "
+              "moz-extension://<uuid> (repeatable).")  # fmt: skip
+@data_dir_option
+@click.pass_context
+def api(
+    ctx: click.Context,
+    db: str | None,
+    host: str,
+    port: int,
+    origins: tuple[str, ...],
+    data_dir: str | None,
+) -> None:
+    """Serve the verdict API for the extension without the proxy.
+
+    `lureguard run` already serves the same API next to the proxy; use this command when the
+    browser is not routed through lureguard. Stops on Ctrl-C or SIGTERM.
+
+    \b
+    Example:
+      lureguard api --port 8081
+      curl -H "Authorization: Bearer $(lureguard token)" \\
+           'http://127.0.0.1:8081/api/v1/verdict?url=rnicrosoft.com'
+    """
+    conf = settings(ctx, data_dir)
+    engine = _engine(conf, Path(db) if db else None)
+    try:
+        server = ApiServer(
+            host, port, data_dir=conf.ensure(), engine=lambda: engine, extra_origins=origins
+        )
+        server.start()
+    except (ApiServerError, OriginError, TokenError) as exc:
+        fail(str(exc))
+    click.echo(f"lureguard API listening on {server.url}", nl=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    server.stop()
+
+
+def _engine(conf: Settings, db: Path | None) -> Engine:
+    """The given database, else the bundled rules compiled into the data dir."""
+    from lureguard.ruleset.build import ensure_compiled
+
+    try:
+        if db is not None:
+            return Engine.from_db(db)
+        conf.ensure()
+        ensure_compiled(default_rules_dir(), conf.rules_db)
+        return Engine.from_db(conf.rules_db)
+    except RuleSetError as exc:
+        fail(f"the bundled rules do not compile: {exc}")
+    except RuleDatabaseError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot prepare the rules database: {exc}")

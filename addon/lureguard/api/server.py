@@ -1,0 +1,190 @@
+"""`ApiServer`: the verdict API on a loopback socket, in a background thread.
+
+The proxy starts one inside its own process; `python -m lureguard.api` runs one alone.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import threading
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from lureguard.api.app import (
+    MAX_BODY_BYTES,
+    ApiApp,
+    EngineSource,
+    ReportSink,
+    Request,
+    Response,
+    StatusSource,
+)
+from lureguard.api.guard import RateLimiter
+from lureguard.api.origins import allowed_origins
+from lureguard.api.reports import ReportLog
+from lureguard.api.token import load_or_create_token
+
+log = logging.getLogger(__name__)
+
+#: Seconds a connection may stay silent (bounds slow clients holding threads).
+SOCKET_TIMEOUT = 15.0
+
+
+class ApiServerError(OSError):
+    """The API could not start (port taken, not a loopback address, …)."""
+
+
+class ApiServer:
+    """Serve the verdict API on `host:port` until `stop()`; `port=0` picks a free port."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8081,
+        *,
+        data_dir: Path,
+        engine: EngineSource,
+        status: StatusSource = dict,
+        proxy_address: tuple[str, int] = ("127.0.0.1", 8080),
+        on_report: ReportSink | None = None,
+        extra_origins: Iterable[str] = (),
+        rate: float = 100.0,
+        burst: int = 400,
+    ) -> None:
+        if not _is_loopback(host):
+            raise ApiServerError(f"the API listens on loopback only, not on '{host}'")
+        self.host = host
+        self.requested_port = port
+        self.data_dir = data_dir
+        self.token = load_or_create_token(data_dir)
+        self._app_args: dict[str, Any] = {
+            "token": self.token,
+            "origins": allowed_origins(data_dir, extra_origins),
+            "engine": engine,
+            "status": status,
+            "proxy_address": proxy_address,
+            "reports": ReportLog(data_dir),
+            "on_report": on_report,
+            "limiter": RateLimiter(rate, burst),
+        }
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        """The API's base URL."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> None:
+        """Bind and serve in a daemon thread; returns once the socket is listening."""
+        try:
+            httpd = _Server((self.host, self.requested_port), _Handler)
+        except OSError as exc:
+            raise ApiServerError(
+                f"cannot listen on {self.host}:{self.requested_port}: {exc.strerror or exc}"
+            ) from None
+        self.port = int(httpd.server_address[1])
+        httpd.app = ApiApp(port=self.port, **self._app_args)
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, name="lureguard-api", daemon=True
+        )
+        self._thread.start()
+        log.info("verdict API listening on %s", self.url)
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = None
+        self._thread = None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    app: ApiApp
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Translate http.server's request into a `Request` and write the `Response`."""
+
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    server_version = "lureguard-api"
+    sys_version = ""
+    timeout = SOCKET_TIMEOUT
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_OPTIONS(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        body, too_large = self._read_body(headers)
+        request = Request(self.command, self.path, headers, body, too_large)
+        self._write(self.server.app.handle(request))
+
+    def _read_body(self, headers: dict[str, str]) -> tuple[bytes, bool]:
+        if "transfer-encoding" in headers:
+            # Chunked bodies are not needed by the extension; refuse rather than parse them.
+            self.close_connection = True
+            return b"", True
+        try:
+            length = int(headers.get("content-length", "0"))
+        except ValueError:
+            length = MAX_BODY_BYTES + 1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self.close_connection = True
+            return b"", True
+        return self.rfile.read(length), False
+
+    def _write(self, response: Response) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("verdict API: " + format, *args)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
