@@ -33,6 +33,12 @@ def _register() -> None:
     main.add_command(rules.rules)
     main.add_command(run.run)
 
+    from lureguard.api.command import api
+    from lureguard.cli.token import token
+
+    main.add_command(api)
+    main.add_command(token)
+
 
 _register()
 
