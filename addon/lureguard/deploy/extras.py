@@ -22,8 +22,8 @@ from lureguard.ruleset.build import compile_dir
 from lureguard.ruleset.compile import CompileResult
 
 EXTRAS_NAME = "policy-rules.yaml"
-#: Tables whose rows a rule contributes (the `popular` list comes from the bundle alone).
-RULE_TABLES = ("rules", "brand_domains", "protected_labels", "host_entries", "url_prefixes")
+#: Tables not copied from the policy's database: the bundle's own meta and popular list stay.
+KEEP_TABLES = ("meta", "popular")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ def merge_into(database: Path, extras: Extras, data_dir: Path) -> None:
         conn = sqlite3.connect(database)
         try:
             conn.execute("ATTACH DATABASE ? AS extra", (tmp_name,))
-            for table in RULE_TABLES:
+            for table in _rule_tables(conn):
                 conn.execute(f"INSERT INTO main.{table} SELECT * FROM extra.{table}")  # noqa: S608
             conn.execute(
                 "INSERT OR REPLACE INTO main.meta (key, value) VALUES ('policy_extras', ?)",
@@ -119,3 +119,11 @@ def merge_into(database: Path, extras: Extras, data_dir: Path) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
+
+
+def _rule_tables(conn: sqlite3.Connection) -> list[str]:
+    """Tables filled from rules in both databases (whatever the compiler's schema holds)."""
+    names = "SELECT name FROM {}.sqlite_master WHERE type = 'table'"
+    main = {row[0] for row in conn.execute(names.format("main"))}
+    extra = [row[0] for row in conn.execute(names.format("extra"))]
+    return [t for t in extra if t in main and t not in KEEP_TABLES]

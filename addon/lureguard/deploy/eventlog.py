@@ -1,0 +1,326 @@
+"""Events for a SIEM: ECS-style JSON lines to a rotating file, stdout, or syslog (RFC 5424/UDP).
+
+Input is the proxy's event record (`{"time", "event", "host", "verdict", "action", "reasons",
+...}`). `--log-format json` keeps it as it is, `ecs` renames it to Elastic Common Schema fields
+(`@timestamp`, `event.action`, `url.domain`, `rule.id`, ...), `syslog` frames the ECS line as an
+RFC 5424 message. Clean traffic is never written: an `allow` verdict is dropped here even if a
+caller passes one, so the log can never become a browsing history.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import socket
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol, TextIO, get_args
+
+from lureguard import __version__
+
+LogFormat = Literal["json", "ecs", "syslog"]
+FORMATS: tuple[LogFormat, ...] = get_args(LogFormat)
+ECS_VERSION = "8.11.0"
+APP_NAME = "lureguard"
+FACILITIES = {"user": 1, **{f"local{i}": 16 + i for i in range(8)}}
+#: RFC 5424 severities: warning for a block, notice for a warning, info for the rest.
+SEVERITY = {"block": 4, "warn": 5, "monitor": 6}
+ERROR_SEVERITY = 3
+INFO_SEVERITY = 6
+#: Longest datagram sent; longer messages drop the per-reason details first.
+MAX_DATAGRAM = 8192
+
+
+def is_clean(record: Mapping[str, Any]) -> bool:
+    """True for a record about clean traffic, which is never logged."""
+    return record.get("event", "verdict") == "verdict" and record.get("verdict") in ("allow", None)
+
+
+def to_ecs(record: Mapping[str, Any], hostname: str | None = None) -> dict[str, Any]:
+    """The record with ECS field names (dotted keys); unknown fields go under `lureguard.`."""
+    event = str(record.get("event", "verdict"))
+    action = str(record.get("action") or event)
+    reasons = [r for r in record.get("reasons") or [] if isinstance(r, Mapping)]
+    out: dict[str, Any] = {
+        "@timestamp": _timestamp(record.get("time")),
+        "ecs.version": ECS_VERSION,
+        "event.kind": "alert" if event == "verdict" else "event",
+        "event.category": ["web"],
+        "event.type": ["denied"] if action == "block" else ["info"],
+        "event.action": action,
+        "event.dataset": "lureguard.events",
+        "event.module": "lureguard",
+        "observer.product": "lureguard",
+        "observer.version": __version__,
+        "observer.hostname": hostname or socket.gethostname(),
+    }
+    if record.get("host"):
+        out["url.domain"] = record["host"]
+    if record.get("url"):
+        out["url.original"] = record["url"]
+    if record.get("registered_domain"):
+        out["url.registered_domain"] = record["registered_domain"]
+    client = record.get("client")
+    if isinstance(client, str) and client:
+        out["source.ip"] = _client_ip(client)
+    if reasons:
+        first = reasons[0]
+        out["rule.id"] = first.get("rule_id", "")
+        out["rule.category"] = first.get("kind", "")
+        if first.get("brand"):
+            out["rule.name"] = first["brand"]
+        out["event.reason"] = first.get("detail", "")
+    if record.get("verdict"):
+        out["lureguard.verdict"] = record["verdict"]
+    if reasons:
+        out["lureguard.reasons"] = reasons
+    if record.get("ruleset_version"):
+        out["rule.version"] = record["ruleset_version"]
+    known = {"time", "event", "action", "host", "url", "registered_domain", "client", "reasons",
+             "verdict", "ruleset_version"}  # fmt: skip
+    for key, value in record.items():
+        if key not in known and value is not None:
+            out[f"lureguard.{key}"] = value
+    out["message"] = _message(record, action, reasons)
+    return out
+
+
+def syslog_line(
+    record: Mapping[str, Any],
+    *,
+    facility: str = "local0",
+    hostname: str | None = None,
+    procid: int | None = None,
+    limit: int = MAX_DATAGRAM,
+) -> str:
+    """One RFC 5424 message: header, no structured data, the ECS JSON as a UTF-8 (BOM) MSG."""
+    host = _printable(hostname or socket.gethostname(), 255)
+    ecs = to_ecs(record, host)
+    pri = FACILITIES[facility] * 8 + _severity(record)
+    msgid = _printable(str(ecs["event.action"]), 32)
+    header = f"<{pri}>1 {ecs['@timestamp']} {host} {APP_NAME} {procid or os.getpid()} {msgid} -"
+    body = _json(ecs)
+    if len(header) + len(body.encode()) + 4 > limit and "lureguard.reasons" in ecs:
+        ecs.pop("lureguard.reasons")
+        body = _json(ecs)
+    return f"{header} \ufeff{body}"
+
+
+def render(record: Mapping[str, Any], fmt: LogFormat, facility: str = "local0") -> str:
+    """The line a file or stdout sink writes for `record` in format `fmt`."""
+    if fmt == "json":
+        return _json(dict(record))
+    if fmt == "ecs":
+        return _json(to_ecs(record))
+    return syslog_line(record, facility=facility)
+
+
+class Sink(Protocol):
+    """Where rendered events go."""
+
+    def send(self, record: Mapping[str, Any]) -> None:
+        """Deliver one event."""
+
+    def close(self) -> None:
+        """Release files and sockets."""
+
+
+class StreamSink:
+    """Lines to stdout (or any text stream), e.g. for journald or a container log driver."""
+
+    def __init__(self, fmt: LogFormat, stream: TextIO | None = None, facility: str = "local0"):
+        self.fmt, self.stream, self.facility = fmt, stream, facility
+
+    def send(self, record: Mapping[str, Any]) -> None:
+        """Write one line and flush."""
+        out = self.stream or sys.stdout
+        out.write(render(record, self.fmt, self.facility) + "\n")
+        out.flush()
+
+    def close(self) -> None:
+        """Nothing to release (the stream belongs to the caller)."""
+
+
+class RotatingFileSink:
+    """Lines appended to a file (mode 0600) that rotates to `.1` ... `.N` at `max_bytes`."""
+
+    def __init__(
+        self,
+        path: Path,
+        fmt: LogFormat,
+        max_bytes: int = 10 * 1024**2,
+        backups: int = 5,
+        facility: str = "local0",
+    ) -> None:
+        self.path, self.fmt, self.facility = path, fmt, facility
+        self.max_bytes, self.backups = max_bytes, backups
+        self._file: TextIO | None = None
+
+    def send(self, record: Mapping[str, Any]) -> None:
+        """Append one line, rotating first when it would pass the size limit."""
+        data = render(record, self.fmt, self.facility) + "\n"
+        handle = self._open()
+        if handle.tell() and handle.tell() + len(data.encode()) > self.max_bytes:
+            self._rotate()
+            handle = self._open()
+        handle.write(data)
+        handle.flush()
+
+    def close(self) -> None:
+        """Close the file; the next event reopens it."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _open(self) -> TextIO:
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._file = os.fdopen(fd, "a", encoding="utf-8")
+        return self._file
+
+    def _rotate(self) -> None:
+        self.close()
+        if self.backups <= 0:
+            self.path.unlink(missing_ok=True)
+            return
+        for index in range(self.backups - 1, 0, -1):
+            older = self.path.with_name(f"{self.path.name}.{index}")
+            if older.exists():
+                os.replace(older, self.path.with_name(f"{self.path.name}.{index + 1}"))
+        os.replace(self.path, self.path.with_name(f"{self.path.name}.1"))
+
+
+class SyslogSink:
+    """RFC 5424 messages over UDP (RFC 5426) to a collector; a lost datagram never blocks."""
+
+    def __init__(self, address: str, facility: str = "local0") -> None:
+        self.host, self.port = parse_address(address)
+        self.facility = facility
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        self._sock = socket.socket(family, socket.SOCK_DGRAM)
+
+    def send(self, record: Mapping[str, Any]) -> None:
+        """Send one datagram; network errors are swallowed (logging must not stop traffic)."""
+        data = syslog_line(record, facility=self.facility).encode("utf-8")
+        with contextlib.suppress(OSError):
+            self._sock.sendto(data, (self.host, self.port))
+
+    def close(self) -> None:
+        """Close the socket."""
+        self._sock.close()
+
+
+class EventWriter:
+    """Fans each non-clean event out to every configured sink."""
+
+    def __init__(self, sinks: Sequence[Sink]) -> None:
+        self.sinks = list(sinks)
+        self._lock = threading.Lock()
+
+    def __call__(self, record: Mapping[str, Any]) -> None:
+        """Deliver `record` unless it is about clean traffic."""
+        if is_clean(record):
+            return
+        with self._lock:
+            for sink in self.sinks:
+                sink.send(record)
+
+    def close(self) -> None:
+        """Close every sink."""
+        with self._lock:
+            for sink in self.sinks:
+                sink.close()
+
+
+def from_settings(
+    fmt: LogFormat,
+    *,
+    file: str = "",
+    stdout: bool = False,
+    syslog: str = "",
+    max_bytes: int = 10 * 1024**2,
+    backups: int = 5,
+    facility: str = "local0",
+) -> EventWriter:
+    """The writer for the policy's `log.*` settings."""
+    sinks: list[Sink] = []
+    if file:
+        sinks.append(RotatingFileSink(Path(file).expanduser(), fmt, max_bytes, backups, facility))
+    if stdout:
+        sinks.append(StreamSink(fmt, facility=facility))
+    if syslog:
+        sinks.append(SyslogSink(syslog, facility))
+    return EventWriter(sinks)
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """`host:port`, `[v6]:port`, `udp://host:port` or a bare host (port 514)."""
+    text = text.strip().removeprefix("udp://")
+    host, port = text, 514
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        if rest.startswith(":"):
+            port = _port(rest[1:], text)
+    elif text.count(":") == 1:
+        host, raw = text.split(":")
+        port = _port(raw, text)
+    if not host:
+        raise ValueError(f"syslog address {text!r} has no host")
+    return host, port
+
+
+def _port(raw: str, text: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ValueError(f"syslog address {text!r} has an invalid port")
+    return int(raw)
+
+
+def _client_ip(client: str) -> str:
+    """The address part of `1.2.3.4:5678`, `[::1]:5678`, or the text itself."""
+    if client.startswith("["):
+        return client[1:].partition("]")[0]
+    if client.count(":") == 1:
+        return client.split(":")[0]
+    return client
+
+
+def _severity(record: Mapping[str, Any]) -> int:
+    if record.get("event") in ("error", "reload-failed"):
+        return ERROR_SEVERITY
+    return SEVERITY.get(str(record.get("action")), INFO_SEVERITY)
+
+
+def _timestamp(value: Any) -> str:
+    """RFC 3339 UTC with milliseconds and `Z` (valid as ECS @timestamp and RFC 5424)."""
+    when: dt.datetime | None = None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if when is None or when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC) if when else dt.datetime.now(dt.UTC)
+    return when.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _message(record: Mapping[str, Any], action: str, reasons: list[Mapping[str, Any]]) -> str:
+    host = record.get("host") or record.get("url") or ""
+    verbs = {"block": "blocked", "warn": "warned about", "monitor": "flagged"}
+    head = f"{verbs.get(action, action)} {host}".strip()
+    if reasons:
+        first = reasons[0]
+        return f"{head}: {first.get('kind', '')} ({first.get('rule_id', '')})"
+    return head
+
+
+def _printable(text: str, limit: int) -> str:
+    """RFC 5424 header fields are printable US-ASCII without spaces; '-' when empty."""
+    clean = "".join(c for c in text if 33 <= ord(c) <= 126)[:limit]
+    return clean or "-"
+
+
+def _json(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
