@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from lureguard.hosts import HostError, Target, parse_target
+from lureguard.hosts import HostError, Target, parse_target, split_registered
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.ruleset.database import RuleData, RuleInfo, read_database
@@ -52,33 +52,27 @@ class Engine:
     def check_target(self, target: Target) -> Verdict:
         """Decide on an already parsed target."""
         host = target.host
-        allowed = self._host_rule(host, self.data.allow_exact, self.data.allow_suffix)
+        names = target.names
+        data = self.data
+        allowed = data.allow_exact.get(host) or _first(names, data.allow_suffix)
         if allowed is not None:
             info = self.rules[allowed]
-            reason = Reason(
-                "allowlisted",
-                info.id,
-                "allow",
-                f"{host} is on the allowlist '{info.title}'",
-                source=info.source,
-            )
+            detail = f"{host} is on the allowlist '{info.title}'"
+            reason = Reason("allowlisted", info.id, "allow", detail, source=info.source)
             return self._verdict(target, "allow", [reason])
-        reasons = self._listed(target)
+        reasons = self._listed(target, names)
         if reasons:
             return self._verdict(target, _level(reasons), reasons)
         registered = target.registered_domain
-        owner = _suffix_rule(host, self.index.official) if registered else None
+        owner = _first(names, self.index.official) if registered else None
         if owner is not None:
             info = self.rules[owner]
+            brand = info.name or info.title
+            detail = f"{registered} is an official domain of {brand}"
             reason = Reason(
-                "allowlisted",
-                info.id,
-                "allow",
-                f"{registered} is an official domain of {info.name or info.title}",
-                brand=info.name or info.title,
-                target=registered,
-                source=info.source,
-            )
+                "allowlisted", info.id, "allow", detail,
+                brand=brand, target=registered, source=info.source,
+            )  # fmt: skip
             return self._verdict(target, "allow", [reason])
         if target.is_ip or registered in self.index.popular:
             return self._verdict(target, "allow", [])
@@ -98,7 +92,7 @@ class Engine:
             return True
         return self.check(host).flagged
 
-    def _listed(self, target: Target) -> list[Reason]:
+    def _listed(self, target: Target, names: Sequence[str]) -> list[Reason]:
         host = target.host
         reasons: list[Reason] = []
         rule_id = self.data.block_exact.get(host)
@@ -107,7 +101,7 @@ class Engine:
                 self._list_reason("blocklist", self.rules[rule_id], f"{host} is on the blocklist")
             )
         else:
-            rule_id = _suffix_rule(host, self.data.block_suffix)
+            rule_id = _first(names, self.data.block_suffix)
             if rule_id is not None:
                 info = self.rules[rule_id]
                 reasons.append(
@@ -140,10 +134,6 @@ class Engine:
         title = f" '{info.title}'" if info.title and info.title != info.id else ""
         return Reason(kind, info.id, info.severity, f"{detail}{title}", source=info.source)  # type: ignore[arg-type]
 
-    def _host_rule(self, host: str, exact: dict[str, str], suffix: dict[str, str]) -> str | None:
-        rule_id = exact.get(host)
-        return rule_id if rule_id is not None else _suffix_rule(host, suffix)
-
     @staticmethod
     def _verdict(target: Target, level: Level, reasons: list[Reason]) -> Verdict:
         return Verdict(
@@ -156,19 +146,14 @@ class Engine:
         )
 
 
-def _suffix_rule(host: str, suffixes: dict[str, str]) -> str | None:
-    """The rule of the longest `*.suffix` entry covering host (the host itself included)."""
-    if not suffixes:
-        return None
-    name = host
-    while True:
-        rule_id = suffixes.get(name)
-        if rule_id is not None:
-            return rule_id
-        dot = name.find(".")
-        if dot < 0:
-            return None
-        name = name[dot + 1 :]
+def _first(names: Sequence[str], table: dict[str, str]) -> str | None:
+    """The value of the longest name found in `table` (most specific entry wins)."""
+    if table:
+        for name in names:
+            value = table.get(name)
+            if value is not None:
+                return value
+    return None
 
 
 def _level(reasons: Sequence[Reason]) -> Level:
@@ -187,6 +172,8 @@ def _build_index(data: RuleData) -> BrandIndex:
         )
         index.add(entry, skel)
     for domain in data.brand_domains:
-        label, _, suffix = domain.partition(".")
-        index.label_suffixes[label].add(suffix)
+        registered, label, suffix = split_registered(domain)
+        if registered == domain:  # aws.amazon.com says nothing about amazon's suffixes
+            index.label_suffixes[label].add(suffix)
+    index.finalize()
     return index

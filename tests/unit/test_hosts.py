@@ -126,3 +126,27 @@ def test_normalisation_is_idempotent(text: str) -> None:
         return
     assert parse_target(host).host == host
     assert parse_target(host.upper() + ".").host == host if not host.count(":") else True
+
+
+def test_registrable_domains_match_tldextract_on_real_domains() -> None:
+    """Our PSL lookup must agree with tldextract's on the same bundled snapshot."""
+    import tldextract
+
+    from lureguard.paths import bundled_rules_dir
+
+    extract = tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+    )
+    popular = (bundled_rules_dir().parent / "addon/lureguard/data/popular.txt").read_text()
+    lines = popular.splitlines()[::25]
+    hosts = [h for h in lines if h and h[0] != "#" and "/" not in h and not h[-1].isdigit()]
+    hosts += [
+        "a.b.notatld", "localhost", "www.ck", "a.www.ck", "foo.bar.ck", "x.github.io",
+        "github.io", "co.uk", "a.b.kawasaki.jp", "city.kawasaki.jp", "login.example.co.uk",
+        "xn--80ak6aa92e.xn--p1ai", "a.b.c.blogspot.com", "www.paypal.com.evil.net",
+    ]  # fmt: skip
+    for host in hosts:
+        result = extract.extract_str(host)
+        registered = f"{result.domain}.{result.suffix}" if result.suffix else result.domain
+        expected = (registered if result.domain else "", result.domain, result.suffix)
+        assert split_registered(host) == expected, host

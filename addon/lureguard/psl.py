@@ -1,0 +1,97 @@
+"""Registrable domains from the Public Suffix List snapshot that ships inside tldextract.
+
+tldextract is the required source of the PSL (offline: its bundled snapshot, never the
+network). We read that snapshot once and answer with set lookups over the host's parent names,
+which the engine computes anyway: about four times faster than calling tldextract per request,
+and the hot path matters (DESIGN.md §9). Results match tldextract's (tested), private suffixes
+included: every tenant of github.io or blogspot.com is an owner of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+
+SNAPSHOT = ".tld_set_snapshot"
+
+
+class PublicSuffixList:
+    """PSL rules as three sets: plain rules, wildcard parents (`*.ck` -> ck), exceptions."""
+
+    def __init__(self, rules: Iterable[str], version: str = "") -> None:
+        self.exact: set[str] = set()
+        self.wildcard: set[str] = set()
+        self.exceptions: set[str] = set()
+        self.version = version
+        for rule in rules:
+            if rule.startswith("!"):
+                self.exceptions.add(_ascii(rule[1:]))
+            elif rule.startswith("*."):
+                self.wildcard.add(_ascii(rule[2:]))
+            else:
+                self.exact.add(_ascii(rule))
+
+    def split(self, names: Sequence[str]) -> tuple[str, str, str]:
+        """(registered domain, its label, public suffix) for a host given as its names.
+
+        `names` is the host followed by each parent (`a.b.co.uk`, `b.co.uk`, `co.uk`, `uk`).
+        A host that is itself a suffix has no registered domain; an unknown TLD has no suffix
+        and the last label counts as the registered domain (as tldextract does).
+        """
+        count = len(names)
+        at = count
+        for i, name in enumerate(names):
+            if name in self.exceptions:
+                at = i + 1
+                break
+            if name in self.exact or (i + 1 < count and names[i + 1] in self.wildcard):
+                at = i
+                break
+        if at == 0:
+            return "", "", names[0]
+        suffix = names[at] if at < count else ""
+        registered = names[at - 1]
+        label = registered[: len(registered) - len(suffix) - 1] if suffix else registered
+        return registered, label, suffix
+
+
+def parent_names(host: str) -> list[str]:
+    """The host and each parent domain: a.b.c -> [a.b.c, b.c, c]."""
+    names = [host]
+    dot = host.find(".")
+    while dot >= 0:
+        host = host[dot + 1 :]
+        names.append(host)
+        dot = host.find(".")
+    return names
+
+
+@cache
+def bundled() -> PublicSuffixList:
+    """The PSL snapshot bundled with the installed tldextract (public and private rules)."""
+    text = resources.files("tldextract").joinpath(SNAPSHOT).read_text("utf-8")
+    return parse(text)
+
+
+def parse(text: str) -> PublicSuffixList:
+    """Parse PSL text (`//` comments, one rule a line, first token only)."""
+    version = ""
+    rules: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("// VERSION:"):
+            version = line.split(":", 1)[1].strip()
+        if not line or line.startswith("//"):
+            continue
+        rules.append(line.split()[0].lower())
+    return PublicSuffixList(rules, version)
+
+
+def _ascii(rule: str) -> str:
+    if rule.isascii():
+        return rule
+    return ".".join(
+        label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+        for label in rule.split(".")
+    )
