@@ -39,6 +39,11 @@ def _register() -> None:
     main.add_command(api)
     main.add_command(token)
 
+    from lureguard.cli import bundle, update
+
+    main.add_command(bundle.bundle)
+    main.add_command(update.update)
+
 
 _register()
 
