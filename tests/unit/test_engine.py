@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lureguard.engine import Engine
 from lureguard.popular import PopularList
@@ -86,3 +88,25 @@ def test_engine_loads_from_any_path(tmp_path: Path) -> None:
     rules = write_rules(tmp_path, block=BLOCK)
     compile_dir([rules], tmp_path / "x.db", PopularList.empty())
     assert Engine.from_db(tmp_path / "x.db").version
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=200))
+def test_check_never_raises_on_arbitrary_text(bundled_engine: Engine, text: str) -> None:
+    verdict = bundled_engine.check(text)
+    assert (verdict.verdict is None) == (verdict.error is not None)
+
+
+HOSTS = st.from_regex(r"[a-z0-9]{1,12}(\.[a-z0-9]{1,12}){0,2}\.(com|net|co\.uk|de)", fullmatch=True)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(HOSTS)
+def test_verdict_is_stable_under_case_and_trailing_dot(bundled_engine: Engine, host: str) -> None:
+    plain = bundled_engine.check(host)
+    assert bundled_engine.check(host.upper() + ".").verdict == plain.verdict
+    assert bundled_engine.check(f"https://{host}/x").verdict == plain.verdict
