@@ -1,15 +1,35 @@
 """What lookalike detectors compare against: the protected labels of every brand.
 
-Built once when the engine loads; every structure is a hash map so a detector probes, never
-scans all brands.
+Built once when the engine loads (`BrandIndex.add` per label, then `finalize`); every structure
+is a hash map so a detector probes a few keys, never scans all brands.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from lureguard.lookalike.confusables import skeleton as skeleton_of
 from lureguard.verdict import Level
+
+#: Substring matching (combosquats) keys protected skeletons by their first GRAM characters.
+GRAM = 4
+#: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
+LONG_LABEL = 9
+#: Shortest protected skeleton that typo and bitsquat detection consider.
+MIN_TYPO_LABEL = 5
+
+
+def typo_budget(length: int) -> int:
+    """How many edits a protected skeleton of `length` characters tolerates.
+
+    Short labels have too many legitimate neighbours (ups/ubs/ops are all real sites), so
+    they are protected by exact skeletons only; long labels are rare enough for two edits.
+    """
+    if length < MIN_TYPO_LABEL:
+        return 0
+    return 2 if length >= LONG_LABEL else 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +46,7 @@ class Protected:
 
 @dataclass
 class BrandIndex:
-    """Protected labels keyed by label and by skeleton, plus what is known legitimate."""
+    """Protected labels keyed by label, skeleton, deletion neighbourhood and leading gram."""
 
     labels: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
     skeletons: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
@@ -35,6 +55,12 @@ class BrandIndex:
     #: official public suffixes per brand label (google -> {com, de, co.jp, ...})
     label_suffixes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     popular: set[str] = field(default_factory=set)
+    #: deletion neighbourhood (up to `typo_budget` deletions) -> protected skeletons
+    deletes: dict[str, set[str]] = field(default_factory=dict)
+    #: first GRAM characters of a protected skeleton -> the skeletons starting with them
+    grams: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
+    common: frozenset[str] = frozenset()
 
     def add(self, entry: Protected, skeleton: str) -> None:
         """Register one protected label under its label and skeleton."""
@@ -46,3 +72,58 @@ class BrandIndex:
     def is_legitimate(self, registered_domain: str) -> bool:
         """True when the domain belongs to a brand or is a well-known popular site."""
         return registered_domain in self.official or registered_domain in self.popular
+
+    def finalize(self) -> None:
+        """Precompute the typo and substring indexes once every label has been added."""
+        deletes: dict[str, set[str]] = defaultdict(set)
+        grams: dict[str, list[str]] = defaultdict(list)
+        for skel in self.skeletons:
+            for variant in deletions(skel, typo_budget(len(skel))):
+                deletes[variant].add(skel)
+            if len(skel) >= GRAM:
+                grams[skel[:GRAM]].append(skel)
+        self.deletes = dict(deletes)
+        # Longest first, so `secure-paypalobjects` names paypalobjects rather than paypal.
+        self.grams = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in grams.items()}
+        self.common = frozenset(self._common_skeletons())
+
+    def substrings(self, text: str) -> Iterator[tuple[int, str]]:
+        """(start, skeleton) of every protected skeleton of GRAM+ characters inside `text`."""
+        grams = self.grams
+        for i in range(len(text) - GRAM + 1):
+            found = grams.get(text[i : i + GRAM])
+            if found:
+                for skel in found:
+                    if text.startswith(skel, i):
+                        yield i, skel
+
+    def _common_skeletons(self) -> Iterable[str]:
+        """Protected skeletons found strictly inside the label of an unrelated popular domain.
+
+        Such a brand name is also an ordinary word or word part (apple in rappler, chase in
+        purchase), so a combosquat on it needs a visible boundary; distinctive names (paypal)
+        need none.
+        """
+        seen: set[str] = set()
+        for domain in self.popular:
+            if domain in self.official:
+                continue
+            # Popular entries are registrable domains: their first label is the owner's name.
+            skel = skeleton_of(domain.split(".", 1)[0])
+            for start, found in self.substrings(skel):
+                end = start + len(found)
+                # Letters on both sides: a word part (rappler, purchase), not a brand plus a
+                # word (googleplex, youtube-mp3), which is what combosquats look like.
+                if start > 0 and end < len(skel) and skel[start - 1] != "-" and skel[end] != "-":
+                    seen.add(found)
+        return seen
+
+
+def deletions(text: str, depth: int) -> set[str]:
+    """`text` with every combination of up to `depth` characters deleted (itself included)."""
+    result = {text}
+    frontier = {text}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        result |= frontier
+    return result

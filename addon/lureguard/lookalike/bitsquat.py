@@ -1,0 +1,55 @@
+"""Bitsquats: one character differs from a protected label by a single flipped bit.
+
+Memory or transmission errors turn `microsoft` into `microsnft` on their own; squatters register
+those names to catch the traffic. Candidates come from the typo index (one substitution).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lureguard.hosts import Target
+from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.keyboard import one_bit_apart
+from lureguard.lookalike.visit import Visit, reason
+from lureguard.verdict import Reason
+
+
+def flipped_position(visited: str, target: str) -> int | None:
+    """The single position where the two labels differ by one bit, else None."""
+    if len(visited) != len(target):
+        return None
+    diff = [i for i, (a, b) in enumerate(zip(visited, target, strict=True)) if a != b]
+    if len(diff) != 1 or not one_bit_apart(visited[diff[0]], target[diff[0]]):
+        return None
+    return diff[0]
+
+
+def detect_bitsquat(visit: Visit) -> list[Reason]:
+    """Reasons for protected labels one bit flip away from the visited label."""
+    reasons = []
+    for skel, distance in visit.near():
+        if distance != 1:
+            continue
+        for entry in visit.index.skeletons[skel]:
+            i = flipped_position(visit.label, entry.label)
+            if i is None:
+                continue
+            new, old = visit.label[i], entry.label[i]
+            detail = (
+                f"'{visit.label}' is '{entry.label}' with one bit flipped: '{new}' at position "
+                f"{i} (code {ord(new):#04x}) stands where '{old}' ({ord(old):#04x}) belongs; "
+                f"real site: {entry.domain}"
+            )
+            reasons.append(reason("bitsquat", entry, detail, (i,)))
+    return reasons
+
+
+class BitsquatDetector:
+    """`microsmft.com`, `paypah.com`: a bit flip away from the brand."""
+
+    name = "bitsquat"
+
+    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+        """Reasons the target's label is a bit flip of a protected label."""
+        return detect_bitsquat(Visit(target, index))

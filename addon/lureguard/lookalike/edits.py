@@ -1,0 +1,82 @@
+"""Explain, in words a person understands, how a visited label differs from a brand's label."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from lureguard.lookalike.confusables import skeleton
+from lureguard.lookalike.keyboard import VOWELS, adjacent, one_bit_apart
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One difference: what kind of slip, its sentence, and the visited positions it touches."""
+
+    kind: str
+    text: str
+    positions: tuple[int, ...]
+
+
+def describe(visited: str, target: str) -> list[Edit]:
+    """The edits turning `target` (the brand's label) into `visited`, each named and placed."""
+    swap = _transposition(visited, target)
+    if swap is not None:
+        return [swap]
+    edits: list[Edit] = []
+    for op in Levenshtein.editops(visited, target):
+        tag, i, j = str(op.tag), int(op.src_pos), int(op.dest_pos)
+        if tag == "replace":
+            edits.append(_replace(visited[i], target[j], i))
+        elif tag == "delete":
+            edits.append(_extra(visited, i))
+        else:
+            at = min(i, len(visited) - 1)
+            edits.append(Edit("omission", f"'{target[j]}' left out at position {i}", (at,)))
+    return edits
+
+
+def sentence(edits: list[Edit]) -> str:
+    """Join edit descriptions into one clause."""
+    return "; ".join(e.text for e in edits)
+
+
+def positions(edits: list[Edit]) -> tuple[int, ...]:
+    """All visited positions touched by the edits, sorted and unique."""
+    return tuple(sorted({p for e in edits for p in e.positions}))
+
+
+def _replace(new: str, old: str, i: int) -> Edit:
+    if skeleton(new) == skeleton(old):
+        return Edit("homoglyph", f"'{new}' at position {i} imitates '{old}'", (i,))
+    if one_bit_apart(new, old):
+        return Edit("bitsquat", f"'{new}' at position {i} is '{old}' with one bit flipped", (i,))
+    if adjacent(new, old):
+        text = f"'{new}' at position {i} is the key next to '{old}'"
+        return Edit("keyboard", text, (i,))
+    if new in VOWELS and old in VOWELS:
+        return Edit("vowel-swap", f"vowel '{new}' at position {i} replaces '{old}'", (i,))
+    return Edit("substitution", f"'{new}' at position {i} replaces '{old}'", (i,))
+
+
+def _extra(visited: str, i: int) -> Edit:
+    char = visited[i]
+    if char == "-":
+        return Edit("hyphenation", f"a hyphen inserted at position {i}", (i,))
+    if (i > 0 and visited[i - 1] == char) or (i + 1 < len(visited) and visited[i + 1] == char):
+        return Edit("repetition", f"'{char}' doubled at position {i}", (i,))
+    return Edit("insertion", f"'{char}' inserted at position {i}", (i,))
+
+
+def _transposition(visited: str, target: str) -> Edit | None:
+    if len(visited) != len(target):
+        return None
+    diff = [k for k in range(len(visited)) if visited[k] != target[k]]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return None
+    i = diff[0]
+    if visited[i] != target[i + 1] or visited[i + 1] != target[i]:
+        return None
+    text = f"'{visited[i : i + 2]}' at position {i} swaps the letters '{target[i : i + 2]}'"
+    return Edit("transposition", text, (i, i + 1))

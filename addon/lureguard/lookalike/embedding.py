@@ -1,0 +1,109 @@
+"""Target embedding: a brand's domain placed inside a longer host so that the start of the
+address bar shows it (`login.microsoftonline.com.session-verify.net`, `www-paypal-com.secure.info`),
+or a brand name split by dots so the host reads as it without them (`m.icrosoft.com`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from lureguard.hosts import Target
+from lureguard.lookalike.confusables import skeleton
+from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.visit import Visit, reason
+from lureguard.verdict import Reason
+
+_SEPARATORS = re.compile(r"[.\-]")
+#: A brand name alone as a subdomain label must be at least this long to count.
+MIN_SUBDOMAIN_NAME = 5
+#: How many official-suffix tokens may follow an embedded name (`co.uk` is two).
+MAX_SUFFIX_TOKENS = 3
+
+
+def detect_embedding(visit: Visit) -> list[Reason]:
+    """Reasons for a protected domain written into the host before its real domain."""
+    target = visit.target
+    host = target.unicode_host
+    head = host[: -len(target.suffix) - 1] if target.suffix else host
+    if "." not in head and "-" not in head:
+        return []
+    return _embedded_domain(visit, head) or _split_name(visit, head) or _subdomain_name(visit, head)
+
+
+def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
+    index = visit.index
+    tokens = _SEPARATORS.split(head)
+    reasons = []
+    for i, token in enumerate(tokens[:-1]):
+        entries = index.skeletons.get(skeleton(token)) if len(token) > 1 else None
+        if not entries:
+            continue
+        for entry in entries:
+            owned = index.label_suffixes.get(entry.label, set())
+            for k in range(1, MAX_SUFFIX_TOKENS + 1):
+                suffix = ".".join(tokens[i + 1 : i + 1 + k])
+                if i + k < len(tokens) and suffix in owned:
+                    shown = f"{entry.label}.{suffix}"
+                    detail = (
+                        f"{visit.target.unicode_host} starts like {shown} but belongs to "
+                        f"{visit.target.registered_domain}; real site: {entry.domain}"
+                    )
+                    reasons.append(reason("target-embedding", entry, detail))
+                    break
+    return reasons
+
+
+def _split_name(visit: Visit, head: str) -> list[Reason]:
+    """`m.icrosoft.com`, `micro.soft-login.com`: labels that spell a brand once joined."""
+    labels = head.split(".")
+    if len(labels) < 2:
+        return []
+    index = visit.index
+    for k in range(2, min(len(labels), 4) + 1):
+        joined = "".join(labels[-k:]).replace("-", "")
+        entries = index.skeletons.get(skeleton(joined))
+        if entries:
+            written = ".".join(labels[-k:])
+            return [
+                reason(
+                    "target-embedding",
+                    entry,
+                    f"'{written}' reads as '{entry.label}' once the dots are ignored; "
+                    f"real site: {entry.domain}",
+                )
+                for entry in entries
+            ]
+    return []
+
+
+def _subdomain_name(visit: Visit, head: str) -> list[Reason]:
+    """`paypal.account-check.net`: a distinctive brand name as a subdomain of another site."""
+    labels = head.split(".")[:-1]
+    index = visit.index
+    for label in labels:
+        skel = skeleton(label)
+        if len(skel) < MIN_SUBDOMAIN_NAME or skel in index.common:
+            continue
+        entries = index.skeletons.get(skel)
+        if entries:
+            return [
+                reason(
+                    "target-embedding",
+                    entry,
+                    f"'{label}' is used as a subdomain of {visit.target.registered_domain}, "
+                    f"which does not belong to {entry.brand}; real site: {entry.domain}",
+                )
+                for entry in entries
+            ]
+    return []
+
+
+class EmbeddingDetector:
+    """`paypal.com.secure-login.net`, `www-paypal-com.secure.info`, `m.icrosoft.com`."""
+
+    name = "target-embedding"
+
+    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+        """Reasons a brand's domain is written inside the target's host."""
+        return detect_embedding(Visit(target, index))

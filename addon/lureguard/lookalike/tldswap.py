@@ -1,0 +1,37 @@
+"""TLD swaps: a brand's exact label on a public suffix the brand does not own (`microsoft.cm`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lureguard.hosts import Target
+from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.visit import Visit, reason
+from lureguard.verdict import Reason
+
+
+def detect_tld_swap(visit: Visit) -> list[Reason]:
+    """The label is a protected label verbatim; the engine already let official domains pass."""
+    entries = visit.index.labels.get(visit.label)
+    if not entries:
+        return []
+    suffix = visit.target.suffix
+    return [
+        reason(
+            "tld-swap",
+            entry,
+            f"'{visit.label}' is {entry.brand}'s name on '.{suffix}', which is not one of "
+            f"{entry.brand}'s domains; real site: {entry.domain}",
+        )
+        for entry in entries
+    ]
+
+
+class TldSwapDetector:
+    """`microsoft.cm`, `paypal.co`: the right name under the wrong suffix."""
+
+    name = "tld-swap"
+
+    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+        """Reasons the target's label is a brand's label on a foreign suffix."""
+        return detect_tld_swap(Visit(target, index))

@@ -1,0 +1,65 @@
+"""Typos: the label is a few keystrokes from a protected label (Damerau–Levenshtein).
+
+Budgets depend on the protected label's length (`index.typo_budget`): none below 5 letters,
+one edit up to 8, two from 9. Distances are computed on confusable skeletons, so a typo
+combined with a homoglyph (`rnicrosof`) still counts; candidates come from the deletion
+index, so a check costs a few dozen hash probes whatever the number of brands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lureguard.hosts import Target
+from lureguard.lookalike.edits import describe, positions, sentence
+from lureguard.lookalike.index import BrandIndex, Protected
+from lureguard.lookalike.visit import Visit, reason
+from lureguard.verdict import Reason
+
+_KIND_WORDS = {
+    "omission": "a left-out letter",
+    "repetition": "a doubled letter",
+    "insertion": "an extra letter",
+    "transposition": "swapped letters",
+    "keyboard": "a neighbouring key",
+    "vowel-swap": "a swapped vowel",
+    "hyphenation": "an added hyphen",
+    "homoglyph": "a look-alike character",
+    "bitsquat": "a flipped bit",
+    "substitution": "a changed letter",
+}
+
+
+def detect_typo(visit: Visit) -> list[Reason]:
+    """Reasons for every protected label within its typo budget of the visited label."""
+    index = visit.index
+    reasons = []
+    for skel, _distance in visit.near():
+        for entry in index.skeletons[skel]:
+            reasons.append(_typo_reason(visit.label, entry))
+    if not reasons and "-" in visit.label:
+        joined = visit.skeleton.replace("-", "")
+        for entry in index.skeletons.get(joined, ()):
+            reasons.append(_typo_reason(visit.label, entry))
+    return reasons
+
+
+def _typo_reason(label: str, entry: Protected) -> Reason:
+    brand_label = entry.label
+    edits = describe(label, brand_label)
+    kinds = dict.fromkeys(_KIND_WORDS.get(e.kind, e.kind) for e in edits)
+    detail = (
+        f"'{label}' is '{brand_label}' with {' and '.join(kinds)} ({sentence(edits)}); "
+        f"real site: {entry.domain}"
+    )
+    return reason("typo", entry, detail, positions(edits))
+
+
+class TypoDetector:
+    """`micosoft.com`, `paypall.com`, `amzaon.com`, `goolge.com`: one or two slips away."""
+
+    name = "typo"
+
+    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+        """Reasons the target's label is a misspelling of a protected label."""
+        return detect_typo(Visit(target, index))

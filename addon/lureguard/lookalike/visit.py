@@ -1,0 +1,80 @@
+"""The visited name as every technique needs it: computed once per check, shared by all."""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from lureguard.hosts import Target
+from lureguard.lookalike.confusables import skeleton
+from lureguard.lookalike.index import LONG_LABEL, BrandIndex, Protected, deletions, typo_budget
+from lureguard.verdict import Kind, Reason
+
+
+class Visit:
+    """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
+
+    __slots__ = ("_near", "index", "label", "skeleton", "target")
+
+    def __init__(self, target: Target, index: BrandIndex) -> None:
+        self.target = target
+        self.index = index
+        self.label = registrable_label(target)
+        self.skeleton = skeleton(self.label) if self.label else ""
+        self._near: list[tuple[str, int]] | None = None
+
+    def near(self) -> list[tuple[str, int]]:
+        """Protected skeletons within their typo budget of this label's skeleton (not equal)."""
+        if self._near is None:
+            self._near = near_skeletons(self.skeleton, self.index)
+        return self._near
+
+
+def registrable_label(target: Target) -> str:
+    """The owner-chosen label of the registrable domain, decoded from punycode."""
+    if not target.domain_label:
+        return ""
+    if not target.domain_label.startswith("xn--"):
+        return target.domain_label
+    unicode_domain = target.unicode_registered_domain
+    return unicode_domain.rsplit(".", target.suffix.count(".") + 1)[0]
+
+
+def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
+    """(protected skeleton, Damerau–Levenshtein distance) for every typo-near skeleton.
+
+    Symmetric deletion: a protected skeleton within k edits shares a key with `text` after at
+    most k deletions on each side, so a handful of hash probes replace a scan of all brands.
+    """
+    if not text or not index.deletes:
+        return []
+    depth = 2 if len(text) >= LONG_LABEL - 2 else 1
+    deletes = index.deletes
+    candidates: set[str] = set()
+    for key in deletions(text, depth):
+        found = deletes.get(key)
+        if found:
+            candidates |= found
+    result = []
+    for skel in candidates:
+        if skel == text:
+            continue
+        budget = typo_budget(len(skel))
+        distance = DamerauLevenshtein.distance(text, skel, score_cutoff=budget)
+        if distance <= budget:
+            result.append((skel, distance))
+    result.sort(key=lambda item: (item[1], -len(item[0])))
+    return result
+
+
+def reason(kind: Kind, entry: Protected, detail: str, positions: tuple[int, ...] = ()) -> Reason:
+    """A lookalike Reason naming the brand, its official domain and the letters to highlight."""
+    return Reason(
+        kind=kind,
+        rule_id=entry.rule_id,
+        level=entry.level,
+        detail=detail,
+        brand=entry.brand,
+        target=entry.domain,
+        source=entry.source,
+        positions=positions,
+    )
