@@ -1,0 +1,135 @@
+// The background owns all state and the only connection to the lureguard API; content scripts
+// and the popup ask it through messages.
+
+import * as api from "./api.js";
+
+const CACHE_LIMIT = 20000;
+const CACHE_TTL_MS = 10 * 60 * 1000;
+const cache = new Map(); // url -> { verdict, time }
+const tabs = new Map(); // tabId -> { url, verdict, error, kind }
+
+const BADGE = {
+  allow: { text: "OK", color: "#2e7d32", title: "lureguard: this site is not a known lookalike" },
+  warn: { text: "WARN", color: "#e65100", title: "lureguard: this site imitates another one" },
+  block: { text: "STOP", color: "#c62828", title: "lureguard: this site is blocked" },
+  unreachable: { text: "OFF", color: "#616161", title: "lureguard is not running" },
+  unpaired: { text: "PAIR", color: "#616161", title: "lureguard: paste the API token in the options" },
+  config: { text: "CONF", color: "#616161", title: "lureguard: the API address is not valid" },
+  http: { text: "ERR", color: "#616161", title: "lureguard: the API refused the request" },
+};
+
+function remember(url, verdict) {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
+  cache.set(url, { verdict, time: Date.now() });
+}
+
+function cached(url) {
+  const hit = cache.get(url);
+  if (!hit) return undefined;
+  if (Date.now() - hit.time > CACHE_TTL_MS) {
+    cache.delete(url);
+    return undefined;
+  }
+  return hit.verdict;
+}
+
+// Verdicts for many URLs, asking the API only for the ones not cached.
+export async function lookup(urls) {
+  const missing = [...new Set(urls.filter((url) => cached(url) === undefined))];
+  if (missing.length) {
+    const answers = await api.verdicts(missing);
+    missing.forEach((url, i) => remember(url, answers[i]));
+  }
+  return urls.map((url) => cached(url) ?? null);
+}
+
+function isWeb(url) {
+  return typeof url === "string" && /^https?:\/\//i.test(url);
+}
+
+async function paint(tabId, state) {
+  const style = BADGE[state.verdict?.verdict ?? state.kind];
+  try {
+    await chrome.action.setBadgeText({ tabId, text: style ? style.text : "" });
+    if (style) {
+      await chrome.action.setBadgeBackgroundColor({ tabId, color: style.color });
+      await chrome.action.setTitle({ tabId, title: style.title });
+    } else {
+      await chrome.action.setTitle({ tabId, title: "lureguard" });
+    }
+  } catch {
+    // The tab closed meanwhile.
+  }
+}
+
+async function checkTab(tabId, url) {
+  if (!isWeb(url)) {
+    tabs.delete(tabId);
+    await paint(tabId, {});
+    return null;
+  }
+  let state;
+  try {
+    const [verdict] = await lookup([url]);
+    state = { url, verdict, error: verdict?.error ?? null, kind: null };
+  } catch (err) {
+    state = { url, verdict: null, error: err.message, kind: err.kind ?? "http" };
+  }
+  // A later navigation may have finished first: keep only the state of the current URL.
+  const current = await chrome.tabs.get(tabId).catch(() => null);
+  if (current && current.url !== url && isWeb(current.url)) return state;
+  tabs.set(tabId, state);
+  await paint(tabId, state);
+  return state;
+}
+
+async function refreshAll() {
+  cache.clear();
+  for (const tab of await chrome.tabs.query({})) checkTab(tab.id, tab.url);
+}
+
+chrome.tabs.onUpdated.addListener((tabId, info, tab) => {
+  if (info.url || info.status === "loading") checkTab(tabId, tab.url);
+});
+chrome.tabs.onRemoved.addListener((tabId) => tabs.delete(tabId));
+chrome.storage.onChanged.addListener(() => refreshAll());
+chrome.runtime.onStartup?.addListener(() => refreshAll());
+chrome.runtime.onInstalled.addListener(() => refreshAll());
+
+const fromExtensionPage = (sender) => sender.id === chrome.runtime.id && !sender.tab?.id;
+
+const handlers = {
+  // From content scripts: verdicts for the links of a page.
+  async verdicts(message) {
+    if (!Array.isArray(message.urls) || message.urls.length > 5000) {
+      throw new Error("verdicts needs at most 5000 urls");
+    }
+    return { verdicts: await lookup(message.urls.map(String)) };
+  },
+  // From the popup: the current state of a tab, checked again if unknown.
+  async tab(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    const tab = await chrome.tabs.get(message.tabId);
+    const known = tabs.get(tab.id);
+    const state = known && known.url === tab.url ? known : await checkTab(tab.id, tab.url);
+    return { url: tab.url, state };
+  },
+  async report(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    const { url, rule_id: ruleId, verdict } = message;
+    return await api.report({ url, rule_id: ruleId ?? null, verdict: verdict ?? null });
+  },
+};
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const handler = Object.hasOwn(handlers, message?.type) ? handlers[message.type] : null;
+  if (!handler || sender.id !== chrome.runtime.id) return false;
+  handler(message, sender).then(
+    (result) => sendResponse({ ok: true, ...result }),
+    (err) => sendResponse({ ok: false, error: err.message, kind: err.kind ?? "http" }),
+  );
+  return true;
+});
+
+// A worker restarted by the browser has lost its state: repaint what is open.
+refreshAll();

@@ -1,0 +1,114 @@
+// The popup: why the current tab got its verdict, with a way to the real site and a way to
+// report a false alarm. Works for ?tab=<id> too, so tests can open it in a normal tab.
+
+import { compareNames, nameElement } from "./explain.js";
+
+const HEADLINES = {
+  allow: "This site is not a known lookalike",
+  warn: "This site imitates another one",
+  block: "This site is blocked",
+};
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+async function currentTabId() {
+  const param = new URLSearchParams(location.search).get("tab");
+  if (param) return Number(param);
+  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  return tab?.id;
+}
+
+function renderReason(main, verdict, reason) {
+  const box = el("section", null, `reason ${reason.level}`);
+  const { visited, visitedMarks, target, targetMarks } = compareNames(
+    verdict.display_host ?? verdict.host,
+    verdict.registered_domain,
+    reason,
+  );
+  if (target.length) {
+    const names = el("div", null, "names");
+    names.append(
+      el("span", "You are on", "label"),
+      nameElement(visited, visitedMarks, "name visited"),
+      el("span", "The real site", "label"),
+      nameElement(target, targetMarks, "name real"),
+    );
+    box.append(names);
+  }
+  box.append(el("p", reason.detail));
+  const who = reason.brand ? `${reason.brand} · ` : "";
+  box.append(el("p", `${who}${reason.kind} · rule ${reason.rule_id}${reason.source ? ` · source: ${reason.source}` : ""}`, "meta"));
+  main.append(box);
+}
+
+function renderActions(main, url, verdict) {
+  const actions = el("div", null, "actions");
+  const target = verdict.reasons.find((r) => r.target)?.target;
+  if (target) {
+    const real = el("a", `Go to ${target}`, "button primary");
+    real.href = `https://${target}/`;
+    real.target = "_blank";
+    real.rel = "noopener noreferrer";
+    actions.append(real);
+  }
+  const report = el("button", "Report a false alarm");
+  report.id = "report";
+  report.addEventListener("click", async () => {
+    report.disabled = true;
+    const first = verdict.reasons[0];
+    const answer = await chrome.runtime.sendMessage({
+      type: "report",
+      url,
+      rule_id: first?.rule_id ?? null,
+      verdict: verdict.verdict,
+    });
+    report.textContent = answer?.ok ? "Reported, thank you" : `Not sent: ${answer?.error ?? "no answer"}`;
+  });
+  actions.append(report);
+  main.append(actions);
+}
+
+async function render() {
+  const header = document.getElementById("header");
+  const main = document.getElementById("main");
+  const tabId = await currentTabId();
+  const answer = tabId === undefined ? null : await chrome.runtime.sendMessage({ type: "tab", tabId });
+  main.replaceChildren();
+  document.getElementById("address").textContent = answer?.url ?? "";
+  const state = answer?.state;
+  if (!answer?.ok || !state) {
+    document.getElementById("headline").textContent = "Nothing to check on this page";
+    main.append(el("p", answer?.error ?? "lureguard checks http and https pages.", "note"));
+    return;
+  }
+  const verdict = state.verdict;
+  if (!verdict || !verdict.verdict) {
+    const text = state.kind === "unreachable" ? "lureguard is not running" : "lureguard cannot check this page";
+    document.getElementById("headline").textContent = text;
+    main.append(el("p", state.error ?? verdict?.error ?? "", "note"));
+    if (state.kind === "unpaired" || state.kind === "config") {
+      const options = el("button", "Open the options");
+      options.addEventListener("click", () => chrome.runtime.openOptionsPage());
+      main.append(options);
+    }
+    return;
+  }
+  header.className = verdict.verdict;
+  document.getElementById("headline").textContent = HEADLINES[verdict.verdict];
+  document.getElementById("address").textContent = verdict.display_host ?? verdict.host;
+  const shown = verdict.reasons.filter((r) => r.kind !== "allowlisted");
+  for (const reason of shown) renderReason(main, verdict, reason);
+  if (verdict.verdict === "allow") {
+    const allowed = verdict.reasons.find((r) => r.kind === "allowlisted");
+    main.append(el("p", allowed ? allowed.detail : "No rule matches this site.", "note"));
+    return;
+  }
+  renderActions(main, answer.url, verdict);
+}
+
+render();
