@@ -86,6 +86,17 @@ def _count(value: Any) -> int:
     return value
 
 
+def _address(value: Any) -> str:
+    from lureguard.deploy.eventlog import parse_address
+
+    text = _text(value)
+    try:
+        parse_address(text)
+    except ValueError as exc:
+        raise _Invalid(f"is not a syslog address: {exc}") from None
+    return text
+
+
 def _hosts(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -118,7 +129,7 @@ SPECS: dict[str, Spec] = {
     "log.max_bytes": Spec(_size, 10 * 1024**2, "rotate the log file at this size"),
     "log.backups": Spec(_count, 5, "rotated log files to keep"),
     "log.stdout": Spec(_bool, False, "also write events to stdout"),
-    "log.syslog": Spec(_text, "", "syslog collector host:port (RFC 5424 over UDP)"),
+    "log.syslog": Spec(_address, "", "syslog collector host:port (RFC 5424 over UDP)"),
     "log.facility": Spec(_choice(*(f"local{i}" for i in range(8)), "user"), "local0", "facility"),
     "allow": Spec(_hosts, (), "hosts always allowed"),
     "block": Spec(_hosts, (), "hosts or URLs always blocked"),

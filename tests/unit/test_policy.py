@@ -1,0 +1,126 @@
+"""The policy file: validation with file:line messages; policy > command line > user > default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lureguard.deploy import policy as pol
+from lureguard.deploy.errors import PolicyError
+
+
+def _write(tmp_path: Path, text: str, name: str = "policy.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_full_policy_is_read_with_units(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "mode: block\n"
+        "bypass: {allowed: false, duration: 15m}\n"
+        "fail: closed\n"
+        "update:\n  url: https://rules.example.com/lg/\n  pubkey: ed25519:AAAA\n  interval: 6h\n"
+        "log: {format: syslog, syslog: 'siem.example.com:514', max_bytes: 10MB, backups: 3}\n"
+        "allow: [intranet.example.com]\n"
+        "block: [evil.example, 'https://x.example/phish']\n",
+    )
+    policy = pol.read_settings(path)
+    assert policy.values["mode"] == "block"
+    assert policy.values["bypass.allowed"] is False
+    assert policy.values["bypass.duration"] == 900
+    assert policy.values["update.interval"] == 6 * 3600
+    assert policy.values["log.max_bytes"] == 10 * 1024 * 1024
+    assert policy.extras.block == ("evil.example", "https://x.example/phish")
+    assert policy.where("update.interval") == f"{path}:7"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("mode: blok\n", ":1:7: error: 'mode' must be one of block, warn, monitor"),
+        (
+            "bypass:\n  allowed: yes please\n",
+            ":2:12: error: 'bypass.allowed' must be true or false",
+        ),
+        (
+            "update:\n  intervall: 6h\n",
+            "unknown setting 'update.intervall' (did you mean 'update.interval'?)",
+        ),
+        (
+            "update:\n  interval: soon\n",
+            ":2:13: error: 'update.interval' must be a positive duration",
+        ),
+        ("log: stdout\n", ":1:6: error: 'log' must be a mapping"),
+        ("- mode\n", ":1:1: error: the policy must be a mapping"),
+        ("mode: [block\n", "YAML syntax error"),
+        ("mode: warn\nmode: block\n", ":2:1: error: key 'mode' appears twice"),
+    ],
+)
+def test_invalid_policy_names_file_and_line(tmp_path: Path, text: str, message: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(PolicyError) as info:
+        pol.read_settings(path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = _write(tmp_path, "mode: x\nfail: maybe\n")
+    with pytest.raises(PolicyError) as info:
+        pol.read_settings(path)
+    assert str(info.value).count("\n") == 1
+
+
+def test_policy_wins_over_command_line_and_user_settings(tmp_path: Path) -> None:
+    policy = pol.read_settings(_write(tmp_path, "mode: block\nallow: [corp.example]\n"))
+    user = pol.read_settings(
+        _write(tmp_path, "mode: monitor\nfail: closed\nallow: [mine.example]\n", "user.yaml")
+    )
+    cli = {"mode": "warn", "update.url": "https://cli.example/", "log.format": None}
+
+    merged = pol.effective(policy, cli, user)
+
+    assert merged["mode"].value == "block"
+    assert merged["mode"].locked
+    assert merged["mode"].source == f"policy {policy.path}:1"
+    assert merged["update.url"].value == "https://cli.example/"
+    assert merged["update.url"].source == "command line"
+    assert not merged["update.url"].locked
+    assert merged["fail"].value == "closed"
+    assert merged["fail"].source.startswith("user settings")
+    assert merged["log.format"].source == "default"
+    # IT's allow entries always apply; the user's are added, not substituted.
+    assert merged["allow"].value == ("corp.example", "mine.example")
+    assert pol.overridden(policy, cli) == [
+        f"mode='warn' ignored: locked to 'block' by {policy.path}:1"
+    ]
+    described = "\n".join(pol.describe(merged))
+    assert "locked" in described
+    assert "corp.example, mine.example" in described
+
+
+def test_explicit_policy_file_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="does not exist"):
+        pol.find_policy(tmp_path / "missing.yaml")
+
+
+def test_environment_names_the_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, "mode: monitor\n")
+    monkeypatch.setenv(pol.POLICY_ENV, str(path))
+    assert pol.load_policy().values == {"mode": "monitor"}
+
+
+def test_empty_policy_file_is_an_empty_policy(tmp_path: Path) -> None:
+    assert pol.read_settings(_write(tmp_path, "# nothing locked yet\n")).values == {}
+
+
+def test_user_settings_live_in_the_config_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "lureguard").mkdir()
+    _write(tmp_path / "lureguard", "log: {stdout: true}\n", "settings.yaml")
+    assert pol.load_user_settings().values == {"log.stdout": True}
