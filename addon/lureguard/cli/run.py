@@ -1,13 +1,143 @@
-"""`lureguard run`: start the proxy (the proxy issue fills this in)."""
+"""`lureguard run`: mitmdump, in this process, with the lureguard addon and its data dir."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+from typing import Any
+
 import click
 
-from lureguard.cli.common import CONTEXT_SETTINGS
+from lureguard.cli.common import (
+    CONTEXT_SETTINGS,
+    data_dir_option,
+    default_rules_dir,
+    fail,
+    settings,
+)
+
+MODES = ("block", "warn", "monitor")
+CONFDIR_NAME = "mitmproxy"
+
+
+def confdir(data_dir: Path) -> Path:
+    """Where mitmproxy keeps its CA (and any config.yaml) for this data dir."""
+    return data_dir / CONFDIR_NAME
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-def run() -> None:
-    """Start the proxy on 127.0.0.1:8080 with the compiled rules."""
-    click.echo("lureguard: proxy part not built yet; 'lureguard check URL' works already.")
+@click.option("--listen-host", default="127.0.0.1", show_default=True,
+              help="Address the proxy listens on.")  # fmt: skip
+@click.option("--listen-port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port the proxy listens on.")  # fmt: skip
+@click.option("--api-port", default=8081, show_default=True, type=click.IntRange(0, 65535),
+              help="Loopback port of the verdict API and /proxy.pac; 0 turns it off.")  # fmt: skip
+@data_dir_option
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="Compiled rules database [default: the bundled rules, compiled into the "
+              "data dir when missing or stale]. Reloaded whenever the file changes.")  # fmt: skip
+@click.option("--mode", type=click.Choice(MODES), default="warn", show_default=True,
+              help="block: no way through; warn: the rule's severity decides and warn pages "
+              "offer 'proceed anyway'; monitor: log only.")  # fmt: skip
+@click.option("--rule-mode", "rule_modes", multiple=True, metavar="RULE_ID=MODE",
+              help="Override the mode for one rule (repeatable).")  # fmt: skip
+@click.option("--no-bypass", is_flag=True, help="Never offer 'proceed anyway'.")
+@click.option("--fail", "fail_policy", type=click.Choice(["open", "closed"]), default="open",
+              show_default=True,
+              help="If the addon itself fails: let the request through, or stop it.")  # fmt: skip
+@click.option("--log-json", is_flag=True,
+              help="Also print the JSON event lines (verdicts, bypasses) to stdout.")  # fmt: skip
+@click.argument("mitmproxy_args", nargs=-1, type=click.UNPROCESSED,
+                metavar="[-- MITMPROXY_ARGS...]")  # fmt: skip
+@click.pass_context
+def run(
+    ctx: click.Context,
+    listen_host: str,
+    listen_port: int,
+    api_port: int,
+    data_dir: str | None,
+    db: str | None,
+    mode: str,
+    rule_modes: tuple[str, ...],
+    no_bypass: bool,
+    fail_policy: str,
+    log_json: bool,
+    mitmproxy_args: tuple[str, ...],
+) -> None:
+    """Start the proxy: clean sites pass through untouched, lookalikes get a warning page.
+
+    Point the browser at http://LISTEN_HOST:LISTEN_PORT (or at the PAC file
+    http://127.0.0.1:API_PORT/proxy.pac) and trust the CA shown by `lureguard ca`.
+    Everything after `--` goes to mitmdump unchanged. Stop with Ctrl-C (SIGINT) or SIGTERM.
+
+    \b
+    Examples:
+      lureguard run
+      lureguard run --mode block --log-json
+      lureguard run --listen-port 3128 -- --set ssl_insecure=true -s my_addon.py
+    """
+    from lureguard.engine import Engine
+    from lureguard.proxy.addon import LureguardAddon
+    from lureguard.ruleset.build import ensure_compiled
+    from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+
+    conf = settings(ctx, data_dir)
+    try:
+        conf.ensure()
+        db_path = Path(db).expanduser() if db else conf.rules_db
+        if not db:
+            ensure_compiled(default_rules_dir(), db_path)
+        engine = Engine.from_db(db_path)
+    except RuleSetError as exc:
+        fail(f"the bundled rules do not compile: {exc}")
+    except RuleDatabaseError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot prepare the data dir {conf.data_dir}: {exc.strerror or exc}")
+
+    args = [
+        "--listen-host", listen_host,
+        "--listen-port", str(listen_port),
+        "--set", f"confdir={confdir(conf.data_dir)}",
+        "--set", "connection_strategy=lazy",
+        "--set", "flow_detail=0",
+        "--set", f"lureguard_data_dir={conf.data_dir}",
+        "--set", f"lureguard_db={db_path.resolve()}",
+        "--set", f"lureguard_mode={mode}",
+        "--set", f"lureguard_api_port={api_port}",
+        "--set", f"lureguard_fail={fail_policy}",
+        "--set", f"lureguard_allow_bypass={'false' if no_bypass else 'true'}",
+        "--set", f"lureguard_log_json={'true' if log_json else 'false'}",
+    ]  # fmt: skip
+    for item in rule_modes:
+        args += ["--set", f"lureguard_rule_modes={item}"]
+    if log_json:
+        args += ["--set", "termlog_verbosity=warn"]
+    args += list(mitmproxy_args)
+
+    addon = LureguardAddon(engine, db_path)
+    click.echo(
+        f"lureguard: rules {engine.version} from {db_path}; mode {mode}; "
+        f"proxy http://{listen_host}:{listen_port}"
+        + (f"; PAC http://127.0.0.1:{api_port}/proxy.pac" if api_port else "")
+        + f"; CA {confdir(conf.data_dir) / 'mitmproxy-ca-cert.pem'}",
+        err=True,
+    )
+    _run_mitmdump(addon, args)
+
+
+def _run_mitmdump(addon: Any, args: list[str]) -> None:
+    """mitmdump's own main loop (signal handling included), with our addon added first."""
+    from mitmproxy.tools import cmdline
+    from mitmproxy.tools.dump import DumpMaster
+    from mitmproxy.tools.main import run as mitm_run
+
+    def master(opts: Any) -> DumpMaster:
+        # mitmproxy logs every client connect/disconnect at info level: that is clean
+        # traffic, which lureguard never logs.
+        logging.getLogger("mitmproxy.proxy.server").setLevel(logging.WARNING)
+        dump = DumpMaster(opts)
+        dump.addons.add(addon)  # type: ignore[no-untyped-call]
+        return dump
+
+    mitm_run(master, cmdline.mitmdump, args)  # type: ignore[arg-type]

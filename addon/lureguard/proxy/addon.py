@@ -1,0 +1,462 @@
+"""The mitmproxy addon: pass clean TLS through untouched, answer flagged requests with a page.
+
+Decisions happen as early as possible: at the TLS ClientHello a host that no rule can flag is
+passed through (never decrypted); everything else is decrypted and each request is checked.
+With mitmproxy's lazy connection strategy the server of a flagged host is never contacted,
+because the response is produced before any upstream connection is needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mitmproxy import ctx, exceptions, http, tls
+from mitmproxy.addonmanager import Loader
+
+from lureguard.engine import Engine
+from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, ensure_data_dir
+from lureguard.proxy import page
+from lureguard.proxy.bypass import DURATIONS, BypassStore
+from lureguard.proxy.checker import Checker
+from lureguard.proxy.events import LOG_FILE, EventLog
+from lureguard.proxy.policy import MODES, Action, Policy, PolicyError, parse_mode, parse_rule_modes
+from lureguard.proxy.reload import EngineHolder
+from lureguard.proxy.reports import REPORTS_FILE, ReportBook
+from lureguard.proxy.stats import Stats
+from lureguard.proxy.tokens import TokenError, TokenSigner, load_or_create_secret
+from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+from lureguard.verdict import Verdict
+
+log = logging.getLogger(__name__)
+
+FAIL_POLICIES = ("open", "closed")
+DEFAULT_API_PORT = 8081
+
+
+class LureguardAddon:
+    """Checks every connection and request against the engine; see docs/proxy.md."""
+
+    def __init__(self, engine: Engine | None = None, engine_path: Path | None = None) -> None:
+        self._preloaded = (engine, engine_path.resolve()) if engine and engine_path else None
+        self.holder: EngineHolder | None = None
+        self.policy = Policy()
+        self.fail_closed = False
+        self.stats = Stats()
+        self.bypasses = BypassStore()
+        self.signer: TokenSigner | None = None
+        self.events = EventLog(None)
+        self.reports = ReportBook(None)
+        self.data_dir: Path | None = None
+        self.api: Any = None
+        self._errors_seen: set[tuple[str, str]] = set()
+
+    # -- mitmproxy lifecycle -------------------------------------------------------------
+
+    def load(self, loader: Loader) -> None:
+        """Declare the options, so `--set lureguard_mode=warn` works in any mitmproxy tool."""
+        loader.add_option(
+            "lureguard_mode", str, "warn",
+            "block: no way through; warn: a rule's severity decides, 'proceed anyway' offered "
+            "for warn verdicts; monitor: log only.",
+            choices=MODES,
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_rule_modes", Sequence[str], [],
+            "Per-rule mode overrides as RULE_ID=MODE (repeatable, or comma-separated).",
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_allow_bypass", bool, True,
+            "Offer 'proceed anyway' (this visit, 1 hour, 1 day) on warn pages.",
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_data_dir", str, "",
+            "lureguard data dir (rules.db, secret, logs) [default: $LUREGUARD_DATA_DIR or the "
+            "platform's user data dir].",
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_db", str, "",
+            "Compiled rules database [default: rules.db in the data dir, compiled from the "
+            "bundled rules when missing or stale].",
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_fail", str, "open",
+            "What happens when the addon itself fails: open lets the request through, closed "
+            "answers it with a 403.",
+            choices=FAIL_POLICIES,
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_log_json", bool, False,
+            "Also print the JSON event lines (verdicts, bypasses, reports) to stdout.",
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_api_port", int, DEFAULT_API_PORT,
+            "Port of the loopback API and PAC file (127.0.0.1 only); 0 turns it off.",
+        )  # fmt: skip
+
+    def configure(self, updated: set[str]) -> None:
+        """Validate changed options and (re)load what depends on them."""
+        opts = ctx.options
+        if updated & {"lureguard_mode", "lureguard_rule_modes", "lureguard_allow_bypass"}:
+            try:
+                self.policy = Policy(
+                    parse_mode(opts.lureguard_mode),
+                    parse_rule_modes(opts.lureguard_rule_modes),
+                    bool(opts.lureguard_allow_bypass),
+                )
+            except PolicyError as exc:
+                raise _options_error(f"lureguard: {exc}") from None
+        if "lureguard_fail" in updated:
+            self.fail_closed = opts.lureguard_fail == "closed"
+        if updated & {"lureguard_data_dir", "lureguard_log_json"}:
+            self._open_data_dir(opts.lureguard_data_dir, bool(opts.lureguard_log_json))
+        if updated & {"lureguard_data_dir", "lureguard_db"}:
+            self._load_rules(opts.lureguard_db)
+        if "connection_strategy" in updated and opts.connection_strategy != "lazy":
+            log.warning(
+                "lureguard: connection_strategy=%s contacts a flagged host's server before "
+                "the warning page is shown; lureguard switches it to lazy when it starts",
+                opts.connection_strategy,
+            )
+
+    def running(self) -> None:
+        """Make sure no flagged server is contacted early, then start the loopback API."""
+        if ctx.options.connection_strategy != "lazy":
+            ctx.options.update(connection_strategy="lazy")  # type: ignore[no-untyped-call]
+            log.info("lureguard: set connection_strategy=lazy (flagged servers stay uncontacted)")
+        if self.holder is None:
+            log.error("lureguard: no rules loaded; every request follows the fail policy")
+        self._start_api()
+
+    def done(self) -> None:
+        """Stop the API and close the log."""
+        if self.api is not None:
+            self.api.stop()
+            self.api = None
+        self.events.close()
+
+    # -- hooks -------------------------------------------------------------------------
+
+    def tls_clienthello(self, data: tls.ClientHelloData) -> None:
+        """Pass the connection through untouched unless some rule may flag the host."""
+        try:
+            host = data.client_hello.sni
+            if not host and data.context.server.address:
+                host = str(data.context.server.address[0])
+            if self._checker().must_intercept(_norm(host or "")):
+                self.stats.add("intercepted")
+            else:
+                data.ignore_connection = True
+                self.stats.add("passed_through")
+        except Exception as exc:
+            self._failed("tls_clienthello", exc)
+            # fail-open: do not decrypt what we could not judge; fail-closed: decrypt, so
+            # the request hook can refuse it.
+            if not self.fail_closed:
+                data.ignore_connection = True
+
+    def request(self, flow: http.HTTPFlow) -> None:
+        """Check the request; answer a flagged one before any server is contacted."""
+        try:
+            self._request(flow)
+        except Exception as exc:
+            self._failed("request", exc)
+            if self.fail_closed and flow.response is None:
+                flow.response = _response(page.fail_closed())
+
+    # -- the work ----------------------------------------------------------------------
+
+    def _request(self, flow: http.HTTPFlow) -> None:
+        req = flow.request
+        if req.scheme == "http":
+            self.stats.add("http_requests")
+        host = _norm(req.pretty_host)
+        checker = self._checker()
+        verdict = checker.url_verdict(host, req.pretty_url)
+        if not verdict.flagged:
+            return
+        action = self.policy.action(verdict)
+        if action is None:
+            return
+        if req.method == "POST" and req.path.startswith(page.ACTION_BASE):
+            self._form(flow, host, verdict, action, checker)
+            return
+        client = _client(flow)
+        url = _log_url(req.pretty_url)
+        if action == "warn" and self.bypasses.active(host):
+            self.events.verdict(
+                verdict, client=client, action="bypassed", ruleset=checker.version, url=url
+            )
+            return
+        self.events.verdict(verdict, client=client, action=action, ruleset=checker.version, url=url)
+        if action == "monitor":
+            self.stats.add("monitored")
+            return
+        self.stats.add("blocks" if action == "block" else "warnings")
+        if is_navigation(req):
+            flow.response = _response(self._warning(flow, host, verdict, action, checker))
+        else:
+            flow.response = _response(page.short_403(verdict, action))
+
+    def _warning(
+        self,
+        flow: http.HTTPFlow,
+        host: str,
+        verdict: Verdict,
+        action: Action,
+        checker: Checker,
+        notice: str | None = None,
+        reported: bool = False,
+    ) -> page.Rendered:
+        signer = self._signer()
+        proceed = signer.issue("proceed", host) if self.policy.can_proceed(action) else None
+        report = None if reported else signer.issue("report", host)
+        return page.warning_page(
+            verdict,
+            action=action,
+            url=flow.request.pretty_url,
+            ruleset=checker.version,
+            proceed_token=proceed,
+            report_token=report,
+            referrer=flow.request.headers.get("Referer"),
+            notice=notice,
+        )
+
+    def _form(
+        self, flow: http.HTTPFlow, host: str, verdict: Verdict, action: Action, checker: Checker
+    ) -> None:
+        form = flow.request.urlencoded_form
+        token = form.get("token", "")
+        next_path = _safe_next(form.get("next", "/"))
+        which = flow.request.path[len(page.ACTION_BASE) :].split("?", 1)[0]
+        client = _client(flow)
+        reasons = [r.to_dict() for r in verdict.reasons]
+        if which == "proceed":
+            duration = DURATIONS.get(form.get("for", ""))
+            try:
+                if not self.policy.can_proceed(action):
+                    raise TokenError("policy does not allow proceeding to this site")
+                if duration is None:
+                    raise TokenError("choose how long to proceed for")
+                self._signer().redeem(token, "proceed", host)
+            except TokenError as exc:
+                self.stats.add("bypasses_rejected")
+                self.events.write(
+                    "bypass-refused", client=client, host=host, verdict=verdict.verdict,
+                    action=action, reasons=reasons, error=str(exc), ruleset_version=checker.version,
+                )  # fmt: skip
+                text = f"lureguard did not let you through: {exc}."
+                flow.response = _response(page.notice_page(403, "Not allowed", text))
+                return
+            until = self.bypasses.grant(host, duration)
+            self.stats.add("bypasses")
+            self.events.write(
+                "bypass", client=client, host=host, verdict=verdict.verdict, action="bypass",
+                reasons=reasons, duration=form.get("for"), seconds=duration,
+                until=int(until), ruleset_version=checker.version,
+            )  # fmt: skip
+            flow.response = http.Response.make(
+                303, b"", {"Location": next_path, "Cache-Control": "no-store"}
+            )
+            return
+        if which == "report":
+            try:
+                self._signer().redeem(token, "report", host)
+            except TokenError as exc:
+                flow.response = _response(
+                    page.notice_page(403, "Report not recorded", f"The report was refused: {exc}.")
+                )
+                return
+            rule_ids = [r["rule_id"] for r in reasons if r["level"] != "allow"]
+            origin_url = f"{flow.request.scheme}://{flow.request.pretty_host}/"
+            self.record_report(host, rule_ids, checker.version, origin_url, client)
+            notice = "Thank you: the false alarm was recorded on this computer."
+            flow.response = _response(
+                self._warning(flow, host, verdict, action, checker, notice, reported=True)
+            )
+            return
+        flow.response = _response(page.notice_page(404, "Unknown action", "Nothing to do here."))
+
+    # -- shared with the API ------------------------------------------------------------
+
+    def record_report(
+        self, host: str, rule_ids: list[str], ruleset: str, url: str, client: str
+    ) -> dict[str, Any]:
+        """Store a false alarm reported from the warning page; counts and logs it."""
+        record = self.reports.record(
+            host, rule_ids, ruleset, "warning-page", url=url, client=client,
+            event="false-alarm-report", rule_id=rule_ids[0] if rule_ids else None,
+        )  # fmt: skip
+        self.stats.add("reports")
+        self.events.write("report", **{k: v for k, v in record.items() if k != "event"})
+        return record
+
+    def api_report(self, record: dict[str, Any]) -> None:
+        """Count and log a report the API already stored (sent by the extension)."""
+        self.stats.add("reports")
+        version = self.holder.checker.version if self.holder else ""
+        fields = {k: v for k, v in record.items() if k not in ("event", "time")}
+        self.events.write("report", origin="api", ruleset_version=version, **fields)
+
+    def current_engine(self) -> Engine | None:
+        """The engine in use right now (the API answers with the same one)."""
+        return self._checker().engine if self.holder else None
+
+    def status(self) -> dict[str, Any]:
+        """Mode, rule-set version and counters for `lureguard status` and the API."""
+        checker = self.holder.current() if self.holder else None
+        snap = self.stats.snapshot()
+        return {
+            "mode": self.policy.mode,
+            "rule_modes": dict(self.policy.rule_modes),
+            "allow_bypass": self.policy.allow_bypass,
+            "fail_policy": "closed" if self.fail_closed else "open",
+            "ruleset_version": checker.version if checker else None,
+            "rules_db": str(self.holder.path) if self.holder else None,
+            "data_dir": str(self.data_dir) if self.data_dir else None,
+            **snap,
+            "recent_reports": self.reports.recent(),
+        }
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _checker(self) -> Checker:
+        if self.holder is None:
+            raise RuntimeError("no rules database is loaded")
+        return self.holder.current()
+
+    def _signer(self) -> TokenSigner:
+        if self.signer is None:
+            raise RuntimeError("the data dir is not set up")
+        return self.signer
+
+    def _open_data_dir(self, option: str, echo: bool) -> None:
+        data_dir = Path(option).expanduser() if option else default_data_dir()
+        try:
+            ensure_data_dir(data_dir)
+            secret = load_or_create_secret(data_dir)
+        except OSError as exc:
+            raise _options_error(
+                f"lureguard: cannot use data dir {data_dir}: {exc.strerror or exc}"
+            ) from None
+        self.data_dir = data_dir
+        self.signer = TokenSigner(secret)
+        self.events.close()
+        self.events = EventLog(data_dir / LOG_FILE, echo=echo)
+        self.reports = ReportBook(data_dir / REPORTS_FILE)
+
+    def _load_rules(self, option: str) -> None:
+        assert self.data_dir is not None
+        path = (Path(option).expanduser() if option else self.data_dir / RULES_DB_NAME).resolve()
+        if self.holder is not None and self.holder.path == path:
+            return
+        try:
+            if self._preloaded and self._preloaded[1] == path:
+                engine = self._preloaded[0]
+            else:
+                if not option:
+                    from lureguard.ruleset.build import ensure_compiled
+
+                    ensure_compiled(bundled_rules_dir(), path)
+                engine = Engine.from_db(path)
+        except (RuleDatabaseError, RuleSetError) as exc:
+            raise _options_error(f"lureguard: {exc}") from None
+        except OSError as exc:
+            raise _options_error(
+                f"lureguard: cannot prepare {path}: {exc.strerror or exc}"
+            ) from None
+        self._preloaded = None
+        self.holder = EngineHolder(path, engine, self._swapped, self._reload_failed)
+        log.info("lureguard: rules %s loaded from %s", engine.version, path)
+
+    def _swapped(self, checker: Checker) -> None:
+        self.stats.add("reloads")
+        self.events.write("reload", ruleset_version=checker.version, rules_db=str(self._db()))
+        log.info("lureguard: switched to rules %s", checker.version)
+
+    def _reload_failed(self, message: str) -> None:
+        self.stats.add("reload_failures")
+        self.events.write("reload-failed", error=message, rules_db=str(self._db()))
+        log.error("lureguard: %s; keeping the rules already loaded", message)
+
+    def _db(self) -> Path | None:
+        return self.holder.path if self.holder else None
+
+    def _failed(self, hook: str, exc: Exception) -> None:
+        """Count every failure; log each kind once, with its traceback."""
+        self.stats.add("errors")
+        key = (hook, type(exc).__name__)
+        if key in self._errors_seen:
+            return
+        self._errors_seen.add(key)
+        policy = "closed" if self.fail_closed else "open"
+        log.error(
+            "lureguard: %s failed (%r); fail-%s policy applied, further errors of this kind "
+            "are only counted",
+            hook, exc, policy, exc_info=exc,
+        )  # fmt: skip
+        with contextlib.suppress(OSError):
+            self.events.write("error", hook=hook, error=repr(exc), fail_policy=policy)
+
+    def _start_api(self) -> None:
+        port = int(ctx.options.lureguard_api_port)
+        if port <= 0 or self.data_dir is None:
+            return
+        start = _api_starter()
+        if start is None:
+            return
+        listen = (str(ctx.options.listen_host or "127.0.0.1"), int(ctx.options.listen_port or 8080))
+        try:
+            self.api = start(self, port, listen)
+        except OSError as exc:
+            log.error("lureguard: the API could not listen on 127.0.0.1:%d: %s", port, exc)
+
+
+def _api_starter() -> Callable[[LureguardAddon, int, tuple[str, int]], Any] | None:
+    """The loopback API, when that part is installed."""
+    try:
+        from lureguard.proxy.api_link import start_api
+    except ImportError:
+        return None
+    return start_api
+
+
+def is_navigation(req: http.Request) -> bool:
+    """True for a top-level page load (gets the warning page), False for subresources."""
+    dest = req.headers.get("Sec-Fetch-Dest")
+    if dest:
+        return bool(dest == "document")
+    return req.method in ("GET", "HEAD") and "text/html" in req.headers.get("Accept", "")
+
+
+def _options_error(message: str) -> Exception:
+    """mitmproxy's error for a bad option value (shown to the user as one line)."""
+    return exceptions.OptionsError(message)  # type: ignore[no-untyped-call]
+
+
+def _response(rendered: page.Rendered) -> http.Response:
+    return http.Response.make(rendered.status, rendered.body, rendered.headers)
+
+
+def _norm(host: str) -> str:
+    return host.lower().rstrip(".")
+
+
+def _client(flow: http.HTTPFlow) -> str:
+    peer = flow.client_conn.peername
+    return str(peer[0]) if peer else ""
+
+
+def _log_url(url: str) -> str:
+    """The URL without query or fragment (they may carry a victim's address or a token)."""
+    return url.split("?", 1)[0].split("#", 1)[0][:500]
+
+
+def _safe_next(path: str) -> str:
+    """Only a path on the same host may follow a bypass."""
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path
