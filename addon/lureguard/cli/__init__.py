@@ -27,11 +27,13 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
 
 
 def _register() -> None:
-    from lureguard.cli import check, rules, run
+    from lureguard.cli import ca, check, rules, run, status
 
     main.add_command(check.check)
     main.add_command(rules.rules)
     main.add_command(run.run)
+    main.add_command(ca.ca)
+    main.add_command(status.status)
 
     from lureguard.api.command import api
     from lureguard.cli.token import token
