@@ -204,6 +204,11 @@ def _apply_guard(out: Collected, guard: Guard) -> None:
                 continue
             del table[host]
             out.skip(Skip(line, reason, shown))
+    for host, line in list(out.allow.items()):
+        covered = _covering_suffix(host, out.allow, skip_self=True)
+        if covered is not None:
+            del out.allow[host]
+            out.skip(Skip(line, "covered by a *.suffix entry of the same feed", f"*.{host}"))
     for url, line in list(out.urls.items()):
         host = parse_target(url).host
         allowed = guard.allowed_by(host, feed_allow)

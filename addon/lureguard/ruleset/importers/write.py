@@ -54,10 +54,15 @@ def render(found: Collected, meta: FeedMeta, *, out: Path | None) -> tuple[str, 
             allow = [f"*.{s}" for s in found.allow]
             docs.append(_doc(meta, f"{meta.rule_id}-allow", "allowlist", allow, [], out, side))
     header = [
-        f"# Imported by `lureguard rules import --format {meta.fmt}` from {meta.input_name}",
+        f"# Imported by `lureguard rules import --format {meta.fmt}` from "
+        f"{Path(meta.input_name).name}",
         f"# on {meta.added}: {found.lines:,} lines read, {found.entries:,} entries kept, "
         f"{sum(found.skipped.values()):,} skipped. Regenerate rather than edit by hand.",
-        *(f"# Note: {line}" for note in found.notes for line in _wrap(note)),
+        *(
+            ("# Note: " if n == 0 else "#   ") + line
+            for note in found.notes
+            for n, line in enumerate(_wrap(note))
+        ),
     ]
     return "\n".join(header) + "\n" + "---\n".join(docs), side
 
@@ -135,6 +140,10 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600; a rule file is as readable as any file the user writes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
