@@ -41,10 +41,11 @@ def _register() -> None:
     main.add_command(api)
     main.add_command(token)
 
-    from lureguard.cli import bundle, update
+    from lureguard.cli import bundle, service, update
 
     main.add_command(bundle.bundle)
     main.add_command(update.update)
+    main.add_command(service.service)
 
 
 _register()
