@@ -41,11 +41,12 @@ def _register() -> None:
     main.add_command(api)
     main.add_command(token)
 
-    from lureguard.cli import bundle, service, update
+    from lureguard.cli import bundle, doctor, service, update
 
     main.add_command(bundle.bundle)
     main.add_command(update.update)
     main.add_command(service.service)
+    main.add_command(doctor.doctor)
 
 
 _register()

@@ -1,0 +1,175 @@
+"""`lureguard doctor` against real loopback listeners, a real CA file and a real trust bundle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from lureguard.cli import main
+from lureguard.deploy import signing
+from lureguard.deploy.bundle import build
+from lureguard.deploy.state import UpdateState
+
+RULE = "id: block/one\nkind: blocklist\ndescription: d\nsource: s\nhosts: [one.example]\n"
+
+
+class _Pac(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"function FindProxyForURL(url, host) { return 'DIRECT'; }"
+        self.send_response(200 if self.path == "/proxy.pac" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def listeners() -> Iterator[tuple[int, int]]:
+    """A TCP listener standing in for the proxy and an HTTP server serving /proxy.pac."""
+    proxy = socket.socket()
+    proxy.bind(("127.0.0.1", 0))
+    proxy.listen()
+    api = ThreadingHTTPServer(("127.0.0.1", 0), _Pac)
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    yield proxy.getsockname()[1], api.server_address[1]
+    api.shutdown()
+    api.server_close()
+    proxy.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _ca_pem() -> bytes:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "lureguard test CA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A published bundle and the inline public key that signed it."""
+    base = tmp_path_factory.mktemp("fleet")
+    pair = signing.generate(base / "keys")
+    (base / "rules").mkdir()
+    (base / "rules" / "one.yaml").write_text(RULE)
+    build([base / "rules"], pair.private, base / "public")
+    return base / "public", pair.public.read_text().strip()
+
+
+@pytest.fixture
+def laptop(
+    tmp_path: Path, fleet: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """A data dir with the bundle installed, a CA, a trust bundle holding it, and a policy."""
+    public, key = fleet
+    data = tmp_path / "data"
+    (data / "bundle").mkdir(parents=True)
+    manifest = public / "manifest.json"
+    database = next(public.glob("rules-*.db"))
+    shutil.copy(manifest, data / "bundle" / "manifest.json")
+    shutil.copy(database, data / "bundle" / "rules.db")
+    shutil.copy(database, data / "rules.db")
+    UpdateState(url="https://rules.example/", checked_at=dt.datetime.now(dt.UTC).isoformat()).save(
+        data
+    )
+    pem = _ca_pem()
+    (data / "mitmproxy").mkdir()
+    (data / "mitmproxy" / "mitmproxy-ca-cert.pem").write_bytes(pem)
+    store = tmp_path / "trust.pem"
+    store.write_bytes(_ca_pem() + pem)
+    monkeypatch.setenv("SSL_CERT_FILE", str(store))
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f'mode: block\nupdate:\n  url: https://rules.example/\n  pubkey: "{key}"\n')
+    monkeypatch.setenv("LUREGUARD_POLICY", str(policy))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return data, store
+
+
+def _doctor(data: Path, proxy: int, api: int, *extra: str) -> Result:
+    return CliRunner().invoke(
+        main,
+        ["doctor", "--data-dir", str(data), "--proxy-port", str(proxy), "--api-port", str(api),
+         *extra],
+    )  # fmt: skip
+
+
+def test_healthy_laptop_passes_every_check(
+    laptop: tuple[Path, Path], listeners: tuple[int, int]
+) -> None:
+    result = _doctor(laptop[0], *listeners)
+    assert result.exit_code == 0, result.output
+    assert "✗" not in result.output
+    assert "✓ signed rules: bundle" in result.output
+    assert "✓ CA trusted: present in" in result.output
+    assert "serves the PAC file" in result.output
+    # The policy's locked values are listed with the file and line that lock them.
+    assert "mode             block" in result.output
+    assert "policy.yaml:1" in result.output
+
+
+def test_every_problem_gets_a_cross_and_a_fix(
+    laptop: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, store = laptop
+    store.write_bytes(_ca_pem())  # the CA is no longer in the system store
+    bundle_db = data / "bundle" / "rules.db"
+    bundle_db.write_bytes(bundle_db.read_bytes() + b"tampered")
+    state = UpdateState.load(data)
+    state.last_error = "https://rules.example/manifest.json answered HTTP 500 Server Error"
+    state.save(data)
+
+    result = _doctor(data, _free_port(), _free_port())
+
+    assert result.exit_code == 1
+    out = result.output
+    assert "✗ proxy: nothing listens on" in out
+    assert "✗ API: nothing answers at" in out
+    assert "✗ signed rules: the installed bundle was modified on disk" in out
+    assert "✗ fresh rules: last update failed: https://rules.example/manifest.json" in out
+    assert "✗ CA trusted: not in" in out
+    assert "update-ca-certificates" in out
+    assert out.count("    fix: ") == out.count("✗ ")
+    assert "5 problem(s) found" in out
+
+
+def test_invalid_policy_and_missing_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listeners: tuple[int, int]
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("mode: sometimes\n")
+    monkeypatch.setenv("LUREGUARD_POLICY", str(policy))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    result = _doctor(tmp_path / "empty", *listeners)
+    assert result.exit_code == 1
+    assert f"✗ policy: {policy}:1:7: error: 'mode' must be one of" in result.output
+    assert "✗ rules: " in result.output
+    assert "✗ CA: " in result.output
