@@ -28,7 +28,7 @@ ORIGIN_NAMES = (
 
 
 @dataclass(frozen=True)
-class TestCA:
+class OriginCA:
     """Paths of the CA certificate and of the origin's certificate chain and key."""
 
     ca_cert: Path
@@ -40,7 +40,7 @@ def _name(common: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
 
 
-def make_test_ca(directory: Path, names: tuple[str, ...] = ORIGIN_NAMES) -> TestCA:
+def make_test_ca(directory: Path, names: tuple[str, ...] = ORIGIN_NAMES) -> OriginCA:
     """Create a CA and a server certificate for `names` (plus 127.0.0.1) under `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.UTC)
@@ -95,7 +95,7 @@ def make_test_ca(directory: Path, names: tuple[str, ...] = ORIGIN_NAMES) -> Test
         )
         .sign(ca_key, hashes.SHA256())
     )
-    result = TestCA(
+    result = OriginCA(
         directory / "test-ca.pem", directory / "origin-cert.pem", directory / "origin-key.pem"
     )
     result.ca_cert.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))

@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.certs import TestCA, make_test_ca
+from tests.support.certs import OriginCA, make_test_ca
 from tests.support.origin import Origin
 from tests.support.proxy import ProxyProcess, start_lureguard
 
 
 @pytest.fixture(scope="session")
-def test_ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
+def test_ca(tmp_path_factory: pytest.TempPathFactory) -> OriginCA:
     """A CA and origin certificate for the fake hostnames in `certs.ORIGIN_NAMES`."""
     return make_test_ca(tmp_path_factory.mktemp("test-ca"))
 
 
 @pytest.fixture(scope="session")
-def origin(test_ca: TestCA) -> Iterator[Origin]:
+def origin(test_ca: OriginCA) -> Iterator[Origin]:
     """Loopback HTTP and HTTPS origins that record what they receive."""
     server = Origin(test_ca).start()
     yield server
@@ -29,7 +29,7 @@ def origin(test_ca: TestCA) -> Iterator[Origin]:
 
 @pytest.fixture(scope="module")
 def lureguard_proxy(
-    tmp_path_factory: pytest.TempPathFactory, origin: Origin, test_ca: TestCA, bundled_db: Path
+    tmp_path_factory: pytest.TempPathFactory, origin: Origin, test_ca: OriginCA, bundled_db: Path
 ) -> Iterator[ProxyProcess]:
     """A real `lureguard run` (mode warn) with its own data dir, mapped to the origins.
 

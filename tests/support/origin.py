@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socket import socket
 from typing import Any
 
-from tests.support.certs import TestCA
+from tests.support.certs import OriginCA
 
 BODY_PREFIX = b"origin ok"
 
@@ -96,7 +96,7 @@ class _Server(ThreadingHTTPServer):
 class Origin:
     """One HTTP and one HTTPS server on 127.0.0.1 (ports picked by the OS)."""
 
-    def __init__(self, ca: TestCA) -> None:
+    def __init__(self, ca: OriginCA) -> None:
         self.seen = Seen()
         self._http = _Server(("127.0.0.1", 0), _Handler)
         self._http.seen = self.seen

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.certs import TestCA
+from tests.support.certs import OriginCA
 from tests.support.origin import Origin
 
 SUPPORT = Path(__file__).resolve().parent
@@ -52,7 +52,7 @@ class ProxyProcess:
     data_dir: Path
     log_path: Path
     origin: Origin | None = None
-    test_ca: TestCA | None = None
+    test_ca: OriginCA | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -82,7 +82,7 @@ def start_lureguard(
     data_dir: Path,
     *,
     origin: Origin | None = None,
-    test_ca: TestCA | None = None,
+    test_ca: OriginCA | None = None,
     args: list[str] | None = None,
     mitm_args: list[str] | None = None,
     command: list[str] | None = None,
