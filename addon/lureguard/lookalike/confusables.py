@@ -13,6 +13,7 @@ be explained ("'rn' at position 0 imitates 'm'") and the differing letters highl
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -80,14 +81,19 @@ def skeleton(label: str) -> str:
 
 
 def _ascii_skeleton(label: str) -> str:
-    # Fast path for the common case; must agree with `fold` (tested).
-    for pair, _single in MULTI_LETTER.items():
-        if pair in label:
-            return fold(label)[0]
-    return label.translate(_ASCII_TABLE)
+    # Fast path for the common case; must agree with `fold` (tested): the regex replaces
+    # letter groups left to right without overlaps, exactly as `fold` scans.
+    if _PAIRS.search(label) is None:
+        return label.translate(_ASCII_TABLE)
+    return _PAIRS.sub(_pair, label).translate(_ASCII_TABLE)
+
+
+def _pair(match: re.Match[str]) -> str:
+    return MULTI_LETTER[match.group()]
 
 
 _ASCII_TABLE = str.maketrans(SINGLE_LETTER)
+_PAIRS = re.compile("|".join(MULTI_LETTER))
 
 
 def explain(visited: str, target: str) -> tuple[str, tuple[int, ...]]:

@@ -6,7 +6,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
-from lureguard.lookalike.index import LONG_LABEL, BrandIndex, Protected, deletions, typo_budget
+from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected, typo_budget
 from lureguard.verdict import Kind, Reason
 
 
@@ -42,18 +42,24 @@ def registrable_label(target: Target) -> str:
 def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     """(protected skeleton, Damerau–Levenshtein distance) for every typo-near skeleton.
 
-    Symmetric deletion: a protected skeleton within k edits shares a key with `text` after at
-    most k deletions on each side, so a handful of hash probes replace a scan of all brands.
+    Symmetric deletion: the index holds every protected skeleton with up to `typo_budget`
+    characters deleted; the visited skeleton is probed with itself and its single deletions.
+    That finds every single edit and transposition, and on long labels two omissions or an
+    omission plus a substitution, in len(text)+1 hash probes whatever the number of brands.
     """
-    if not text or not index.deletes:
-        return []
-    depth = 2 if len(text) >= LONG_LABEL - 2 else 1
     deletes = index.deletes
+    if len(text) < MIN_TYPO_LABEL - 1 or not deletes:
+        return []
     candidates: set[str] = set()
-    for key in deletions(text, depth):
-        found = deletes.get(key)
+    found = deletes.get(text)
+    if found:
+        candidates |= found
+    for i in range(len(text)):
+        found = deletes.get(text[:i] + text[i + 1 :])
         if found:
             candidates |= found
+    if not candidates:
+        return []
     result = []
     for skel in candidates:
         if skel == text:
