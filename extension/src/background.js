@@ -96,7 +96,9 @@ chrome.storage.onChanged.addListener(() => refreshAll());
 chrome.runtime.onStartup?.addListener(() => refreshAll());
 chrome.runtime.onInstalled.addListener(() => refreshAll());
 
-const fromExtensionPage = (sender) => sender.id === chrome.runtime.id && !sender.tab?.id;
+// The popup and options run at our own origin; content scripts report the page's URL.
+const fromExtensionPage = (sender) =>
+  sender.id === chrome.runtime.id && (sender.url ?? "").startsWith(chrome.runtime.getURL(""));
 
 const handlers = {
   // From content scripts: verdicts for the links of a page.

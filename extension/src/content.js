@@ -144,7 +144,7 @@
   }
 
   const DIALOG_CSS = `
-    :host { all: initial; }
+    :host { all: initial; position: fixed; inset: 0; z-index: 2147483647; }
     .backdrop { position: fixed; inset: 0; background: rgba(0,0,0,.45); z-index: 2147483647;
       display: flex; align-items: center; justify-content: center; font: 15px/1.45 system-ui, sans-serif; }
     .box { background: #fff; color: #1b1b1b; max-width: 34rem; padding: 1.2rem 1.4rem; border-radius: 10px;
