@@ -106,9 +106,12 @@ def test_urlhaus_csv_header_truncated_rows_and_url_modes(tmp_path: Path) -> None
     assert found.examples["truncated CSV row (3 of 9 columns)"][0].line == 5
     found, _, _ = run(tmp_path, "urlhaus-csv", csv_text, url_mode="host")
     assert list(found.hosts) == ["malware-example.net", "whole-example.org"]
-    assert found.skipped[
-        "false-alarm guard: a URL's host on a popular or brand site (use --url-mode prefix)"
-    ] == 1
+    assert (
+        found.skipped[
+            "false-alarm guard: a URL's host on a popular or brand site (use --url-mode prefix)"
+        ]
+        == 1
+    )
 
 
 def test_urlhaus_malformed_quote_is_reported() -> None:
