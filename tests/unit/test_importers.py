@@ -56,7 +56,8 @@ def test_hosts_format_normalises_dedupes_and_skips(tmp_path: Path) -> None:
     assert found.examples["duplicate"][0].line == 2
     rule = yaml.safe_load(text.split("---")[0])
     assert rule["hosts"] == ["evil.com", "xn--l-7sba6dbr.com"]
-    assert rule["license"] == "CC0" and rule["source"] == "tests"
+    assert rule["license"] == "CC0"
+    assert rule["source"] == "tests"
 
 
 def test_domains_format_keeps_suffixes_and_drops_covered_hosts(tmp_path: Path) -> None:
@@ -116,7 +117,8 @@ def test_urlhaus_csv_header_truncated_rows_and_url_modes(tmp_path: Path) -> None
 
 def test_urlhaus_malformed_quote_is_reported() -> None:
     items = list(parse_urlhaus_csv(iter([(1, '"1","2026","http://a.example/"x,"y"')])))
-    assert isinstance(items[0], Skip) and items[0].reason.startswith("malformed CSV row")
+    assert isinstance(items[0], Skip)
+    assert items[0].reason.startswith("malformed CSV row")
 
 
 def test_openphish_and_non_utf8_line(tmp_path: Path) -> None:

@@ -97,7 +97,8 @@ def test_hosts_file_entries_are_located_in_the_text_file(tmp_path: Path) -> None
         "rules/a.txt:3:1: error: false-alarm guard: 'popular.com' is a popular domain "
         "(popular.com) [block/a]"
     ]
-    assert report.errors == 1 and report.warnings == 0
+    assert report.errors == 1
+    assert report.warnings == 0
 
 
 def test_false_alarm_guard_for_blocklists(tmp_path: Path) -> None:
