@@ -76,17 +76,25 @@ def run(
       lureguard run --mode block --log-json
       lureguard run --listen-port 3128 -- --set ssl_insecure=true -s my_addon.py
     """
+    from lureguard.deploy import runtime as deployment
+    from lureguard.deploy.errors import DeployError
     from lureguard.engine import Engine
     from lureguard.proxy.addon import LureguardAddon
-    from lureguard.ruleset.build import ensure_compiled
     from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
 
     conf = settings(ctx, data_dir)
+    try:  # the system policy's values win over the options (see docs/deploy.md)
+        deployed = deployment.for_run(ctx)
+    except DeployError as exc:
+        fail(str(exc))
+    mode, fail_policy = deployed.value("mode"), deployed.value("fail")
+    listen_port, api_port = deployed.value("proxy.port"), deployed.value("api.port")
+    no_bypass = not deployed.value("bypass.allowed")
     try:
         conf.ensure()
         db_path = Path(db).expanduser() if db else conf.rules_db
         if not db:
-            ensure_compiled(default_rules_dir(), db_path)
+            deployment.prepare_rules(default_rules_dir(), db_path, deployed)
         engine = Engine.from_db(db_path)
     except RuleSetError as exc:
         fail(f"the bundled rules do not compile: {exc}")
@@ -123,6 +131,7 @@ def run(
         + f"; CA {confdir(conf.data_dir) / 'mitmproxy-ca-cert.pem'}",
         err=True,
     )
+    deployment.attach(deployed, conf.data_dir, lambda line: click.echo(line, err=True))
     _run_mitmdump(addon, args)
 
 

@@ -228,7 +228,9 @@ class EventWriter:
             return
         with self._lock:
             for sink in self.sinks:
-                sink.send(record)
+                # A full disk or a vanished log dir must never stop the proxy's traffic.
+                with contextlib.suppress(OSError):
+                    sink.send(record)
 
     def close(self) -> None:
         """Close every sink."""

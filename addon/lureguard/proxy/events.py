@@ -10,9 +10,10 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 from lureguard.verdict import Verdict
 
@@ -26,6 +27,10 @@ def now_iso() -> str:
 
 class EventLog:
     """Appends JSON lines to a file and optionally to stdout."""
+
+    #: Extra destinations for every record, e.g. the SIEM sinks `lureguard run` adds from the
+    #: policy's `log.*` settings (lureguard.deploy.eventlog). They receive the record dict.
+    forwarders: ClassVar[list[Callable[[dict[str, Any]], None]]] = []
 
     def __init__(self, path: Path | None, echo: bool = False, stream: TextIO | None = None) -> None:
         self.path = path
@@ -47,6 +52,8 @@ class EventLog:
                 out = self._stream or sys.stdout
                 out.write(line + "\n")
                 out.flush()
+        for forward in self.forwarders:
+            forward(record)
         return record
 
     def verdict(
