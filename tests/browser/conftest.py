@@ -1,4 +1,4 @@
-"""Real headless Chromium with the real extension, a real lureguard API and a loopback site.
+"""Real headless Chromium with the real extension, a real `lureguard run` and a loopback site.
 
 Every name the pages link to resolves to nothing (`--host-resolver-rules`), except the few
 mapped to the loopback site, so nothing leaves the machine even if a link is followed.
@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, Worker, sync_playwright
 
 from lureguard.api.origins import CHROME_EXTENSION_ID
-from tests.integration.test_api import Api, start_api, stop_api
+from tests.integration.test_api import Api, start_run, stop_api
 
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "extension"
@@ -67,15 +67,17 @@ def site() -> Iterator[Site]:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory, bundled_db: Path) -> Iterator[Api]:
-    running = start_api(tmp_path_factory.mktemp("browser-api"), bundled_db)
+    """`lureguard run`, whose process serves the API (the browser itself is not proxied)."""
+    running = start_run(tmp_path_factory.mktemp("browser-lureguard"), bundled_db)
     yield running
     stop_api(running)
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+@pytest.fixture(scope="module")
+def playwright_driver() -> Iterator[Playwright]:
+    """Per module: other browser tests start their own sync Playwright after this one ends."""
     with sync_playwright() as p:
         yield p
 
@@ -145,11 +147,11 @@ class Browser:
         raise AssertionError(f"gave up waiting for {what}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(
-    playwright: Playwright, tmp_path_factory: pytest.TempPathFactory, api: Api
+    playwright_driver: Playwright, tmp_path_factory: pytest.TempPathFactory, api: Api
 ) -> Iterator[Browser]:
-    context = launch(playwright, tmp_path_factory.mktemp("chromium-profile"))
+    context = launch(playwright_driver, tmp_path_factory.mktemp("chromium-profile"))
     running = Browser(context, service_worker(context))
     assert running.extension_id == CHROME_EXTENSION_ID
     running.configure(f"http://127.0.0.1:{api.port}", api.token)

@@ -1,4 +1,4 @@
-"""The verdict API as a real process on loopback, called over real HTTP."""
+"""The verdict API in real processes (`lureguard run` and `lureguard api`), over real HTTP."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from lureguard.api.origins import DEFAULT_ORIGINS
+from tests.support.proxy import start_lureguard, wait_listening
 
 LUREGUARD = str(Path(sys.executable).with_name("lureguard"))
 EXT = DEFAULT_ORIGINS[0]
@@ -24,10 +25,11 @@ EXT = DEFAULT_ORIGINS[0]
 
 @dataclass
 class Api:
-    proc: subprocess.Popen[str]
+    stop: Callable[[], int]
     port: int
     token: str
     data_dir: Path
+    mode: str
 
     def request(
         self,
@@ -65,17 +67,38 @@ def start_api(data_dir: Path, db: Path, *extra: str, module: bool = False) -> Ap
     assert line.startswith("lureguard API listening on http://127.0.0.1:"), proc.stderr
     port = int(line.rsplit(":", 1)[1])
     token = (data_dir / "api-token").read_text().strip()
-    return Api(proc, port, token, data_dir)
+
+    def stop() -> int:
+        proc.send_signal(signal.SIGTERM)
+        return proc.wait(timeout=20)
+
+    return Api(stop, port, token, data_dir, "api-only")
+
+
+def start_run(data_dir: Path, db: Path) -> Api:
+    """`lureguard run`: the proxy process, which serves the API next to the proxy."""
+    proxy = start_lureguard(data_dir, args=["--db", str(db)])
+    try:
+        wait_listening(proxy.api_port, proxy.proc)
+    except RuntimeError:
+        proxy.stop()
+        raise
+    token = (data_dir / "api-token").read_text().strip()
+    return Api(proxy.stop, proxy.api_port, token, data_dir, "warn")
 
 
 def stop_api(api: Api) -> int:
-    api.proc.send_signal(signal.SIGTERM)
-    return api.proc.wait(timeout=20)
+    return api.stop()
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory, bundled_db: Path) -> Iterator[Api]:
-    running = start_api(tmp_path_factory.mktemp("api-data"), bundled_db)
+@pytest.fixture(scope="module", params=["run", "standalone"])
+def api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, bundled_db: Path
+) -> Iterator[Api]:
+    """The API inside `lureguard run`, and alone (`lureguard api`)."""
+    data_dir = tmp_path_factory.mktemp("api-data")
+    start = start_run if request.param == "run" else start_api
+    running = start(data_dir, bundled_db)
     yield running
     assert stop_api(running) == 0
 
@@ -96,7 +119,7 @@ def test_good_calls(api: Api) -> None:
     assert [v["verdict"] for v in as_json(body)["verdicts"]] == ["block", "allow", None]
     status, _, body = api.request("GET", "/api/v1/status")
     info = as_json(body)
-    assert (status, info["service"], info["mode"]) == (200, "lureguard", "api-only")
+    assert (status, info["service"], info["mode"]) == (200, "lureguard", api.mode)
     assert info["ruleset"]["counts"]["brands"] >= 5
 
 
