@@ -138,9 +138,13 @@ def test_every_brand_is_complete(brands: list[Rule]) -> None:
     for rule in brands:
         where = f"{rule.location.path}: "
         assert rule.id == f"brand/{Path(rule.location.path).stem}", where + "id must match file"
-        assert rule.domains and rule.keywords, where + "domains and keywords"
-        assert rule.tests_match and rule.tests_no_match, where + "tests.match and tests.no_match"
-        assert rule.source and rule.author and rule.added, where + "provenance"
+        assert rule.domains, where + "domains"
+        assert rule.keywords, where + "keywords"
+        assert rule.tests_match, where + "tests.match"
+        assert rule.tests_no_match, where + "tests.no_match"
+        assert rule.source, where + "source"
+        assert rule.author, where + "author"
+        assert rule.added, where + "added"
         assert rule.severity == "warn", where + "lookalikes warn by default"
         assert any(t.startswith("sector.") for t in rule.tags), where + "a sector.* tag"
         assert any(t.startswith("country.") for t in rule.tags), where + "a country.* tag"
@@ -153,7 +157,8 @@ def test_domains_are_registrable_brand_owned_and_unique(brands: list[Rule]) -> N
         for domain in rule.official_domains():
             assert domain not in CUSTOMER_HOSTING, f"{rule.id}: {domain} is customer hosting"
             registered, label, _suffix = split_registered(domain)
-            assert registered and label, f"{rule.id}: {domain} is a public suffix"
+            assert registered, f"{rule.id}: {domain} is a public suffix"
+            assert label, f"{rule.id}: {domain} is a public suffix"
 
 
 def test_keywords_are_not_generic_words(brands: list[Rule]) -> None:
