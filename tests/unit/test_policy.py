@@ -124,3 +124,16 @@ def test_user_settings_live_in_the_config_dir(
     (tmp_path / "lureguard").mkdir()
     _write(tmp_path / "lureguard", "log: {stdout: true}\n", "settings.yaml")
     assert pol.load_user_settings().values == {"log.stdout": True}
+
+
+def test_status_lines_name_locked_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lureguard.deploy.runtime import locked_lines
+
+    path = _write(tmp_path, "fail: closed\nbypass:\n  allowed: false\n")
+    monkeypatch.setenv(pol.POLICY_ENV, str(path))
+    lines = locked_lines()
+    assert lines[0] == "locked by policy:"
+    assert any("fail" in x and "closed" in x and f"{path}:1" in x for x in lines)
+    assert any("bypass.allowed" in x and f"{path}:3" in x for x in lines)
+    path.write_text("fail: ajar\n")
+    assert locked_lines()[0].startswith(f"policy: {path}:1:7: error:")

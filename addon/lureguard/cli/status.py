@@ -64,6 +64,10 @@ def status(ctx: click.Context, api_port: int, as_json: bool, data_dir: str | Non
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     click.echo(describe(body))
+    from lureguard.deploy.runtime import locked_lines
+
+    for line in locked_lines():
+        click.echo(line)
 
 
 def describe(body: dict[str, Any]) -> str:

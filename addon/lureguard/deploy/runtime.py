@@ -168,3 +168,16 @@ def start_updates(
 
     runtime.poller = UpdatePoller(check, runtime.value("update.interval"), on_error=failed)
     return runtime.poller.start()
+
+
+def locked_lines(policy_file: str | None = None) -> list[str]:
+    """For `lureguard status`: the settings the system policy locks, and where (or its error)."""
+    try:
+        system = pol.load_policy(policy_file)
+    except DeployError as exc:
+        return [f"policy: {exc}"]
+    settings = pol.effective(system)
+    locked = {k: s for k, s in settings.items() if s.locked}
+    if not locked:
+        return []
+    return ["locked by policy:", *(f"  {line}" for line in pol.describe(locked))]
