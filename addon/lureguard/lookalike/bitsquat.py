@@ -14,6 +14,9 @@ from lureguard.lookalike.keyboard import one_bit_apart
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
+#: Flips in shorter names (`aol` -> `eol`, `col`, `iol`) land on other people's names.
+MIN_BITSQUAT = 5
+
 
 def flipped_position(visited: str, target: str) -> int | None:
     """The single position where the two labels differ by one bit, else None."""
@@ -29,7 +32,7 @@ def detect_bitsquat(visit: Visit) -> list[Reason]:
     """Reasons for protected labels one bit flip away from the visited label."""
     reasons = []
     for skel, distance in visit.near():
-        if distance != 1:
+        if distance != 1 or len(skel) < MIN_BITSQUAT:
             continue
         for entry in visit.index.skeletons[skel]:
             i = flipped_position(visit.label, entry.label)

@@ -2,10 +2,10 @@
 `securepaypal.com`, `microsoft-login-verify.com`).
 
 Protected skeletons are found inside the label with a gram-keyed matcher (one probe per
-position). A distinctive name (paypal) counts wherever it appears. A name that is also an
-ordinary word or word part (apple in pineapple, chase in purchase: learned at load time from
-the popular list) counts only at a visible boundary: a hyphen, or one of the words phishing
-sites add (`LURE_WORDS`). Short names (under four letters) count only as whole hyphen parts.
+position). A name counts only when everything around it is phishing vocabulary
+(`words.LURE_WORDS`) or another brand name, so word parts (`pineapple`, `purchase`,
+`applebees`) and the fan, news and campaign sites that carry a brand name among ordinary
+words (`googlewatchblog`, `facebook-studio`) stay clean.
 """
 
 from __future__ import annotations
@@ -13,94 +13,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import fold, skeleton
+from lureguard.lookalike.confusables import fold
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
+from lureguard.lookalike.words import lure_only
 from lureguard.verdict import Reason
 
-#: Words phishing domains glue to a brand name (account chores, urgency, trust, support).
-LURE_WORDS = frozenset(
-    [
-        "access",
-        "account",
-        "accounts",
-        "alert",
-        "app",
-        "apps",
-        "auth",
-        "billing",
-        "bonus",
-        "center",
-        "check",
-        "claim",
-        "client",
-        "cloud",
-        "confirm",
-        "connect",
-        "customer",
-        "dashboard",
-        "delivery",
-        "docs",
-        "drive",
-        "free",
-        "gift",
-        "help",
-        "helpdesk",
-        "id",
-        "info",
-        "invoice",
-        "login",
-        "logon",
-        "mail",
-        "my",
-        "net",
-        "official",
-        "online",
-        "order",
-        "pay",
-        "payment",
-        "portal",
-        "prize",
-        "recover",
-        "recovery",
-        "refund",
-        "register",
-        "reset",
-        "safe",
-        "secure",
-        "security",
-        "service",
-        "services",
-        "shop",
-        "signin",
-        "signon",
-        "sso",
-        "store",
-        "support",
-        "team",
-        "track",
-        "tracking",
-        "unlock",
-        "update",
-        "user",
-        "verify",
-        "wallet",
-        "web",
-        "webmail",
-        "www",
-    ]
-)
-_LURE_SKELETONS = frozenset(skeleton(w) for w in LURE_WORDS)
-MIN_FREE_MATCH = 5
+#: A misspelled brand name inside a combination must be at least this long.
+MIN_MISSPELLED = 6
 
 
-def _boundary(piece: str, brand_first: bool) -> bool:
-    """True when the text glued to a common brand name is visibly a separate word."""
-    if not piece:
-        return True
-    if brand_first:
-        return piece.startswith("-") or piece.split("-", 1)[0] in _LURE_SKELETONS
-    return piece.endswith("-") or piece.rsplit("-", 1)[-1] in _LURE_SKELETONS
+def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
+    """True when everything around the brand name is lure words or other brand names."""
+    pieces = [p for p in f"{before}-{after}".split("-") if p]
+    skeletons = visit.index.skeletons
+    return bool(pieces) and all(p in skeletons or lure_only(p) for p in pieces)
 
 
 def find_combos(visit: Visit) -> list[tuple[str, int]]:
@@ -111,15 +38,15 @@ def find_combos(visit: Visit) -> list[tuple[str, int]]:
     for start, name in index.substrings(skel):
         if name == skel or name in found:
             continue
-        before, after = skel[:start], skel[start + len(name) :]
-        distinctive = name not in index.common and len(name) >= MIN_FREE_MATCH
-        if distinctive or (_boundary(before, False) and _boundary(after, True)):
+        if _rest_is_lure(visit, skel[:start], skel[start + len(name) :]):
             found[name] = start
     if "-" in skel:
         offset = 0
         for part in skel.split("-"):
             if part != skel and part not in found and part in index.skeletons:
-                found[part] = offset
+                before, after = skel[: max(0, offset - 1)], skel[offset + len(part) + 1 :]
+                if _rest_is_lure(visit, before, after):
+                    found[part] = offset
             offset += len(part) + 1
     return sorted(found.items(), key=lambda item: -len(item[0]))
 
@@ -164,21 +91,27 @@ def _combo_reason(visit: Visit, entry: Protected, start: int, end: int) -> Reaso
 
 
 def _misspelled_parts(visit: Visit) -> list[Reason]:
-    """`paypall-login`: a hyphen part that is a typo of a brand name."""
+    """`paypall-login`: a hyphen part that is a typo of a brand name, the rest lure words."""
     reasons = []
+    parts = visit.skeleton.split("-")
+    raw_parts = visit.label.split("-")
     offset = 0
-    for part in visit.label.split("-"):
-        for skel, _distance in near_skeletons(skeleton(part), visit.index):
-            for entry in visit.index.skeletons[skel]:
-                extra = tuple(
-                    i for i in range(len(visit.label)) if not offset <= i < offset + len(part)
-                )
-                detail = (
-                    f"'{visit.label}' joins '{part}', a misspelling of {entry.brand}'s name "
-                    f"'{entry.label}', with other words; real site: {entry.domain}"
-                )
-                reasons.append(reason("combosquat", entry, detail, extra))
-        offset += len(part) + 1
+    for k, part in enumerate(parts):
+        rest = "-".join(parts[:k] + parts[k + 1 :])
+        raw = raw_parts[k] if len(raw_parts) == len(parts) else part
+        if len(part) >= MIN_MISSPELLED - 1 and lure_only(rest):
+            for skel, _distance in near_skeletons(part, visit.index):
+                if len(skel) < MIN_MISSPELLED:
+                    continue
+                for entry in visit.index.skeletons[skel]:
+                    end = offset + len(raw)
+                    extra = tuple(i for i in range(len(visit.label)) if not offset <= i < end)
+                    detail = (
+                        f"'{visit.label}' joins '{raw}', a misspelling of {entry.brand}'s "
+                        f"name '{entry.label}', with other words; real site: {entry.domain}"
+                    )
+                    reasons.append(reason("combosquat", entry, detail, extra))
+        offset += len(raw) + 1
     return reasons
 
 

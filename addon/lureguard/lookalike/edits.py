@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from lureguard.lookalike.confusables import skeleton
-from lureguard.lookalike.keyboard import VOWELS, adjacent, one_bit_apart
+from lureguard.lookalike.keyboard import VOWELS, adjacent, one_bit_apart, similar_shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def positions(edits: list[Edit]) -> tuple[int, ...]:
 
 
 def _replace(new: str, old: str, i: int) -> Edit:
-    if skeleton(new) == skeleton(old):
+    if skeleton(new) == skeleton(old) or similar_shape(new, old):
         return Edit("homoglyph", f"'{new}' at position {i} imitates '{old}'", (i,))
     if one_bit_apart(new, old):
         return Edit("bitsquat", f"'{new}' at position {i} is '{old}' with one bit flipped", (i,))
@@ -64,9 +64,41 @@ def _extra(visited: str, i: int) -> Edit:
     char = visited[i]
     if char == "-":
         return Edit("hyphenation", f"a hyphen inserted at position {i}", (i,))
-    if (i > 0 and visited[i - 1] == char) or (i + 1 < len(visited) and visited[i + 1] == char):
+    before = visited[i - 1] if i > 0 else ""
+    after = visited[i + 1] if i + 1 < len(visited) else ""
+    if char in (before, after):
         return Edit("repetition", f"'{char}' doubled at position {i}", (i,))
-    return Edit("insertion", f"'{char}' inserted at position {i}", (i,))
+    for near in (before, after):
+        if near and adjacent(char, near):
+            text = f"'{char}' inserted at position {i}, next to its neighbouring key '{near}'"
+            return Edit("insertion", text, (i,))
+    if not after:
+        return Edit("addition", f"'{char}' added at the end", (i,))
+    if char == "s":
+        return Edit("plural", f"'s' inserted at position {i}", (i,))
+    return Edit("stray", f"'{char}' inserted at position {i}", (i,))
+
+
+#: Edits people make by slipping on a keyboard or misreading (dnstwist and typosquatting
+#: studies model the same ones); a random letter swapped or inserted is not one of them.
+PLAUSIBLE = frozenset(
+    {"homoglyph", "bitsquat", "keyboard", "vowel-swap", "repetition", "hyphenation",
+     "transposition", "omission", "insertion", "addition", "plural"}
+)  # fmt: skip
+
+
+#: Slips that still leave a short name (three or four letters) recognisable as that name;
+#: a changed or missing letter in `ups` or `ebay` yields other people's names.
+SHORT_PLAUSIBLE = frozenset(
+    {"repetition", "hyphenation", "transposition", "insertion", "addition", "plural"}
+)
+SHORT_NAME = 4
+
+
+def plausible(visited: str, target: str) -> bool:
+    """True when every edit from `target` to `visited` is a typing or reading slip."""
+    allowed = SHORT_PLAUSIBLE if len(target) <= SHORT_NAME else PLAUSIBLE
+    return all(e.kind in allowed for e in describe(visited, target))
 
 
 def _transposition(visited: str, target: str) -> Edit | None:

@@ -61,8 +61,8 @@ def _split_name(visit: Visit, head: str) -> list[Reason]:
         return []
     index = visit.index
     for k in range(2, min(len(labels), 4) + 1):
-        joined = "".join(labels[-k:]).replace("-", "")
-        entries = index.skeletons.get(skeleton(joined))
+        joined = skeleton("".join(labels[-k:]).replace("-", ""))
+        entries = index.skeletons.get(joined) or index.skeletons.get(index.flat.get(joined, ""))
         if entries:
             written = ".".join(labels[-k:])
             return [

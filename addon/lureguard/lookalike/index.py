@@ -16,16 +16,16 @@ from lureguard.verdict import Level
 #: Substring matching (combosquats) keys protected skeletons by their first GRAM characters.
 GRAM = 4
 #: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
-LONG_LABEL = 9
-#: Shortest protected skeleton that typo and bitsquat detection consider.
-MIN_TYPO_LABEL = 5
+LONG_LABEL = 10
+#: Shortest protected skeleton that typo detection considers.
+MIN_TYPO_LABEL = 3
 
 
 def typo_budget(length: int) -> int:
     """How many edits a protected skeleton of `length` characters tolerates.
 
-    Short labels have too many legitimate neighbours (ups/ubs/ops are all real sites), so
-    they are protected by exact skeletons only; long labels are rare enough for two edits.
+    Long labels are rare enough for two edits; which edits count for short labels is
+    restricted separately (`edits.SHORT_PLAUSIBLE`).
     """
     if length < MIN_TYPO_LABEL:
         return 0
@@ -61,6 +61,8 @@ class BrandIndex:
     grams: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
     common: frozenset[str] = frozenset()
+    #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
+    flat: dict[str, str] = field(default_factory=dict)
 
     def add(self, entry: Protected, skeleton: str) -> None:
         """Register one protected label under its label and skeleton."""
@@ -83,6 +85,7 @@ class BrandIndex:
             if len(skel) >= GRAM:
                 grams[skel[:GRAM]].append(skel)
         self.deletes = dict(deletes)
+        self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
         # Longest first, so `secure-paypalobjects` names paypalobjects rather than paypal.
         self.grams = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in grams.items()}
         self.common = frozenset(self._common_skeletons())

@@ -1,28 +1,31 @@
-"""Which keys sit next to each other (QWERTY, with QWERTZ/AZERTY letter swaps folded in).
+"""Which keys sit next to each other (QWERTY, QWERTZ and AZERTY) and which letters look alike.
 
 A slip onto a neighbouring key is the commonest typo; naming it makes the warning credible.
 """
 
 from __future__ import annotations
 
-_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
-#: Letters that swap places on German (y/z) and French (a/q, z/w, m) keyboards.
-_LAYOUT_SWAPS = (("y", "z"), ("a", "q"), ("z", "w"))
+#: Key rows of the three layouts most phishing targets type on: QWERTY, QWERTZ, AZERTY.
+LAYOUTS = (
+    ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"),
+    ("1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"),
+    ("1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"),
+)
+#: Letters people confuse by shape rather than by key (mirror images, similar strokes).
+SIMILAR_SHAPES = frozenset({"bd", "db", "ce", "ec", "mn", "nm", "nr", "rn", "uv", "vu", "gq", "qg"})
 
 
 def _neighbours() -> dict[str, frozenset[str]]:
-    where = {c: (r, i) for r, row in enumerate(_ROWS) for i, c in enumerate(row)}
-    result: dict[str, set[str]] = {c: set() for c in where}
+    result: dict[str, set[str]] = {}
     # Rows are staggered: a key touches two keys of the row above and two of the row below.
     offsets = ((0, -1), (0, 1), (-1, 0), (-1, 1), (1, -1), (1, 0))
-    for char, (row, col) in where.items():
-        for dr, dc in offsets:
-            r, c = row + dr, col + dc
-            if 0 <= r < len(_ROWS) and 0 <= c < len(_ROWS[r]):
-                result[char].add(_ROWS[r][c])
-    for a, b in _LAYOUT_SWAPS:
-        result[a].add(b)
-        result[b].add(a)
+    for rows in LAYOUTS:
+        where = {c: (r, i) for r, row in enumerate(rows) for i, c in enumerate(row)}
+        for char, (row, col) in where.items():
+            for dr, dc in offsets:
+                r, c = row + dr, col + dc
+                if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+                    result.setdefault(char, set()).add(rows[r][c])
     return {c: frozenset(n) for c, n in result.items()}
 
 
@@ -41,3 +44,8 @@ def one_bit_apart(a: str, b: str) -> bool:
         return False
     diff = ord(a) ^ ord(b)
     return diff != 0 and diff & (diff - 1) == 0
+
+
+def similar_shape(a: str, b: str) -> bool:
+    """True for letters that pass for each other at a glance (b/d, c/e, m/n, n/r, u/v, g/q)."""
+    return a + b in SIMILAR_SHAPES

@@ -1,9 +1,14 @@
-"""Typos: the label is a few keystrokes from a protected label (Damerau–Levenshtein).
+"""Typos: the label is a slip or two away from a protected label (Damerau–Levenshtein).
 
-Budgets depend on the protected label's length (`index.typo_budget`): none below 5 letters,
-one edit up to 8, two from 9. Distances are computed on confusable skeletons, so a typo
-combined with a homoglyph (`rnicrosof`) still counts; candidates come from the deletion
-index, so a check costs a few dozen hash probes whatever the number of brands.
+Budgets depend on the protected label's length (`index.typo_budget`): one edit up to 9
+letters, two from 10. Only slips people make count (`edits.PLAUSIBLE`): neighbouring keys
+(QWERTY, QWERTZ, AZERTY), doubled, added or left-out letters, swapped neighbours, vowel swaps,
+bit flips and look-alike letters; `pcloud` is not a slip for `icloud`. Names of three or four
+letters accept only slips that keep every letter (`ebayy`, `aoll`, `eaby`), since a changed
+or missing letter there spells someone else's name. Distances are computed on confusable
+skeletons, so a typo combined with a homoglyph (`rnicrosof`) still counts; candidates come
+from the deletion index, so a check costs len(label)+1 hash probes whatever the number of
+brands.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lureguard.hosts import Target
-from lureguard.lookalike.edits import describe, positions, sentence
+from lureguard.lookalike.edits import describe, plausible, positions, sentence
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
@@ -26,6 +31,9 @@ _KIND_WORDS = {
     "hyphenation": "an added hyphen",
     "homoglyph": "a look-alike character",
     "bitsquat": "a flipped bit",
+    "addition": "an added letter",
+    "stray": "an extra letter",
+    "plural": "an added 's'",
     "substitution": "a changed letter",
 }
 
@@ -36,7 +44,10 @@ def detect_typo(visit: Visit) -> list[Reason]:
     reasons = []
     for skel, _distance in visit.near():
         for entry in index.skeletons[skel]:
-            reasons.append(_typo_reason(visit.label, entry))
+            # Raw letters judge pure typos (`qadobe`); skeletons judge typos mixed with
+            # look-alikes (`rnicrosof`).
+            if plausible(visit.label, entry.label) or plausible(visit.skeleton, skel):
+                reasons.append(_typo_reason(visit.label, entry))
     if not reasons and "-" in visit.label:
         joined = visit.skeleton.replace("-", "")
         for entry in index.skeletons.get(joined, ()):

@@ -48,7 +48,7 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     omission plus a substitution, in len(text)+1 hash probes whatever the number of brands.
     """
     deletes = index.deletes
-    if len(text) < MIN_TYPO_LABEL - 1 or not deletes:
+    if len(text) < MIN_TYPO_LABEL or not deletes:
         return []
     candidates: set[str] = set()
     found = deletes.get(text)

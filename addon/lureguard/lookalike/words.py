@@ -1,0 +1,57 @@
+"""The vocabulary phishing domains glue to a brand name, and a segmenter over it.
+
+A brand name followed or preceded only by such words (`paypal-secure-login`,
+`appleidverify`, `www-microsoft-com-update`) is a combosquat; a brand name inside other words
+(`pineapple`, `googlewatchblog`, `facebook-studio`) is left alone, because fan sites, news
+sites and the brand's own campaign domains look exactly like that.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lureguard.lookalike.confusables import skeleton
+
+#: Account chores, urgency, trust, support, money, delivery, and address-like tokens.
+_WORDS = """
+    access account activate activation agree agreement alert app approve apps auth
+    authenticate authentication bank banking billing bonus business care case cdn center
+    centre check claim click client cloud com confirm confirmation connect contact customer
+    dashboard delivery desk dev device direct doc docs document download drive email en
+    enroll enrollment file files find free gift gov help helpdesk home http https id inbox
+    info install invoice it job jobs kyc limited live locked log login logon mail mailbox
+    manage member message mobile my net new notice notification now office official online
+    order org owa parcel pass password pay payment pin portal prize profile protect
+    protection recover recovery refund register renew reset restore review reward safe
+    safety secure security server service settings setup share shipping shop sign signin
+    signon site sms ssl sso status store summary support sync team tech ticket track
+    tracking transfer unlock update upgrade us user validate verification verify view vip
+    wallet web webmail ww www
+"""
+LURE_WORDS = frozenset(_WORDS.split())
+_SKELETONS = frozenset(skeleton(w) for w in LURE_WORDS)
+_LONGEST = max(len(w) for w in _SKELETONS)
+
+
+@lru_cache(maxsize=4096)
+def lure_only(text: str) -> bool:
+    """True when `text` (a skeleton, hyphens allowed) splits wholly into lure words.
+
+    A trailing `s` is allowed on a word (payments, accounts); an empty text is not lure-only.
+    """
+    pieces = [p for p in text.split("-") if p]
+    return bool(pieces) and all(_segments(p) for p in pieces)
+
+
+def _segments(piece: str) -> bool:
+    n = len(piece)
+    ok = [False] * (n + 1)
+    ok[0] = True
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _LONGEST - 1), end):
+            if ok[start]:
+                word = piece[start:end]
+                if word in _SKELETONS or (word.endswith("s") and word[:-1] in _SKELETONS):
+                    ok[end] = True
+                    break
+    return ok[n]
