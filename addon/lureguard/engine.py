@@ -64,7 +64,10 @@ class Engine:
         if reasons:
             return self._verdict(target, _level(reasons), reasons)
         registered = target.registered_domain
-        owner = _first(names, self.index.official) if registered else None
+        # Stop at the registrable domain: bucket.s3.amazonaws.com belongs to a customer, not to
+        # the brand that runs the public suffix (amazonaws.com).
+        own = names[: len(names) - target.suffix.count(".") - 1]
+        owner = _first(own, self.index.official) if registered else None
         if owner is not None:
             info = self.rules[owner]
             brand = info.name or info.title

@@ -212,3 +212,14 @@ def test_thallium_style_lookalikes_name_the_right_brand(
     verdict = engine.check(host)
     assert verdict.verdict == "warn"
     assert brand in {r.rule_id for r in verdict.reasons}
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["paypal-login.s3.amazonaws.com", "microsoft-login.s3.amazonaws.com"],
+)
+def test_customer_hosts_under_a_brand_suffix_are_not_official(engine: Engine, host: str) -> None:
+    """amazonaws.com is Amazon's, but s3.amazonaws.com is a public suffix: buckets aren't."""
+    verdict = engine.check(host)
+    assert "brand/amazon" not in {r.rule_id for r in verdict.reasons}
+    assert verdict.verdict == "warn"
