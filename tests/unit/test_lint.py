@@ -9,7 +9,7 @@ from lureguard.popular import PopularList
 from lureguard.ruleset.lint import MAX_PER_KIND, lint_paths
 from tests.unit.rulefiles import ALLOW, BRAND, write_rules
 
-POPULAR = PopularList(("popular.com", "famous.org", "examplebank-news.com"), "test")
+POPULAR = PopularList(("popular.com", "famous.org", "examp1ebank.com"), "test")
 TODAY = dt.date(2026, 11, 25)
 
 
@@ -139,7 +139,7 @@ def test_false_alarm_guard_for_brands_runs_the_engine(tmp_path: Path) -> None:
     found = lint(tmp_path, brand=BRAND)
     assert found == [
         "rules/brand.yaml:1:1: warning: false-alarm guard: the engine would flag popular domains "
-        "as lookalikes of Example Bank (the popular list keeps them quiet): examplebank-news.com "
+        "as lookalikes of Example Bank (the popular list keeps them quiet): examp1ebank.com "
         "[brand/example]"
     ]
 
