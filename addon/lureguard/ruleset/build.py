@@ -22,7 +22,7 @@ def ensure_compiled(rules_dir: Path, out: Path) -> CompileResult | None:
 
     Returns the result of a compile, or None when the database was already fresh.
     """
-    digest = source_digest(rule_files([rules_dir]), rules_dir)
+    digest = source_digest(rule_files([rules_dir]), rules_dir.parent)
     if _stored(out) == (digest, __version__):
         return None
     return compile_dir([rules_dir], out)

@@ -20,7 +20,7 @@ from pathlib import Path
 from lureguard.hosts import HostError, parse_target
 from lureguard.popular import PopularList
 from lureguard.ruleset.errors import Problem
-from lureguard.ruleset.load import LoadedRules, load_rules
+from lureguard.ruleset.load import LoadedRules, default_base, load_rules
 from lureguard.ruleset.model import Location, Rule
 from lureguard.ruleset.patterns import parse_pattern
 from lureguard.ruleset.yamlsource import Document, read_documents
@@ -58,13 +58,13 @@ def lint_paths(
 ) -> LintReport:
     """Lint every rule file under `paths`; never raises for bad rule content."""
     paths = list(paths)
-    # The same root load_rules picks, so locations read back match the rules' own.
-    root = paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd()
-    loaded = load_rules(paths, root=root)
+    # The same base load_rules picks, so locations read back match the rules' own.
+    base = default_base(paths)
+    loaded = load_rules(paths, base=base)
     popular = PopularList.shipped() if popular is None else popular
     today = today or dt.date.today()
     report = LintReport(list(loaded.problems), len(loaded.rules), len(loaded.files))
-    locator = _Locator(loaded, root)
+    locator = _Locator(loaded, base)
     out = _Sink(report.problems)
     for rule in loaded.rules:
         if rule.expires and rule.expires < today.isoformat():
@@ -303,10 +303,10 @@ def _names(names: list[str]) -> str:
 class _Locator:
     """Finds the line of an entry inside a rule, reading the rule's file again only when asked."""
 
-    def __init__(self, loaded: LoadedRules, root: Path) -> None:
+    def __init__(self, loaded: LoadedRules, base: Path) -> None:
         from lureguard.ruleset.load import _display  # the display names rules carry
 
-        self.files = {_display(p, root): p for p in loaded.files}
+        self.files = {_display(p, base): p for p in loaded.files}
         self.docs: dict[str, Document] = {}
         self.places: dict[tuple[str, str], dict[str, list[Location]]] = {}
 

@@ -41,15 +41,19 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def load_rules(paths: Iterable[Path], *, root: Path | None = None) -> LoadedRules:
-    """Read and validate every rule under `paths`; names in messages are relative to `root`."""
+def load_rules(paths: Iterable[Path], *, base: Path | None = None) -> LoadedRules:
+    """Read and validate every rule under `paths`; names in messages are relative to `base`.
+
+    By default a single rule directory is shown as `rules/...` and anything else relative to
+    the current directory.
+    """
     paths = list(paths)
-    if root is None:
-        root = paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd()
+    if base is None:
+        base = default_base(paths)
     result = LoadedRules()
     seen: dict[str, Location] = {}
     for path in rule_files(paths):
-        display = _display(path, root)
+        display = _display(path, base)
         result.files.append(path)
         if not path.exists():
             result.problems.append(Problem(Location(display, 1, 1), "file does not exist"))
@@ -59,17 +63,22 @@ def load_rules(paths: Iterable[Path], *, root: Path | None = None) -> LoadedRule
                 result.problems.append(item)
                 continue
             _add(result, item, path, seen)
-    result.digest = source_digest(result.files, root)
+    result.digest = source_digest(result.files, base)
     return result
 
 
-def source_digest(files: Iterable[Path], root: Path) -> str:
+def default_base(paths: list[Path]) -> Path:
+    """Where file names in messages start from (see `load_rules`)."""
+    return paths[0].parent if len(paths) == 1 and paths[0].is_dir() else Path.cwd()
+
+
+def source_digest(files: Iterable[Path], base: Path) -> str:
     """SHA-256 over the rule files and the host lists beside them (what a compile reads)."""
     files = list(files)
     hasher = hashlib.sha256()
     extras = sorted({t for f in files for t in f.parent.glob("*.txt")})
     for path in [*files, *extras]:
-        hasher.update(_display(path, root).encode() + b"\0")
+        hasher.update(_display(path, base).encode() + b"\0")
         _hash_file(hasher, path)
     return hasher.hexdigest()
 
@@ -95,8 +104,8 @@ def _hash_file(hasher: hashlib._Hash, path: Path) -> None:
         hasher.update(b"<unreadable>")
 
 
-def _display(path: Path, root: Path) -> str:
+def _display(path: Path, base: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve().parent).as_posix()
+        return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -19,7 +19,7 @@ from lureguard.engine import Engine
 from lureguard.popular import PopularList
 from lureguard.ruleset.compile import compile_rules
 from lureguard.ruleset.errors import Problem, RuleSetError
-from lureguard.ruleset.load import LoadedRules, load_rules
+from lureguard.ruleset.load import LoadedRules, default_base, load_rules
 from lureguard.ruleset.model import Location, Rule
 from lureguard.verdict import Verdict
 
@@ -54,8 +54,8 @@ def run_tests(
 ) -> TestRun:
     """Test every rule under `paths`; `extra` rule files (allowlists) are compiled alongside."""
     paths = list(paths)
-    root = paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd()
-    loaded = load_rules(paths, root=root)
+    base = default_base(paths)
+    loaded = load_rules(paths, base=base)
     run = TestRun(problems=loaded.errors)
     if loaded.errors:
         return run
@@ -76,7 +76,7 @@ def run_tests(
         engine = Engine.from_db(db)
     from lureguard.ruleset.lint import _Locator  # finds the line of each test input
 
-    locator = _Locator(loaded, root)
+    locator = _Locator(loaded, base)
     for rule in loaded.rules:
         for expect, inputs in (("match", rule.tests_match), ("no_match", rule.tests_no_match)):
             for index, text in enumerate(inputs):
