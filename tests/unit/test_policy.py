@@ -22,7 +22,7 @@ def test_full_policy_is_read_with_units(tmp_path: Path) -> None:
         "mode: block\n"
         "bypass: {allowed: false, duration: 15m}\n"
         "fail: closed\n"
-        "update:\n  url: https://rules.example.com/lg/\n  pubkey: ed25519:AAAA\n  interval: 6h\n"
+        "update:\n  url: https://rules.example.com/lg/\n  pubkey: /etc/lg.pub\n  interval: 6h\n"
         "log: {format: syslog, syslog: 'siem.example.com:514', max_bytes: 10MB, backups: 3}\n"
         "allow: [intranet.example.com]\n"
         "block: [evil.example, 'https://x.example/phish']\n",
@@ -57,6 +57,7 @@ def test_full_policy_is_read_with_units(tmp_path: Path) -> None:
         ("- mode\n", ":1:1: error: the policy must be a mapping"),
         ("mode: [block\n", "YAML syntax error"),
         ("mode: warn\nmode: block\n", ":2:1: error: key 'mode' appears twice"),
+        ("update:\n  pubkey: ed25519:AAAA\n", ":2:11: error: 'update.pubkey' is not a valid"),
     ],
 )
 def test_invalid_policy_names_file_and_line(tmp_path: Path, text: str, message: str) -> None:

@@ -126,7 +126,10 @@ def check_fresh(ctx: Context, now: dt.datetime | None = None) -> Check:
         return Check("fresh rules", False, f"last update failed: {state.last_error}", fix)
     if not state.checked_at:
         return Check("fresh rules", False, "no update check has run yet", fix)
-    checked = dt.datetime.fromisoformat(state.checked_at.replace("Z", "+00:00"))
+    try:
+        checked = dt.datetime.fromisoformat(state.checked_at.replace("Z", "+00:00"))
+    except ValueError:
+        return Check("fresh rules", False, f"unreadable check time {state.checked_at!r}", fix)
     age = ((now or dt.datetime.now(dt.UTC)) - checked).total_seconds()
     if age > 3 * interval:
         return Check(

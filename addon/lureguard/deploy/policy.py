@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lureguard.deploy.errors import PolicyError
+from lureguard.deploy.errors import DeployError, PolicyError
 from lureguard.deploy.extras import Extras
 from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.model import Location
@@ -97,6 +97,19 @@ def _address(value: Any) -> str:
     return text
 
 
+def _pubkey(value: Any) -> str:
+    """Inline keys are checked here, so a pasting mistake points at its policy line."""
+    from lureguard.deploy.signing import PUBLIC_PREFIX, parse_public
+
+    text = _text(value)
+    if text.startswith(PUBLIC_PREFIX):
+        try:
+            parse_public(text, "the key")
+        except DeployError as exc:
+            raise _Invalid(f"is not a valid public key: {exc}") from None
+    return text
+
+
 def _hosts(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -122,7 +135,7 @@ SPECS: dict[str, Spec] = {
     "proxy.port": Spec(_port, 8080, "proxy port on 127.0.0.1"),
     "api.port": Spec(_port, 8081, "verdict API and PAC port on 127.0.0.1"),
     "update.url": Spec(_text, "", "where the signed bundle directory is published"),
-    "update.pubkey": Spec(_text, "", "bundle public key: ed25519:BASE64 or a .pub file"),
+    "update.pubkey": Spec(_pubkey, "", "bundle public key: ed25519:BASE64 or a .pub file"),
     "update.interval": Spec(duration, 21600, "seconds between update checks"),
     "log.format": Spec(_choice("json", "ecs", "syslog"), "json", "event line format"),
     "log.file": Spec(_text, "", "event log file (rotated)"),
