@@ -16,6 +16,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from lureguard import __version__
 from lureguard.deploy import eventlog
 from lureguard.deploy import policy as pol
 from lureguard.deploy.errors import DeployError
@@ -24,7 +25,7 @@ from lureguard.deploy.poller import UpdatePoller
 from lureguard.deploy.state import bundle_dir
 from lureguard.paths import RULES_DB_NAME
 from lureguard.ruleset.build import ensure_compiled
-from lureguard.ruleset.load import rule_files, source_digest
+from lureguard.ruleset.load import default_base, rule_files, source_digest
 
 #: `lureguard run` option name -> policy setting (`no_bypass` is the inverse of the setting).
 RUN_OPTIONS = {
@@ -107,21 +108,23 @@ def prepare_rules(rules_dir: Path, db_path: Path, runtime: Runtime) -> None:
         return
     extra_file = write_rule_file(extras, data_dir)
     assert extra_file is not None
-    digest = source_digest(rule_files([rules_dir, extra_file]), Path.cwd())
-    if _stored_hash(db_path) != digest:
+    paths = [rules_dir, extra_file]
+    digest = source_digest(rule_files(paths), default_base(paths))
+    if _stored(db_path) != (digest, __version__):
         compile_with_extras([rules_dir], extras, data_dir, db_path)
 
 
-def _stored_hash(path: Path) -> str:
+def _stored(path: Path) -> tuple[str, str]:
+    """The source hash and lureguard version a database was compiled from."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'ruleset_hash'").fetchone()
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
         finally:
             conn.close()
     except sqlite3.Error:
-        return ""
-    return str(row[0]) if row else ""
+        return ("", "")
+    return meta.get("ruleset_hash", ""), meta.get("lureguard_version", "")
 
 
 def bundle_installed(data_dir: Path) -> bool:
