@@ -30,6 +30,8 @@ def flipped_position(visited: str, target: str) -> int | None:
 
 def detect_bitsquat(visit: Visit) -> list[Reason]:
     """Reasons for protected labels one bit flip away from the visited label."""
+    if visit.established:
+        return []
     reasons = []
     for skel, distance in visit.near():
         if distance != 1 or len(skel) < MIN_BITSQUAT:

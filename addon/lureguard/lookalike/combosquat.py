@@ -14,11 +14,13 @@ from collections.abc import Sequence
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import fold
-from lureguard.lookalike.index import BrandIndex, Protected
+from lureguard.lookalike.index import GRAM, BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import lure_only
 from lureguard.verdict import Reason
 
+#: Length of the names too short for the gram matcher, looked for at the label's ends.
+SHORT = GRAM - 1
 #: A misspelled brand name inside a combination must be at least this long.
 MIN_MISSPELLED = 6
 
@@ -30,47 +32,60 @@ def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
     return bool(pieces) and all(p in skeletons or lure_only(p) for p in pieces)
 
 
-def find_combos(visit: Visit) -> list[tuple[str, int]]:
-    """(protected skeleton, start in the label's skeleton) of every brand name inside it."""
+def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
+    """(protected skeleton, start, end in the label) of every brand name inside the label."""
     index = visit.index
     skel = visit.skeleton
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}
     for start, name in index.substrings(skel):
-        if name == skel or name in found:
-            continue
-        if _rest_is_lure(visit, skel[:start], skel[start + len(name) :]):
-            found[name] = start
+        if name != skel and name not in found:
+            end = start + len(name)
+            if _rest_is_lure(visit, skel[:start], skel[end:]):
+                found[name] = _label_span(visit.label, skel, start, end)
+    if visit.plain:  # same indexes as the label: no span mapping needed
+        for start, name in index.substrings(visit.plain):
+            end = start + len(name)
+            if name not in found and _rest_is_lure(visit, visit.plain[:start], visit.plain[end:]):
+                found[name] = (start, end)
+    # Names shorter than the matcher's gram (`aol`, `dhl`) at either end: `secureaol`.
+    for name, start in ((skel[:SHORT], 0), (skel[-SHORT:], len(skel) - SHORT)):
+        end = start + SHORT
+        if (
+            len(skel) > SHORT
+            and name in index.skeletons
+            and name not in found
+            and _rest_is_lure(visit, skel[:start], skel[end:])
+        ):
+            found[name] = _label_span(visit.label, skel, start, end)
     if "-" in skel:
         offset = 0
         for part in skel.split("-"):
+            end = offset + len(part)
             if part != skel and part not in found and part in index.skeletons:
-                before, after = skel[: max(0, offset - 1)], skel[offset + len(part) + 1 :]
+                before, after = skel[: max(0, offset - 1)], skel[end + 1 :]
                 if _rest_is_lure(visit, before, after):
-                    found[part] = offset
-            offset += len(part) + 1
-    return sorted(found.items(), key=lambda item: -len(item[0]))
+                    found[part] = _label_span(visit.label, skel, offset, end)
+            offset = end + 1
+    return sorted(((n, lo, hi) for n, (lo, hi) in found.items()), key=lambda i: i[1] - i[2])
 
 
 def detect_combosquat(visit: Visit) -> list[Reason]:
     """Reasons for every brand name embedded in a longer label."""
-    combos = find_combos(visit)
     reasons = []
     taken: list[tuple[int, int]] = []
-    for name, start in combos:
-        end = start + len(name)
-        if any(a <= start and end <= b for a, b in taken):
+    for name, lo, hi in find_combos(visit):
+        if any(a <= lo and hi <= b for a, b in taken):
             continue  # `paypal` inside an already reported `paypalobjects`
-        taken.append((start, end))
+        taken.append((lo, hi))
         for entry in visit.index.skeletons[name]:
-            reasons.append(_combo_reason(visit, entry, start, end))
+            reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and "-" in visit.skeleton:
         reasons = _misspelled_parts(visit)
     return reasons
 
 
-def _combo_reason(visit: Visit, entry: Protected, start: int, end: int) -> Reason:
+def _combo_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:
     label = visit.label
-    lo, hi = _label_span(label, visit.skeleton, start, end)
     brand_text = label[lo:hi]
     rest = (label[:lo], label[hi:])
     extra = tuple(i for i in range(len(label)) if not lo <= i < hi)
@@ -99,7 +114,8 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
     for k, part in enumerate(parts):
         rest = "-".join(parts[:k] + parts[k + 1 :])
         raw = raw_parts[k] if len(raw_parts) == len(parts) else part
-        if len(part) >= MIN_MISSPELLED - 1 and lure_only(rest):
+        established = raw in visit.index.popular_labels
+        if len(part) >= MIN_MISSPELLED - 1 and not established and lure_only(rest):
             for skel, _distance in near_skeletons(part, visit.index):
                 if len(skel) < MIN_MISSPELLED:
                     continue

@@ -4,8 +4,9 @@ Three layers, applied per label:
 1. Unicode TR39 confusables (Unicode 17.0.0 data from the `disarm` package, see
    `CONFUSABLES_VERSION`), so Cyrillic `а`, fullwidth `ａ` and `ⅿ` fold to Latin letters;
 2. diacritics removed (NFD, combining marks dropped), so `mícrosoft` reads as `microsoft`;
-3. ASCII imitations no Unicode table covers: multi-letter ones (`rn`→`m`, `vv`→`w`, `cl`→`d`)
-   and digits or letters that pass for each other (`0`→`o`, `1`/`i`→`l`, `5`→`s`, `q`→`g`).
+3. ASCII imitations no Unicode table covers: multi-letter ones (`rn`→`m`, `vv`→`w`, `cl`→`d`,
+   ) and digits or letters that pass for each other (`0`→`o`, `1`/`i`→`l`, `5`→`s`,
+   `q`→`g`).
 
 `fold` keeps, for each skeleton character, the span of the input it came from, so a match can
 be explained ("'rn' at position 0 imitates 'm'") and the differing letters highlighted.
@@ -22,7 +23,12 @@ import disarm
 CONFUSABLES_SOURCE = f"Unicode TR39 confusables {disarm.CONFUSABLES_VERSION} (disarm 0.17.2)"
 
 #: Letter groups that render like one letter in common sans-serif URL bar fonts.
-MULTI_LETTER: dict[str, str] = {"rn": "m", "nn": "m", "vv": "w", "cl": "d", "ii": "u"}
+MULTI_LETTER: dict[str, str] = {
+    "rn": "m", "nn": "m", "vv": "w", "cl": "d", "ii": "u",
+}  # fmt: skip
+#: Letters that pass for each other by shape at a glance (mirror images, similar strokes).
+#: Too loose for short names; `shape` applies them on top of a skeleton for long ones.
+SHAPES = str.maketrans({"d": "b", "c": "e", "n": "m", "r": "m", "v": "u"})
 #: Single ASCII characters that pass for another (digits for letters, I/l/1, q/g).
 SINGLE_LETTER: dict[str, str] = {
     "0": "o", "1": "l", "i": "l", "|": "l", "3": "e", "4": "a", "5": "s", "8": "b",
@@ -43,7 +49,26 @@ def _fold_char(char: str) -> str:
     if not folded.isascii():
         stripped = unicodedata.normalize("NFD", folded)
         folded = "".join(c for c in stripped if not unicodedata.combining(c))
+    if not folded.isascii():
+        folded = "".join(_latin_base(c) for c in folded)
     return folded
+
+
+_LATIN_LETTER = re.compile(
+    r"^LATIN (?:SMALL|CAPITAL) LETTER (?:SMALL CAPITAL )?([A-Z]{1,2})(?: |$)"
+)
+
+
+def _latin_base(char: str) -> str:
+    """`ƈ` (c with hook), `ʙ` (small capital b), `æ` (ae): the plain letters.
+
+    TR39 leaves many decorated Latin letters alone; their Unicode names say which letter
+    they decorate, and that is what a reader sees.
+    """
+    if char.isascii():
+        return char
+    match = _LATIN_LETTER.match(unicodedata.name(char, ""))
+    return match.group(1).lower() if match else char
 
 
 def _fold_ascii(text: str) -> str:
@@ -94,6 +119,20 @@ def _pair(match: re.Match[str]) -> str:
 
 _ASCII_TABLE = str.maketrans(SINGLE_LETTER)
 _PAIRS = re.compile("|".join(MULTI_LETTER))
+
+
+def plain(label: str) -> str:
+    """The skeleton without multi-letter folds (`rn` stays `rn`), or '' when it equals
+    `skeleton(label)`: a second reading for names where a fold straddles a slip or a word
+    boundary (`chrnopost` is chronopost with an `o` left out, not `chmopost`)."""
+    if not label.isascii() or _PAIRS.search(label) is None:
+        return ""
+    return label.translate(_ASCII_TABLE)
+
+
+def shape(skel: str) -> str:
+    """A skeleton with shape-alike letters (b/d, c/e, m/n/r, u/v) folded too."""
+    return skel.translate(SHAPES)
 
 
 def explain(visited: str, target: str) -> tuple[str, tuple[int, ...]]:

@@ -87,17 +87,25 @@ PLAUSIBLE = frozenset(
 )  # fmt: skip
 
 
-#: Slips that still leave a short name (three or four letters) recognisable as that name;
-#: a changed or missing letter in `ups` or `ebay` yields other people's names.
-SHORT_PLAUSIBLE = frozenset(
-    {"repetition", "hyphenation", "transposition", "insertion", "addition", "plural"}
-)
+#: Slips that keep a three-letter name recognisable as that name; anything else (`tnt` for
+#: `ntt`, `alo` for `aol`) spells someone else's name.
+TINY_PLAUSIBLE = frozenset({"repetition", "hyphenation", "addition"})
+#: Four-letter names also tolerate slips that keep every letter in place or next to it.
+SHORT_PLAUSIBLE = TINY_PLAUSIBLE | {"transposition", "insertion", "plural"}
 SHORT_NAME = 4
+#: Judged on skeletons (where `l` stands for i, 1 and l), key neighbours and bit patterns
+#: mean nothing, so only shape-independent slips count there.
+SKELETON_PLAUSIBLE = PLAUSIBLE - {"keyboard", "insertion", "bitsquat"}
 
 
-def plausible(visited: str, target: str) -> bool:
+def plausible(visited: str, target: str, *, skeletons: bool = False) -> bool:
     """True when every edit from `target` to `visited` is a typing or reading slip."""
-    allowed = SHORT_PLAUSIBLE if len(target) <= SHORT_NAME else PLAUSIBLE
+    if len(target) <= 3:
+        allowed = TINY_PLAUSIBLE
+    elif len(target) <= SHORT_NAME:
+        allowed = SHORT_PLAUSIBLE
+    else:
+        allowed = SKELETON_PLAUSIBLE if skeletons else PLAUSIBLE
     return all(e.kind in allowed for e in describe(visited, target))
 
 

@@ -24,11 +24,33 @@ MAX_SUFFIX_TOKENS = 3
 def detect_embedding(visit: Visit) -> list[Reason]:
     """Reasons for a protected domain written into the host before its real domain."""
     target = visit.target
+    glued = _glued_suffix(visit)
+    if glued:
+        return glued
     host = target.unicode_host
     head = host[: -len(target.suffix) - 1] if target.suffix else host
     if "." not in head and "-" not in head:
         return []
     return _embedded_domain(visit, head) or _split_name(visit, head) or _subdomain_name(visit, head)
+
+
+def _glued_suffix(visit: Visit) -> list[Reason]:
+    """`paypalcom.net`, `aeonbankco.jp`: the brand's domain written with its dot dropped."""
+    found = visit.index.glued.get(visit.skeleton)
+    if not found:
+        return []
+    reasons = []
+    for skel, suffix, needed in found:
+        if needed and visit.target.suffix != needed:
+            continue
+        for entry in visit.index.skeletons[skel]:
+            detail = (
+                f"'{visit.label}' spells {entry.label}.{suffix} with the dot left out; "
+                f"real site: {entry.domain}"
+            )
+            extra = tuple(range(len(skel), len(visit.label)))
+            reasons.append(reason("target-embedding", entry, detail, extra))
+    return reasons
 
 
 def _embedded_domain(visit: Visit, head: str) -> list[Reason]:

@@ -1,7 +1,8 @@
 """Homoglyphs: the registrable label has the same confusable skeleton as a protected label.
 
 Covers ASCII tricks (`rnicrosoft`: rn→m, `paypa1`: 1→l) and Latin letters with diacritics
-(`mícrosoft`); labels using other scripts are reported by the IDN technique first.
+(`mícrosoft`); labels using other scripts are reported by the IDN technique first. Names of
+six letters or more also match with shape-alike letters folded (`acondank` for aeonbank).
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import explain
-from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.confusables import explain, shape
+from lureguard.lookalike.edits import describe, positions, sentence
+from lureguard.lookalike.index import MIN_SHAPE_LABEL, BrandIndex
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
 
 def detect_homoglyph(visit: Visit) -> list[Reason]:
     """Reasons for every brand whose skeleton equals the label's (the label itself differs)."""
-    matches = visit.index.skeletons.get(visit.skeleton)
+    index = visit.index
+    matches = index.skeletons.get(visit.skeleton)
     if not matches:
-        return []
+        return _shape_alikes(visit)
     reasons = []
     for entry in matches:
         if entry.label == visit.label:
@@ -27,6 +30,25 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
         sentence, positions = explain(visit.label, entry.label)
         detail = f"'{visit.label}' reads as '{entry.label}': {sentence}; real site: {entry.domain}"
         reasons.append(reason("homoglyph", entry, detail, positions))
+    return reasons
+
+
+def _shape_alikes(visit: Visit) -> list[Reason]:
+    """`acondank`: letters that look alike by shape (c/e, d/b) in a long brand name."""
+    if len(visit.skeleton) < MIN_SHAPE_LABEL or visit.established:
+        return []
+    found = visit.index.shapes.get(shape(visit.skeleton))
+    if not found:
+        return []
+    reasons = []
+    for skel in found:
+        for entry in visit.index.skeletons[skel]:
+            edits = describe(visit.label, entry.label)
+            detail = (
+                f"'{visit.label}' reads as '{entry.label}': {sentence(edits)}; "
+                f"real site: {entry.domain}"
+            )
+            reasons.append(reason("homoglyph", entry, detail, positions(edits)))
     return reasons
 
 

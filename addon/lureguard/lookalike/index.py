@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from lureguard.lookalike.confusables import shape as shape_of
 from lureguard.lookalike.confusables import skeleton as skeleton_of
 from lureguard.verdict import Level
 
@@ -17,6 +18,8 @@ from lureguard.verdict import Level
 GRAM = 4
 #: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
 LONG_LABEL = 10
+#: Shortest protected skeleton matched with shape-alike letters folded (`confusables.shape`).
+MIN_SHAPE_LABEL = 6
 #: Shortest protected skeleton that typo detection considers.
 MIN_TYPO_LABEL = 3
 
@@ -61,6 +64,13 @@ class BrandIndex:
     grams: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
     common: frozenset[str] = frozenset()
+    #: shape-folded protected skeletons (long ones only) -> the skeletons
+    shapes: dict[str, set[str]] = field(default_factory=dict)
+    #: a protected skeleton glued to one of its own suffixes (`paypalcom`, `aeonbankco` + .jp)
+    #: -> (skeleton, official suffix, the visited suffix required or '')
+    glued: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    #: labels of popular sites: names in their own right, never read as slips of a brand
+    popular_labels: frozenset[str] = frozenset()
     #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
     flat: dict[str, str] = field(default_factory=dict)
 
@@ -85,10 +95,28 @@ class BrandIndex:
             if len(skel) >= GRAM:
                 grams[skel[:GRAM]].append(skel)
         self.deletes = dict(deletes)
+        shapes: dict[str, set[str]] = defaultdict(set)
+        for skel in self.skeletons:
+            if len(skel) >= MIN_SHAPE_LABEL:
+                shapes[shape_of(skel)].add(skel)
+        self.shapes = dict(shapes)
+        glued: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for skel, entries in self.skeletons.items():
+            for suffix in {s for e in entries for s in self.label_suffixes.get(e.label, ())}:
+                parts = suffix.split(".")
+                for joined in ("".join(parts), "-".join(parts)):
+                    glued[skel + joined].append((skel, suffix, ""))
+                    glued[f"{skel}-{joined}"].append((skel, suffix, ""))
+                if len(parts) > 1:
+                    head, rest = "".join(parts[:-1]), parts[-1]
+                    glued[skel + head].append((skel, suffix, rest))
+                    glued[f"{skel}-{head}"].append((skel, suffix, rest))
+        self.glued = dict(glued)
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
         # Longest first, so `secure-paypalobjects` names paypalobjects rather than paypal.
         self.grams = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in grams.items()}
         self.common = frozenset(self._common_skeletons())
+        self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
 
     def substrings(self, text: str) -> Iterator[tuple[int, str]]:
         """(start, skeleton) of every protected skeleton of GRAM+ characters inside `text`."""

@@ -5,10 +5,12 @@ letters, two from 10. Only slips people make count (`edits.PLAUSIBLE`): neighbou
 (QWERTY, QWERTZ, AZERTY), doubled, added or left-out letters, swapped neighbours, vowel swaps,
 bit flips and look-alike letters; `pcloud` is not a slip for `icloud`. Names of three or four
 letters accept only slips that keep every letter (`ebayy`, `aoll`, `eaby`), since a changed
-or missing letter there spells someone else's name. Distances are computed on confusable
-skeletons, so a typo combined with a homoglyph (`rnicrosof`) still counts; candidates come
-from the deletion index, so a check costs len(label)+1 hash probes whatever the number of
-brands.
+or missing letter there spells someone else's name. A label that popular sites already use
+(`finance`, `email`: `Visit.established`) is a name of its own, not a slip.
+
+Distances are computed on confusable skeletons, so a typo combined with a homoglyph
+(`rnicrosof`) still counts; candidates come from the deletion index, so a check costs
+len(label)+1 hash probes whatever the number of brands.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from lureguard.lookalike.edits import describe, plausible, positions, sentence
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
+
+#: A visited label shorter than this must at least start like the name it slips from.
+MIN_VISITED = 5
 
 _KIND_WORDS = {
     "omission": "a left-out letter",
@@ -42,17 +47,36 @@ def detect_typo(visit: Visit) -> list[Reason]:
     """Reasons for every protected label within its typo budget of the visited label."""
     index = visit.index
     reasons = []
+    if visit.established:
+        return []
     for skel, _distance in visit.near():
+        if len(visit.skeleton) < MIN_VISITED and visit.skeleton[:1] != skel[:1]:
+            continue  # `mail` for gmail, `pass` for vpass: a short rest is a name of its own
         for entry in index.skeletons[skel]:
             # Raw letters judge pure typos (`qadobe`); skeletons judge typos mixed with
             # look-alikes (`rnicrosof`).
-            if plausible(visit.label, entry.label) or plausible(visit.skeleton, skel):
+            if plausible(visit.label, entry.label) or plausible(
+                visit.skeleton, skel, skeletons=True
+            ):
                 reasons.append(_typo_reason(visit.label, entry))
-    if not reasons and "-" in visit.label:
-        joined = visit.skeleton.replace("-", "")
-        for entry in index.skeletons.get(joined, ()):
+    if reasons:
+        return reasons
+    for variant in _joined_variants(visit.skeleton):
+        for entry in index.skeletons.get(variant, ()):
             reasons.append(_typo_reason(visit.label, entry))
     return reasons
+
+
+def _joined_variants(skel: str) -> list[str]:
+    """The label without its hyphens, and without each 'es' (`amazeson`, a mock plural)."""
+    variants = []
+    if "-" in skel:
+        variants.append(skel.replace("-", ""))
+    start = skel.find("es", 1)
+    while start > 0:
+        variants.append(skel[:start] + skel[start + 2 :])
+        start = skel.find("es", start + 1)
+    return variants
 
 
 def _typo_reason(label: str, entry: Protected) -> Reason:

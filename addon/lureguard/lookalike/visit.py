@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import skeleton
+from lureguard.lookalike.confusables import plain, skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected, typo_budget
 from lureguard.verdict import Kind, Reason
 
@@ -13,19 +13,29 @@ from lureguard.verdict import Kind, Reason
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_near", "index", "label", "skeleton", "target")
+    __slots__ = ("_near", "index", "label", "plain", "skeleton", "target")
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
         self.index = index
         self.label = registrable_label(target)
         self.skeleton = skeleton(self.label) if self.label else ""
+        self.plain = plain(self.label)
         self._near: list[tuple[str, int]] | None = None
+
+    @property
+    def established(self) -> bool:
+        """True when popular sites use this label: a name of its own (finance, email)."""
+        return self.label in self.index.popular_labels
 
     def near(self) -> list[tuple[str, int]]:
         """Protected skeletons within their typo budget of this label's skeleton (not equal)."""
         if self._near is None:
             self._near = near_skeletons(self.skeleton, self.index)
+            if self.plain:
+                known = {skel for skel, _ in self._near}
+                extra = near_skeletons(self.plain, self.index)
+                self._near += [item for item in extra if item[0] not in known]
         return self._near
 
 

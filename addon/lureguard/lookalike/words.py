@@ -20,7 +20,7 @@ _WORDS = """
     dashboard delivery desk dev device direct doc docs document download drive email en
     enroll enrollment file files find free gift gov help helpdesk home http https id inbox
     info install invoice it job jobs kyc limited live locked log login logon mail mailbox
-    manage member message mobile my net new notice notification now office official online
+    manage member message mobile my net notice notification office official online
     order org owa parcel pass password pay payment pin portal prize profile protect
     protection recover recovery refund register renew reset restore review reward safe
     safety secure security server service settings setup share shipping shop sign signin
