@@ -5,10 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 
 from lureguard.deploy import policy as pol
-from lureguard.deploy.runtime import Runtime, prepare_rules
+from lureguard.deploy.errors import DeployError
+from lureguard.deploy.options import log_options
+from lureguard.deploy.runtime import Runtime, for_run, prepare_rules
 from lureguard.engine import Engine
 
 RULE = "id: block/one\nkind: blocklist\ndescription: d\nsource: s\nhosts: [one.example]\n"
@@ -59,3 +63,52 @@ def test_an_installed_bundle_is_never_recompiled_over(rules: Path, tmp_path: Pat
     shutil.copy(db, data / "bundle" / "rules.db")
     prepare_rules(rules, db, _runtime(tmp_path, "block: [two.example]\n"))
     assert db.read_bytes() == b"the verified bundle"
+
+
+def _command() -> click.Command:
+    """A stand-in for `lureguard run` with the same options the policy can lock."""
+
+    @click.command()
+    @click.option("--mode", default="warn")
+    @click.option("--no-bypass", is_flag=True)
+    @log_options
+    @click.pass_context
+    def run(ctx: click.Context, mode: str, no_bypass: bool) -> None:
+        try:
+            runtime = for_run(ctx)
+        except DeployError as exc:
+            raise click.ClickException(str(exc)) from None
+        for key in ("mode", "bypass.allowed", "log.format", "log.file", "log.syslog"):
+            setting = runtime.settings[key]
+            click.echo(f"{key}={setting.value} {setting.source}")
+        click.echo("\n".join(runtime.notes))
+
+    return run
+
+
+def test_run_options_count_only_when_typed_and_policy_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("log:\n  format: ecs\n")
+    monkeypatch.setenv(pol.POLICY_ENV, str(policy))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    args = ["--no-bypass", "--log-format", "json", "--log-file", "/x/e.jsonl"]
+    out = CliRunner().invoke(_command(), args).output
+    assert "mode=warn default" in out  # the option's default is not a user choice
+    assert "bypass.allowed=False command line" in out
+    assert f"log.format=ecs policy {policy}:2" in out
+    assert "log.file=/x/e.jsonl command line" in out
+    assert f"note: log.format='json' ignored: locked to 'ecs' by {policy}:2" in out
+
+
+def test_bad_option_value_is_one_clear_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(pol.POLICY_ENV, str(tmp_path / "none.yaml"))
+    (tmp_path / "none.yaml").write_text("{}\n")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    result = CliRunner().invoke(_command(), ["--log-syslog", "siem:99999"])
+    assert result.exit_code == 1
+    assert "command line: 'log.syslog' is not a syslog address" in result.output
+    assert "Traceback" not in result.output

@@ -15,6 +15,7 @@ from lureguard.cli.common import (
     fail,
     settings,
 )
+from lureguard.deploy.options import log_options
 
 MODES = ("block", "warn", "monitor")
 CONFDIR_NAME = "mitmproxy"
@@ -47,6 +48,7 @@ def confdir(data_dir: Path) -> Path:
               help="If the addon itself fails: let the request through, or stop it.")  # fmt: skip
 @click.option("--log-json", is_flag=True,
               help="Also print the JSON event lines (verdicts, bypasses) to stdout.")  # fmt: skip
+@log_options
 @click.argument("mitmproxy_args", nargs=-1, type=click.UNPROCESSED,
                 metavar="[-- MITMPROXY_ARGS...]")  # fmt: skip
 @click.pass_context

@@ -297,7 +297,11 @@ def effective(
                 value = tuple(dict.fromkeys((*value, *user.values[key])))
             out[key] = Setting(key, value, f"policy {policy.where(key)}", True)
         elif key in cli:
-            out[key] = Setting(key, spec.parse(cli[key]), "command line", False)
+            try:
+                value = spec.parse(cli[key])
+            except _Invalid as exc:
+                raise PolicyError(f"command line: '{key}' {exc}") from None
+            out[key] = Setting(key, value, "command line", False)
         elif key in user.values:
             out[key] = Setting(key, user.values[key], f"user settings {user.where(key)}", False)
         else:

@@ -21,6 +21,7 @@ from lureguard.deploy import eventlog
 from lureguard.deploy import policy as pol
 from lureguard.deploy.errors import DeployError
 from lureguard.deploy.extras import compile_with_extras, write_rule_file
+from lureguard.deploy.options import LOG_OPTIONS
 from lureguard.deploy.poller import UpdatePoller
 from lureguard.deploy.state import bundle_dir
 from lureguard.paths import RULES_DB_NAME
@@ -69,7 +70,7 @@ def for_run(ctx: click.Context) -> Runtime:
     """The runtime for `lureguard run`: only options typed (or set by env) count as given."""
     typed = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     cli: dict[str, Any] = {}
-    for name, key in RUN_OPTIONS.items():
+    for name, key in {**RUN_OPTIONS, **LOG_OPTIONS}.items():
         if name in ctx.params and ctx.get_parameter_source(name) in typed:
             value = ctx.params[name]
             cli[key] = (not value) if name == "no_bypass" else value
