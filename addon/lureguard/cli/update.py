@@ -69,7 +69,7 @@ def update(
         _compile_local(target.ensure(), extras)
         return
     if not values["update.url"].value:
-        fail("no update URL: pass --url or set update.url in the policy")
+        fail("no update URL: pass --url, set update.url in the policy, or use --local")
     if not values["update.pubkey"].value:
         fail("no public key to verify bundles: pass --pubkey or set update.pubkey in the policy")
     try:
