@@ -34,12 +34,11 @@ import dnstwist
 from rapidfuzz.distance import DamerauLevenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lookalike_speed  # noqa: E402
-
-from lureguard.engine import Engine  # noqa: E402
-from lureguard.hosts import HostError, parse_target, split_registered  # noqa: E402
-from lureguard.lookalike.confusables import skeleton  # noqa: E402
-from lureguard.verdict import Verdict  # noqa: E402
+import lookalike_speed
+from lureguard.engine import Engine
+from lureguard.hosts import HostError, parse_target, split_registered
+from lureguard.lookalike.confusables import skeleton
+from lureguard.verdict import Verdict
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -221,7 +220,7 @@ def evaluate_feeds(engine: Engine) -> dict[str, object]:
     for host in blacklist:
         try:
             verdict = engine.check(host)
-        except Exception:  # noqa: BLE001 - a bad feed entry must not stop the evaluation
+        except Exception:
             continue
         hit = bool(lookalike_reasons(verdict))
         flagged_any += hit
@@ -310,7 +309,8 @@ def write_report(results: dict[str, object], engine: Engine, args: argparse.Name
     ]
     for tech, tally in sorted(by_tech.items()):
         kinds = ", ".join(f"{k} {n}" for k, n in tally.kinds.most_common())
-        out.append(f"| {tech} | {tally.caught:,} | {tally.total:,} | {pct(tally.rate())} | {kinds} |")
+        rate = pct(tally.rate())
+        out.append(f"| {tech} | {tally.caught:,} | {tally.total:,} | {rate} | {kinds} |")
     out += [
         "",
         "## Recall per dnstwist fuzzer",

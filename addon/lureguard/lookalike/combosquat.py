@@ -1,8 +1,8 @@
 """Combosquats: a brand's name joined with other words or hyphens (`paypal-secure.net`,
 `securepaypal.com`, `microsoft-login-verify.com`).
 
-Protected skeletons are found inside the label with a gram-keyed matcher (one probe per
-position). A name counts only when everything around it is phishing vocabulary
+Protected skeletons are found inside the label by an Aho–Corasick automaton (one pass in C).
+A name counts only when everything around it is phishing vocabulary
 (`words.LURE_WORDS`) or another brand name, so word parts (`pineapple`, `purchase`,
 `applebees`) and the fan, news and campaign sites that carry a brand name among ordinary
 words (`googlewatchblog`, `facebook-studio`) stay clean.
@@ -14,13 +14,11 @@ from collections.abc import Sequence
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import fold
-from lureguard.lookalike.index import GRAM, BrandIndex, Protected
+from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import lure_only
 from lureguard.verdict import Reason
 
-#: Length of the names too short for the gram matcher, looked for at the label's ends.
-SHORT = GRAM - 1
 #: A misspelled brand name inside a combination must be at least this long.
 MIN_MISSPELLED = 6
 
@@ -47,16 +45,6 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             end = start + len(name)
             if name not in found and _rest_is_lure(visit, visit.plain[:start], visit.plain[end:]):
                 found[name] = (start, end)
-    # Names shorter than the matcher's gram (`aol`, `dhl`) at either end: `secureaol`.
-    for name, start in ((skel[:SHORT], 0), (skel[-SHORT:], len(skel) - SHORT)):
-        end = start + SHORT
-        if (
-            len(skel) > SHORT
-            and name in index.skeletons
-            and name not in found
-            and _rest_is_lure(visit, skel[:start], skel[end:])
-        ):
-            found[name] = _label_span(visit.label, skel, start, end)
     if "-" in skel:
         offset = 0
         for part in skel.split("-"):

@@ -121,6 +121,16 @@ _ASCII_TABLE = str.maketrans(SINGLE_LETTER)
 _PAIRS = re.compile("|".join(MULTI_LETTER))
 
 
+def readings(label: str) -> tuple[str, str]:
+    """`(skeleton(label), plain(label))` with one scan of an ASCII label."""
+    if label.isascii():
+        lowered = label.lower()
+        if _PAIRS.search(lowered) is None:
+            return lowered.translate(_ASCII_TABLE), ""
+        return _PAIRS.sub(_pair, lowered).translate(_ASCII_TABLE), lowered.translate(_ASCII_TABLE)
+    return fold(label)[0], ""
+
+
 def plain(label: str) -> str:
     """The skeleton without multi-letter folds (`rn` stays `rn`), or '' when it equals
     `skeleton(label)`: a second reading for names where a fold straddles a slip or a word

@@ -1,7 +1,7 @@
 """What lookalike detectors compare against: the protected labels of every brand.
 
 Built once when the engine loads (`BrandIndex.add` per label, then `finalize`); every structure
-is a hash map so a detector probes a few keys, never scans all brands.
+is a hash map or an automaton, so a detector probes a few keys, never scans all brands.
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
 
 from lureguard.lookalike.confusables import shape as shape_of
 from lureguard.lookalike.confusables import skeleton as skeleton_of
 from lureguard.verdict import Level
 
-#: Substring matching (combosquats) keys protected skeletons by their first GRAM characters.
-GRAM = 4
 #: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
 LONG_LABEL = 10
 #: Shortest protected skeleton matched with shape-alike letters folded (`confusables.shape`).
@@ -60,8 +61,8 @@ class BrandIndex:
     popular: set[str] = field(default_factory=set)
     #: deletion neighbourhood (up to `typo_budget` deletions) -> protected skeletons
     deletes: dict[str, set[str]] = field(default_factory=dict)
-    #: first GRAM characters of a protected skeleton -> the skeletons starting with them
-    grams: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
+    automaton: Any = None
     #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
     common: frozenset[str] = frozenset()
     #: shape-folded protected skeletons (long ones only) -> the skeletons
@@ -88,13 +89,16 @@ class BrandIndex:
     def finalize(self) -> None:
         """Precompute the typo and substring indexes once every label has been added."""
         deletes: dict[str, set[str]] = defaultdict(set)
-        grams: dict[str, list[str]] = defaultdict(list)
+        automaton = ahocorasick.Automaton()
         for skel in self.skeletons:
             for variant in deletions(skel, typo_budget(len(skel))):
                 deletes[variant].add(skel)
-            if len(skel) >= GRAM:
-                grams[skel[:GRAM]].append(skel)
+            if len(skel) >= MIN_TYPO_LABEL:
+                automaton.add_word(skel, skel)
         self.deletes = dict(deletes)
+        if len(automaton):
+            automaton.make_automaton()
+            self.automaton = automaton
         shapes: dict[str, set[str]] = defaultdict(set)
         for skel in self.skeletons:
             if len(skel) >= MIN_SHAPE_LABEL:
@@ -113,20 +117,15 @@ class BrandIndex:
                     glued[f"{skel}-{head}"].append((skel, suffix, rest))
         self.glued = dict(glued)
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
-        # Longest first, so `secure-paypalobjects` names paypalobjects rather than paypal.
-        self.grams = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in grams.items()}
         self.common = frozenset(self._common_skeletons())
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
 
     def substrings(self, text: str) -> Iterator[tuple[int, str]]:
-        """(start, skeleton) of every protected skeleton of GRAM+ characters inside `text`."""
-        grams = self.grams
-        for i in range(len(text) - GRAM + 1):
-            found = grams.get(text[i : i + GRAM])
-            if found:
-                for skel in found:
-                    if text.startswith(skel, i):
-                        yield i, skel
+        """(start, skeleton) of every protected skeleton inside `text`, in one C pass."""
+        if self.automaton is None:
+            return
+        for end, skel in self.automaton.iter(text):
+            yield end - len(skel) + 1, skel
 
     def _common_skeletons(self) -> Iterable[str]:
         """Protected skeletons found strictly inside the label of an unrelated popular domain.

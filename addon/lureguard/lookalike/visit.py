@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import plain, skeleton
+from lureguard.lookalike.confusables import readings
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected, typo_budget
 from lureguard.verdict import Kind, Reason
 
@@ -19,8 +19,7 @@ class Visit:
         self.target = target
         self.index = index
         self.label = registrable_label(target)
-        self.skeleton = skeleton(self.label) if self.label else ""
-        self.plain = plain(self.label)
+        self.skeleton, self.plain = readings(self.label)
         self._near: list[tuple[str, int]] | None = None
 
     @property
