@@ -175,7 +175,7 @@ class LureguardAddon:
             self.stats.add("http_requests")
         host = _norm(req.pretty_host)
         checker = self._checker()
-        verdict = checker.url_verdict(host, req.pretty_url)
+        verdict = checker.url_verdict(host, lambda: str(req.pretty_url))
         if not verdict.flagged:
             return
         action = self.policy.action(verdict)

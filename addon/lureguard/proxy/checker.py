@@ -7,6 +7,8 @@ included.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lureguard.engine import Engine
 from lureguard.verdict import Verdict
 
@@ -35,10 +37,13 @@ class Checker:
             verdict = self._hosts[host] = self.engine.check(host)
         return verdict
 
-    def url_verdict(self, host: str, url: str) -> Verdict:
-        """The verdict for one request: per URL only where URL rules exist for the host."""
+    def url_verdict(self, host: str, url: str | Callable[[], str]) -> Verdict:
+        """The verdict for one request: per URL only where URL rules exist for the host.
+
+        `url` may be a callable, so the URL is only built for hosts that have URL rules.
+        """
         if host in self._url_hosts:
-            return self.engine.check(url)
+            return self.engine.check(url if isinstance(url, str) else url())
         return self.host_verdict(host)
 
     def must_intercept(self, host: str) -> bool:
