@@ -1,0 +1,100 @@
+"""A small brand pack compiled into a real engine, shared by the lookalike tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lureguard.engine import Engine
+from lureguard.popular import PopularList
+from lureguard.ruleset.build import compile_dir
+from tests.unit.rulefiles import write_rules
+
+BRANDS = {
+    "microsoft": """\
+        id: brand/microsoft
+        kind: brand
+        name: Microsoft
+        description: test
+        source: tests
+        domains: [microsoft.com, microsoftonline.com, outlook.com, live.com, hotmail.com]
+        keywords: [microsoft, microsoftonline, outlook, hotmail]
+        """,
+    "paypal": """\
+        id: brand/paypal
+        kind: brand
+        name: PayPal
+        description: test
+        source: tests
+        domains: [paypal.com, paypalobjects.com]
+        domain_families:
+          - label: paypal
+            suffixes: [de, co.uk]
+        """,
+    "apple": """\
+        id: brand/apple
+        kind: brand
+        name: Apple
+        description: test
+        source: tests
+        domains: [apple.com, icloud.com]
+        keywords: [apple, icloud, appleid]
+        """,
+    "google": """\
+        id: brand/google
+        kind: brand
+        name: Google
+        description: test
+        source: tests
+        domains: [google.com, gmail.com]
+        domain_families:
+          - label: google
+            suffixes: [de, co.jp, mk]
+        """,
+    "chase": """\
+        id: brand/chase
+        kind: brand
+        name: Chase
+        description: test
+        source: tests
+        severity: block
+        domains: [chase.com]
+        """,
+    "short": """\
+        id: brand/ups
+        kind: brand
+        name: UPS
+        description: test
+        source: tests
+        domains: [ups.com]
+        ---
+        id: brand/ebay
+        kind: brand
+        name: eBay
+        description: test
+        source: tests
+        domains: [ebay.com]
+        """,
+    "aeon": """\
+        id: brand/aeon
+        kind: brand
+        name: AEON Bank
+        description: test
+        source: tests
+        domains: [aeonbank.co.jp]
+        """,
+}
+#: Popular sites: `rappler` makes apple a word part; `email.com` makes `email` a name.
+POPULAR = ("rappler.com", "purchase.com", "email.com", "stackexchange.com")
+
+
+def build_engine(root: Path) -> Engine:
+    """Compile the test brands with the small popular list and load them."""
+    rules = write_rules(root, **BRANDS)
+    out = root / "rules.db"
+    compile_dir([rules], out, PopularList(POPULAR, "tests"))
+    return Engine.from_db(out)
+
+
+def kinds(engine: Engine, host: str) -> list[tuple[str, str | None]]:
+    """(kind, target) of each reason the engine gives for `host`."""
+    return [(r.kind, r.target) for r in engine.check(host).reasons]

@@ -1,0 +1,58 @@
+"""Confusable skeletons: Unicode TR39 plus diacritics plus ASCII imitations, with spans."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lureguard.lookalike.confusables import explain, fold, plain, readings, shape, skeleton
+
+
+def test_unicode_confusables_fold_to_latin() -> None:
+    assert skeleton("аpple") == skeleton("apple")  # Cyrillic а
+    assert skeleton("раураl") == skeleton("paypal")  # all Cyrillic
+    assert skeleton("ｐａｙｐａｌ") == skeleton("paypal")  # fullwidth
+    assert skeleton("ⅿicrosoft") == skeleton("microsoft")
+
+
+def test_diacritics_and_decorated_latin_letters_are_dropped() -> None:
+    assert skeleton("mícrosoft") == skeleton("microsoft")
+    assert skeleton("aexp-staṫiƈ") == skeleton("aexp-static")  # c with hook
+    assert skeleton("airbnʙ") == skeleton("airbnb")  # small capital b
+    assert skeleton("æxp") == skeleton("aexp")  # ligature
+
+
+def test_ascii_imitations() -> None:
+    assert skeleton("rnicrosoft") == skeleton("microsoft")
+    assert skeleton("vvellsfargo") == skeleton("wellsfargo")
+    assert skeleton("paypa1") == skeleton("paypal") == skeleton("paypaI")
+    assert skeleton("g00gle") == skeleton("google")
+    assert skeleton("microsoft") != skeleton("macrosoft")
+
+
+@given(st.text(alphabet="abcilmnorstuvw01-", max_size=20))
+def test_ascii_fast_path_agrees_with_fold(label: str) -> None:
+    assert skeleton(label) == fold(label)[0]
+    folded, second = readings(label)
+    assert folded == skeleton(label)
+    assert second == plain(label)
+
+
+def test_plain_reading_keeps_letter_groups() -> None:
+    assert plain("chrnopost") == "chrnopost"
+    assert skeleton("chrnopost") == "chmopost"
+    assert plain("paypal") == ""  # nothing folded: no second reading
+
+
+def test_explain_names_the_imitating_characters_and_positions() -> None:
+    sentence, positions = explain("rnicrosoft", "microsoft")
+    assert sentence == "'rn' at position 0 imitates 'm'"
+    assert positions == (0, 1)
+    sentence, positions = explain("аpple", "apple")
+    assert "Cyrillic Small Letter A" in sentence
+    assert positions == (0,)
+
+
+def test_shape_folds_letters_alike_by_form() -> None:
+    assert shape(skeleton("acondank")) == shape(skeleton("aeonbank"))
+    assert shape("paypal") == "paypal"

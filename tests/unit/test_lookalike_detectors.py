@@ -1,0 +1,107 @@
+"""Each lookalike technique through the real engine, with the look-alikes that must stay clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from lureguard.engine import Engine
+from tests.unit.lookalike_brands import build_engine, kinds
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build_engine(tmp_path_factory.mktemp("lookalike"))
+
+
+@pytest.mark.parametrize(
+    ("host", "kind", "target"),
+    [
+        # homoglyphs: ASCII groups, digits, diacritics, shape-alike letters in long names
+        ("rnicrosoft.com", "homoglyph", "microsoft.com"),
+        ("paypa1.com", "homoglyph", "paypal.com"),
+        ("outiook.com", "homoglyph", "outlook.com"),
+        ("xn--mcrosoft-c2a.com", "homoglyph", "microsoft.com"),  # mícrosoft
+        ("acondank.co.jp", "homoglyph", "aeonbank.co.jp"),
+        # IDN: mixed and whole-script labels
+        ("xn--pple-43d.com", "idn-mixed-script", "apple.com"),  # Cyrillic а + Latin
+        ("xn--80aa0cbo65f.com", "idn-mixed-script", "paypal.com"),  # раураl, all Cyrillic
+        # typos
+        ("micosoft.com", "typo", "microsoft.com"),
+        ("paypall.com", "typo", "paypal.com"),
+        ("goolge.com", "typo", "google.com"),
+        ("microsfot.net", "typo", "microsoft.com"),
+        ("rnicrosof.com", "typo", "microsoft.com"),  # homoglyph and omission together
+        ("micro-soft.com", "typo", "microsoft.com"),
+        ("ebayy.com", "typo", "ebay.com"),
+        # bitsquats
+        ("microsnft.com", "bitsquat", "microsoft.com"),
+        # combosquats
+        ("microsoft-login-verify.com", "combosquat", "microsoft.com"),
+        ("securepaypal.net", "combosquat", "paypal.com"),
+        ("appleid-verify.com", "combosquat", "apple.com"),
+        ("ups-tracking.net", "combosquat", "ups.com"),
+        ("myupsaccount.com", "combosquat", "ups.com"),
+        ("paypall-login.com", "combosquat", "paypal.com"),
+        # target embedding
+        ("login.microsoftonline.com.session-verify.net", "target-embedding", "microsoftonline.com"),
+        ("www-paypal-com.secure.info", "target-embedding", "paypal.com"),
+        ("m.icrosoft.com", "target-embedding", "microsoft.com"),
+        ("paypalcom.net", "target-embedding", "paypal.com"),
+        ("aeonbankco.jp", "target-embedding", "aeonbank.co.jp"),
+        ("paypal.account-check.net", "target-embedding", "paypal.com"),
+        # TLD swaps
+        ("microsoft.cm", "tld-swap", "microsoft.com"),
+        ("paypal.co", "tld-swap", "paypal.com"),
+    ],
+)
+def test_technique_catches(engine: Engine, host: str, kind: str, target: str) -> None:
+    assert kinds(engine, host)[0] == (kind, target)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "pineapple.com", "purchase.com", "applebees.com", "googlewatchblog.de",
+        "facebook-studio.com", "pcloud.com", "tnt.fr", "bay.com", "mail.bg", "email.net",
+        "apple.stackexchange.com", "paypal.de", "www.paypal.co.uk", "google.mk",
+        "mail.google.co.jp", "login.microsoftonline.com", "outlook.live.com", "chase-manhattan.com",
+        "example.com", "xn--e1afmkfd.xn--p1ai",
+    ],
+)  # fmt: skip
+def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:
+    verdict = engine.check(host)
+    assert verdict.verdict == "allow", verdict.reasons
+
+
+def test_every_reason_explains_itself(engine: Engine) -> None:
+    for host in ("rnicrosoft.com", "paypall.com", "securepaypal.net", "microsoft.cm"):
+        (reason,) = engine.check(host).reasons
+        assert reason.brand
+        assert reason.target
+        assert reason.rule_id.startswith("brand/")
+        assert reason.target in reason.detail
+        assert reason.level == "warn"
+
+
+def test_positions_point_at_the_differing_letters(engine: Engine) -> None:
+    assert engine.check("rnicrosoft.com").reasons[0].positions == (0, 1)
+    assert engine.check("paypall.com").reasons[0].positions == (6,)
+    assert engine.check("securepaypal.net").reasons[0].positions == (0, 1, 2, 3, 4, 5)
+    assert engine.check("microsoft.cm").reasons[0].positions == ()
+
+
+def test_brand_severity_raises_lookalikes_to_block(engine: Engine) -> None:
+    verdict = engine.check("chase-login.com")
+    assert verdict.verdict == "block"
+    assert verdict.reasons[0].kind == "combosquat"
+
+
+def test_one_reason_per_brand_most_specific_first(engine: Engine) -> None:
+    reasons = engine.check("paypa1.com").reasons
+    assert [r.kind for r in reasons] == ["homoglyph"]
+
+
+def test_established_names_are_not_slips(engine: Engine) -> None:
+    # `email` is the label of a popular site, so email.net is not a bitsquat of gmail.
+    assert engine.check("email.net").verdict == "allow"
+    assert kinds(engine, "gmaik.com") == [("typo", "gmail.com")]
