@@ -78,3 +78,20 @@ def test_run_stops_cleanly_on_sigint(tmp_path: Path, bundled_db: Path) -> None:
     proxy = start_lureguard(tmp_path, args=["--db", str(bundled_db)])
     assert proxy.stop(signal.SIGINT) == 0
     assert "Traceback" not in proxy.output()
+
+
+def test_mitmproxy_arguments_after_double_dash(tmp_path: Path, bundled_db: Path) -> None:
+    from lureguard.cli.run import mitmproxy_arguments
+
+    args = mitmproxy_arguments(
+        [("confdir", "x"), ("flow_detail", "0")], ("--set", "flow_detail=2", "-s", "a.py")
+    )
+    assert args == ["--set", "confdir=x", "--set", "flow_detail=2", "-s", "a.py"]
+    result = CliRunner().invoke(
+        main,
+        ["run", "--data-dir", str(tmp_path), "--db", str(bundled_db), "--",
+         "--set", "lureguard_mode=monitor"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "lureguard_mode" in result.output
+    assert "Traceback" not in result.output

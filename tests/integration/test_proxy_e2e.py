@@ -77,6 +77,8 @@ def test_warning_page_over_plain_http(lureguard_proxy: ProxyProcess) -> None:
     assert last["reasons"][0]["rule_id"] == "brand/microsoft"  # type: ignore[index]
     assert last["ruleset_version"]
     assert last["client"] == "127.0.0.1"
+    # --log-json: the same line on stdout.
+    assert '"event":"verdict"' in lureguard_proxy.output()
 
 
 def test_subresource_gets_short_403(lureguard_proxy: ProxyProcess) -> None:
@@ -107,6 +109,7 @@ def test_clean_host_is_passed_through_with_the_origin_certificate(
     assert f"issuer: CN={CA_NAME}" in result.stderr
     events = _events(lureguard_proxy)
     assert not any(e.get("host") == "www.example.org" for e in events), "clean traffic logged"
+    assert "www.example.org" not in lureguard_proxy.output()
 
 
 def test_block_verdict_offers_no_bypass(lureguard_proxy: ProxyProcess) -> None:

@@ -105,25 +105,23 @@ def run(
     except OSError as exc:
         fail(f"cannot prepare the data dir {conf.data_dir}: {exc.strerror or exc}")
 
-    args = [
-        "--listen-host", listen_host,
-        "--listen-port", str(listen_port),
-        "--set", f"confdir={confdir(conf.data_dir)}",
-        "--set", "connection_strategy=lazy",
-        "--set", "flow_detail=0",
-        "--set", f"lureguard_data_dir={conf.data_dir}",
-        "--set", f"lureguard_db={db_path.resolve()}",
-        "--set", f"lureguard_mode={mode}",
-        "--set", f"lureguard_api_port={api_port}",
-        "--set", f"lureguard_fail={fail_policy}",
-        "--set", f"lureguard_allow_bypass={'false' if no_bypass else 'true'}",
-        "--set", f"lureguard_log_json={'true' if log_json else 'false'}",
-    ]  # fmt: skip
-    for item in rule_modes:
-        args += ["--set", f"lureguard_rule_modes={item}"]
+    defaults = [
+        ("confdir", str(confdir(conf.data_dir))),
+        ("connection_strategy", "lazy"),
+        ("flow_detail", "0"),
+        ("lureguard_data_dir", str(conf.data_dir)),
+        ("lureguard_db", str(db_path.resolve())),
+        ("lureguard_mode", mode),
+        ("lureguard_api_port", str(api_port)),
+        ("lureguard_fail", fail_policy),
+        ("lureguard_allow_bypass", "false" if no_bypass else "true"),
+        ("lureguard_log_json", "true" if log_json else "false"),
+    ]
+    defaults += [("lureguard_rule_modes", item) for item in rule_modes]
     if log_json:
-        args += ["--set", "termlog_verbosity=warn"]
-    args += list(mitmproxy_args)
+        defaults.append(("termlog_verbosity", "warn"))
+    args = ["--listen-host", listen_host, "--listen-port", str(listen_port)]
+    args += mitmproxy_arguments(defaults, mitmproxy_args)
 
     addon = LureguardAddon(engine, db_path)
     click.echo(
@@ -135,6 +133,27 @@ def run(
     )
     deployment.attach(deployed, conf.data_dir, lambda line: click.echo(line, err=True))
     _run_mitmdump(addon, args)
+
+
+def mitmproxy_arguments(defaults: list[tuple[str, str]], extra: tuple[str, ...]) -> list[str]:
+    """Our `--set` defaults followed by the user's arguments; a user's `--set` of the same
+    mitmproxy option wins (mitmproxy refuses a plain option given twice). `lureguard_*` options
+    have their own flags, which a system policy may lock, so they are refused after `--`.
+    """
+    given = set()
+    for index, arg in enumerate(extra):
+        if arg == "--set" and index + 1 < len(extra):
+            given.add(extra[index + 1].split("=", 1)[0])
+        elif arg.startswith("--set="):
+            given.add(arg[len("--set=") :].split("=", 1)[0])
+    for name in sorted(given):
+        if name.startswith("lureguard_"):
+            fail(f"set {name} with lureguard run's own options (see --help), not after --")
+    out: list[str] = []
+    for name, value in defaults:
+        if name not in given:
+            out += ["--set", f"{name}={value}"]
+    return out + list(extra)
 
 
 def _run_mitmdump(addon: Any, args: list[str]) -> None:
