@@ -103,6 +103,11 @@ def seeds(engine: Engine) -> list[tuple[str, str]]:
     return sorted(found.items())
 
 
+def seed_label(domain: str) -> str:
+    """The registrable label of a seed domain (`aexp-static` of aexp-static.com)."""
+    return split_registered(domain)[1]
+
+
 def generate(domain: str, words: list[str], tlds: list[str], cap: int) -> dict[str, list[str]]:
     """dnstwist's permutations of `domain` per fuzzer, at most `cap` per fuzzer (seeded)."""
     fuzzer = dnstwist.Fuzzer(domain, dictionary=words, tld_dictionary=list(tlds))
@@ -143,6 +148,11 @@ def evaluate_dnstwist(engine: Engine, popular_all: set[str], cap: int) -> dict[s
                     continue
                 if target.names and any(n in engine.index.official for n in target.names):
                     excluded["an official brand domain"] += 1
+                    continue
+                if fuzzer == "dictionary" and seed_label(domain) not in name.replace(".", "-"):
+                    # On a hyphenated name dnstwist swaps one part for a word
+                    # (aexp-static -> secure-static): no brand name is left to imitate.
+                    excluded["a dictionary word replacing part of a hyphenated name"] += 1
                     continue
                 tally = per_fuzzer[fuzzer]
                 tally.total += 1

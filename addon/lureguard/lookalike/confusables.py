@@ -102,7 +102,12 @@ def skeleton(label: str) -> str:
     """The confusable skeleton of a label (hash key for lookalike lookups)."""
     if label.isascii():
         return _ascii_skeleton(label.lower())
-    return fold(label)[0]
+    return _refold(fold(label)[0])
+
+
+def _refold(folded: str) -> str:
+    """Letter groups that only appear once folded (`ṇn` → `nn` → `m`)."""
+    return _PAIRS.sub(_pair, folded) if folded.isascii() else folded
 
 
 def _ascii_skeleton(label: str) -> str:
@@ -128,7 +133,7 @@ def readings(label: str) -> tuple[str, str]:
         if _PAIRS.search(lowered) is None:
             return lowered.translate(_ASCII_TABLE), ""
         return _PAIRS.sub(_pair, lowered).translate(_ASCII_TABLE), lowered.translate(_ASCII_TABLE)
-    return fold(label)[0], ""
+    return _refold(fold(label)[0]), ""
 
 
 def plain(label: str) -> str:
@@ -141,8 +146,19 @@ def plain(label: str) -> str:
 
 
 def shape(skel: str) -> str:
-    """A skeleton with shape-alike letters (b/d, c/e, m/n/r, u/v) folded too."""
+    """A skeleton with shape-alike letters (b/d, c/e, m/n/r, u/v) folded too, and an `l`
+    stroke merged into the letter it touches (`lc`→k, `lh`→h, `dl`→d)."""
+    if "l" in skel:
+        skel = _STROKES.sub(_stroke, skel)
     return skel.translate(SHAPES)
+
+
+_STROKE_LETTERS = {"lc": "k", "lh": "h", "dl": "d"}
+_STROKES = re.compile("|".join(_STROKE_LETTERS))
+
+
+def _stroke(match: re.Match[str]) -> str:
+    return _STROKE_LETTERS[match.group()]
 
 
 def explain(visited: str, target: str) -> tuple[str, tuple[int, ...]]:
@@ -153,7 +169,9 @@ def explain(visited: str, target: str) -> tuple[str, tuple[int, ...]]:
     v_skel, v_spans = fold(visited)
     t_skel, t_spans = fold(target)
     if v_skel != t_skel:
-        return f"'{visited}' reads like '{target}'", ()
+        odd = tuple(i for i, c in enumerate(visited) if not c.isascii())
+        shown = "; ".join(f"'{_show(visited[i])}' at position {i}" for i in odd)
+        return f"'{visited}' reads like '{target}'" + (f" ({shown})" if shown else ""), odd
     parts: list[str] = []
     positions: list[int] = []
     k = 0

@@ -50,13 +50,13 @@ def positions(edits: list[Edit]) -> tuple[int, ...]:
 def _replace(new: str, old: str, i: int) -> Edit:
     if skeleton(new) == skeleton(old) or similar_shape(new, old):
         return Edit("homoglyph", f"'{new}' at position {i} imitates '{old}'", (i,))
-    if one_bit_apart(new, old):
-        return Edit("bitsquat", f"'{new}' at position {i} is '{old}' with one bit flipped", (i,))
+    if new in VOWELS and old in VOWELS:
+        return Edit("vowel-swap", f"vowel '{new}' at position {i} replaces '{old}'", (i,))
     if adjacent(new, old):
         text = f"'{new}' at position {i} is the key next to '{old}'"
         return Edit("keyboard", text, (i,))
-    if new in VOWELS and old in VOWELS:
-        return Edit("vowel-swap", f"vowel '{new}' at position {i} replaces '{old}'", (i,))
+    if one_bit_apart(new, old):
+        return Edit("bitsquat", f"'{new}' at position {i} is '{old}' with one bit flipped", (i,))
     return Edit("substitution", f"'{new}' at position {i} replaces '{old}'", (i,))
 
 
@@ -72,8 +72,8 @@ def _extra(visited: str, i: int) -> Edit:
         if near and adjacent(char, near):
             text = f"'{char}' inserted at position {i}, next to its neighbouring key '{near}'"
             return Edit("insertion", text, (i,))
-    if not after:
-        return Edit("addition", f"'{char}' added at the end", (i,))
+    if after in ("", "-"):
+        return Edit("addition", f"'{char}' added at the end of a word", (i,))
     if char == "s":
         return Edit("plural", f"'s' inserted at position {i}", (i,))
     return Edit("stray", f"'{char}' inserted at position {i}", (i,))

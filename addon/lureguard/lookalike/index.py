@@ -13,6 +13,7 @@ from typing import Any
 
 import ahocorasick
 
+from lureguard.lookalike.confusables import plain as plain_of
 from lureguard.lookalike.confusables import shape as shape_of
 from lureguard.lookalike.confusables import skeleton as skeleton_of
 from lureguard.verdict import Level
@@ -59,8 +60,10 @@ class BrandIndex:
     #: official public suffixes per brand label (google -> {com, de, co.jp, ...})
     label_suffixes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     popular: set[str] = field(default_factory=set)
-    #: deletion neighbourhood (up to `typo_budget` deletions) -> protected skeletons
+    #: deletion neighbourhood (up to `typo_budget` deletions) -> protected readings
     deletes: dict[str, set[str]] = field(default_factory=dict)
+    #: protected reading (skeleton, or plain reading when it differs) -> its skeleton
+    readings: dict[str, str] = field(default_factory=dict)
     #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
     automaton: Any = None
     #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
@@ -90,9 +93,20 @@ class BrandIndex:
         """Precompute the typo and substring indexes once every label has been added."""
         deletes: dict[str, set[str]] = defaultdict(set)
         automaton = ahocorasick.Automaton()
+        readings: dict[str, str] = {}
+        for skel, entries in self.skeletons.items():
+            readings[skel] = skel
+            # A letter group folded inside a name (`cl` of alibabacloud) would hide slips
+            # next to it, so the plain reading is indexed too (`alibabacmoud`).
+            for entry in entries:
+                second = plain_of(entry.label)
+                if second and second != skel:
+                    readings.setdefault(second, skel)
+        for text in readings:
+            for variant in deletions(text, typo_budget(len(text))):
+                deletes[variant].add(text)
+        self.readings = readings
         for skel in self.skeletons:
-            for variant in deletions(skel, typo_budget(len(skel))):
-                deletes[variant].add(skel)
             if len(skel) >= MIN_TYPO_LABEL:
                 automaton.add_word(skel, skel)
         self.deletes = dict(deletes)

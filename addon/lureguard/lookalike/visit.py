@@ -51,8 +51,9 @@ def registrable_label(target: Target) -> str:
 def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     """(protected skeleton, Damerau–Levenshtein distance) for every typo-near skeleton.
 
-    Symmetric deletion: the index holds every protected skeleton with up to `typo_budget`
-    characters deleted; the visited skeleton is probed with itself and its single deletions.
+    Symmetric deletion: the index holds every protected reading (skeleton, and plain reading
+    where a letter group was folded) with up to `typo_budget` characters deleted; the visited
+    skeleton is probed with itself and its single deletions.
     That finds every single edit and transposition, and on long labels two omissions or an
     omission plus a substitution, in len(text)+1 hash probes whatever the number of brands.
     """
@@ -69,16 +70,17 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
             candidates |= found
     if not candidates:
         return []
-    result = []
-    for skel in candidates:
-        if skel == text:
+    best: dict[str, int] = {}
+    readings = index.readings
+    for reading in candidates:
+        skel = readings[reading]
+        if reading == text or skel == text:
             continue
-        budget = typo_budget(len(skel))
-        distance = DamerauLevenshtein.distance(text, skel, score_cutoff=budget)
-        if distance <= budget:
-            result.append((skel, distance))
-    result.sort(key=lambda item: (item[1], -len(item[0])))
-    return result
+        budget = typo_budget(len(reading))
+        distance = DamerauLevenshtein.distance(text, reading, score_cutoff=budget)
+        if distance <= budget and distance < best.get(skel, budget + 1):
+            best[skel] = distance
+    return sorted(best.items(), key=lambda item: (item[1], -len(item[0])))
 
 
 def reason(kind: Kind, entry: Protected, detail: str, positions: tuple[int, ...] = ()) -> Reason:
