@@ -240,3 +240,48 @@ def test_stock_script_exposes_the_addon() -> None:
         script = Path(__file__).parents[2] / "addon/lureguard/proxy/mitm_script.py"
         module = tctx.script(str(script))
         assert isinstance(module.addons[0], LureguardAddon)
+
+
+def _client_hello(sni: str) -> bytes:
+    """The bytes of a real TLS ClientHello for `sni` (from Python's ssl module, no socket)."""
+    import ssl
+
+    context = ssl.create_default_context()
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    conn = context.wrap_bio(incoming, outgoing, server_hostname=sni)
+    with pytest.raises(ssl.SSLWantReadError):
+        conn.do_handshake()
+    return outgoing.read()
+
+
+class _NextLayer:
+    def __init__(self, ctx: context.Context, data: bytes, decided: object) -> None:
+        self.context = ctx
+        self._data = data
+        self.layer = decided
+
+    def data_client(self) -> bytes:
+        return self._data
+
+
+def test_next_layer_relays_clean_tls_without_a_tls_layer(harness: Harness) -> None:
+    from mitmproxy.proxy import layers
+
+    def ask(sni: str, data: bytes | None = None, decided: object = "tls") -> object:
+        ctx = context.Context(
+            connection.Client(peername=("127.0.0.1", 5555), sockname=("127.0.0.1", 8080)),
+            harness.tctx.options,
+        )
+        ctx.server.address = (sni, 443)
+        tls_layer = layers.ServerTLSLayer(ctx) if decided == "tls" else decided
+        nl = _NextLayer(ctx, _client_hello(sni) if data is None else data, tls_layer)
+        harness.addon.next_layer(nl)  # type: ignore[arg-type]
+        return nl.layer
+
+    assert isinstance(ask("www.example.org"), layers.TCPLayer)
+    assert isinstance(ask("www.example.org", decided=None), layers.TCPLayer)
+    assert isinstance(ask("rnicrosoft.com"), layers.ServerTLSLayer)
+    assert ask("rnicrosoft.com", decided=None) is None
+    whole = _client_hello("www.example.org")
+    assert ask("www.example.org", data=whole[:20]) is None  # wait for the rest
+    assert harness.addon.stats.get("passed_through") == 2

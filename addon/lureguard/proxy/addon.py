@@ -16,6 +16,9 @@ from typing import Any
 
 from mitmproxy import ctx, exceptions, http, tls
 from mitmproxy.addonmanager import Loader
+from mitmproxy.net.tls import starts_like_tls_record
+from mitmproxy.proxy import layer, layers
+from mitmproxy.proxy.layers.tls import parse_client_hello
 
 from lureguard.engine import Engine
 from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, ensure_data_dir
@@ -34,6 +37,7 @@ from lureguard.verdict import Verdict
 log = logging.getLogger(__name__)
 
 FAIL_POLICIES = ("open", "closed")
+_TLS_LAYERS = (layers.ServerTLSLayer, layers.ClientTLSLayer)
 DEFAULT_API_PORT = 8081
 
 
@@ -140,8 +144,45 @@ class LureguardAddon:
 
     # -- hooks -------------------------------------------------------------------------
 
+    def next_layer(self, nextlayer: layer.NextLayer) -> None:
+        """Pass a clean host's TLS through before any TLS layer is built.
+
+        Deciding here, from the raw ClientHello, gives the same bare TCP relay as mitmproxy's
+        own `ignore_hosts` (deciding later, in `tls_clienthello`, keeps the TLS layer on the
+        stack and costs about a tenth of the pass-through throughput).
+        """
+        try:
+            context = nextlayer.context
+            decided = nextlayer.layer
+            if (
+                # None: mitmproxy's own NextLayer addon comes after us (e.g. under `-s`).
+                (decided is not None and not isinstance(decided, _TLS_LAYERS))
+                or context.client.transport_protocol != "tcp"
+                or not context.server.address
+            ):
+                return
+            data = nextlayer.data_client()  # type: ignore[no-untyped-call]
+            if not starts_like_tls_record(data):
+                return
+            try:
+                hello = parse_client_hello(data)
+            except ValueError:
+                return
+            if hello is None:
+                if decided is not None:
+                    nextlayer.layer = None  # ask again once the whole ClientHello is here
+                return
+            host = hello.sni or str(context.server.address[0])
+            if not self._checker().must_intercept(_norm(host)):
+                nextlayer.layer = layers.TCPLayer(context, ignore=True)
+                self.stats.add("passed_through")
+        except Exception as exc:
+            # Leave mitmproxy's decision; tls_clienthello applies the fail policy.
+            self._failed("next_layer", exc)
+
     def tls_clienthello(self, data: tls.ClientHelloData) -> None:
-        """Pass the connection through untouched unless some rule may flag the host."""
+        """Pass the connection through untouched unless some rule may flag the host (for
+        connections `next_layer` did not decide, e.g. when another addon chose the layer)."""
         try:
             host = data.client_hello.sni
             if not host and data.context.server.address:
