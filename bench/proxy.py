@@ -12,7 +12,7 @@ throwaway origin certificate), so the ratio is the addon's cost. The origin is a
 HTTP/1.1 server, so it is never the bottleneck.
 Results are ratios against the baseline measured in the same run; nothing is asserted.
 
-    .venv/bin/python bench/proxy.py [--requests 3000] [--concurrency 16] [--rounds 2]
+    .venv/bin/python bench/proxy.py [--requests 3000] [--concurrency 16] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--requests", type=int, default=3000, help="requests per proxied run")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per pair")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per pair")
     args = parser.parse_args()
     if shutil.which("hey") is None:
         sys.exit("bench/proxy.py needs hey (apt-get install hey)")

@@ -31,8 +31,8 @@ def confdir(data_dir: Path) -> Path:
               help="Address the proxy listens on.")  # fmt: skip
 @click.option("--listen-port", default=8080, show_default=True, type=click.IntRange(0, 65535),
               help="Port the proxy listens on.")  # fmt: skip
-@click.option("--api-port", default=8081, show_default=True, type=click.IntRange(0, 65535),
-              help="Loopback port of the verdict API and /proxy.pac; 0 turns it off.")  # fmt: skip
+@click.option("--api-port", default=8081, show_default=True, type=click.IntRange(1, 65535),
+              help="Loopback port of the verdict API and /proxy.pac.")  # fmt: skip
 @data_dir_option
 @click.option("--db", type=click.Path(dir_okay=False),
               help="Compiled rules database [default: the bundled rules, compiled into the "
