@@ -25,8 +25,8 @@ MIN_MISSPELLED = 6
 
 def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
     """True when everything around the brand name is lure words or other brand names."""
-    pieces = [p for p in f"{before}-{after}".split("-") if p]
     skeletons = visit.index.skeletons
+    pieces = [p for p in f"{before}-{after}".split("-") if p]
     return bool(pieces) and all(p in skeletons or lure_only(p) for p in pieces)
 
 

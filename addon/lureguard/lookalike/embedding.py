@@ -57,8 +57,11 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
     index = visit.index
     tokens = _SEPARATORS.split(head)
     reasons = []
+    heads = index.suffix_heads
     for i, token in enumerate(tokens[:-1]):
-        entries = index.skeletons.get(skeleton(token)) if len(token) > 1 else None
+        if tokens[i + 1] not in heads or len(token) < 2:
+            continue  # no official suffix follows: skip the skeleton
+        entries = index.skeletons.get(skeleton(token))
         if not entries:
             continue
         for entry in entries:
@@ -104,6 +107,8 @@ def _subdomain_name(visit: Visit, head: str) -> list[Reason]:
     labels = head.split(".")[:-1]
     index = visit.index
     for label in labels:
+        if len(label) < MIN_SUBDOMAIN_NAME:
+            continue
         skel = skeleton(label)
         if len(skel) < MIN_SUBDOMAIN_NAME or skel in index.common:
             continue

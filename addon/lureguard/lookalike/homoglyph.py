@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import explain, shape
 from lureguard.lookalike.edits import describe, positions, sentence
-from lureguard.lookalike.index import MIN_SHAPE_LABEL, BrandIndex
+from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
@@ -35,7 +35,7 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
 
 def _shape_alikes(visit: Visit) -> list[Reason]:
     """`acondank`: letters that look alike by shape (c/e, d/b) in a long brand name."""
-    if len(visit.skeleton) < MIN_SHAPE_LABEL or visit.established:
+    if len(visit.skeleton) not in visit.index.shape_lengths or visit.established:
         return []
     found = visit.index.shapes.get(shape(visit.skeleton))
     if not found:

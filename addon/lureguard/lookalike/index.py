@@ -20,6 +20,8 @@ from lureguard.verdict import Level
 
 #: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
 LONG_LABEL = 10
+#: From this length on, one edit leaves the first or the last three letters intact.
+END_CHECK_LONG = 7
 #: Shortest protected skeleton matched with shape-alike letters folded (`confusables.shape`).
 MIN_SHAPE_LABEL = 6
 #: Shortest protected skeleton that typo detection considers.
@@ -62,6 +64,8 @@ class BrandIndex:
     popular: set[str] = field(default_factory=set)
     #: deletion neighbourhood (up to `typo_budget` deletions) -> protected readings
     deletes: dict[str, set[str]] = field(default_factory=dict)
+    #: first and last two or three letters of every reading of five letters or more
+    ends: frozenset[str] = frozenset()
     #: protected reading (skeleton, or plain reading when it differs) -> its skeleton
     readings: dict[str, str] = field(default_factory=dict)
     #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
@@ -70,9 +74,13 @@ class BrandIndex:
     common: frozenset[str] = frozenset()
     #: shape-folded protected skeletons (long ones only) -> the skeletons
     shapes: dict[str, set[str]] = field(default_factory=dict)
+    #: lengths of visited skeletons that may have a shape match (saves the fold otherwise)
+    shape_lengths: frozenset[int] = frozenset()
     #: a protected skeleton glued to one of its own suffixes (`paypalcom`, `aeonbankco` + .jp)
     #: -> (skeleton, official suffix, the visited suffix required or '')
     glued: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    #: first labels of all official suffixes (`com`, `co` of co.uk): what may follow a name
+    suffix_heads: frozenset[str] = frozenset()
     #: labels of popular sites: names in their own right, never read as slips of a brand
     popular_labels: frozenset[str] = frozenset()
     #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
@@ -106,6 +114,11 @@ class BrandIndex:
             for variant in deletions(text, typo_budget(len(text))):
                 deletes[variant].add(text)
         self.readings = readings
+        self.ends = frozenset(
+            end for text in readings if len(text) >= MIN_TYPO_LABEL
+            for k in ((3,) if len(text) >= END_CHECK_LONG else (2, 3))
+            for end in (f"{text[:k]}<", f">{text[-k:]}")
+        )  # fmt: skip
         for skel in self.skeletons:
             if len(skel) >= MIN_TYPO_LABEL:
                 automaton.add_word(skel, skel)
@@ -118,6 +131,13 @@ class BrandIndex:
             if len(skel) >= MIN_SHAPE_LABEL:
                 shapes[shape_of(skel)].add(skel)
         self.shapes = dict(shapes)
+        # A stroke merge (`lc`→k) shortens a visited label by one letter per merge.
+        self.shape_lengths = frozenset(
+            n
+            for skel in self.skeletons
+            if len(skel) >= MIN_SHAPE_LABEL
+            for n in (len(skel), len(skel) + 1, len(skel) + 2)
+        )
         glued: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for skel, entries in self.skeletons.items():
             for suffix in {s for e in entries for s in self.label_suffixes.get(e.label, ())}:
@@ -130,6 +150,9 @@ class BrandIndex:
                     glued[skel + head].append((skel, suffix, rest))
                     glued[f"{skel}-{head}"].append((skel, suffix, rest))
         self.glued = dict(glued)
+        self.suffix_heads = frozenset(
+            suffix.split(".", 1)[0] for owned in self.label_suffixes.values() for suffix in owned
+        )
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
         self.common = frozenset(self._common_skeletons())
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)

@@ -6,7 +6,13 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import readings
-from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected, typo_budget
+from lureguard.lookalike.index import (
+    END_CHECK_LONG,
+    MIN_TYPO_LABEL,
+    BrandIndex,
+    Protected,
+    typo_budget,
+)
 from lureguard.verdict import Kind, Reason
 
 
@@ -58,7 +64,10 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     omission plus a substitution, in len(text)+1 hash probes whatever the number of brands.
     """
     deletes = index.deletes
-    if len(text) < MIN_TYPO_LABEL or not deletes:
+    n = len(text)
+    if n < MIN_TYPO_LABEL or not deletes:
+        return []
+    if n > SHORT_VISITED and not _ends_match(text, index.ends):
         return []
     candidates: set[str] = set()
     found = deletes.get(text)
@@ -81,6 +90,19 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
         if distance <= budget and distance < best.get(skel, budget + 1):
             best[skel] = distance
     return sorted(best.items(), key=lambda item: (item[1], -len(item[0])))
+
+
+#: Visited labels up to this long may be slips of three- and four-letter names, which the
+#: end filter does not cover.
+SHORT_VISITED = 5
+
+
+def _ends_match(text: str, ends: frozenset[str]) -> bool:
+    """Cheap necessary condition: one edit (or two on the long names) leaves the first or the
+    last letters of a name intact, so a label sharing no such end with any name is no slip."""
+    if f"{text[:3]}<" in ends or f">{text[-3:]}" in ends:
+        return True
+    return len(text) < END_CHECK_LONG + 1 and (f"{text[:2]}<" in ends or f">{text[-2:]}" in ends)
 
 
 def reason(kind: Kind, entry: Protected, detail: str, positions: tuple[int, ...] = ()) -> Reason:

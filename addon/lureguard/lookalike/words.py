@@ -12,25 +12,29 @@ from functools import lru_cache
 
 from lureguard.lookalike.confusables import skeleton
 
-#: Account chores, urgency, trust, support, money, delivery, and address-like tokens.
+#: Account chores, urgency, trust, support, money, delivery, crypto-wallet chores (airdrop,
+#: claim, sync, v2), and address-like tokens.
 _WORDS = """
-    access account activate activation agree agreement alert app approve apps auth
-    authenticate authentication bank banking billing bonus business care case cdn center
-    centre check claim click client cloud com confirm confirmation connect contact customer
-    dashboard delivery desk dev device direct doc docs document download drive email en
-    enroll enrollment file files find free gift gov help helpdesk home http https id inbox
+    2fa access account activate activation agree agreement airdrop alert app approve apps
+    auth authenticate authentication bank banking billing bonus bridge business care case
+    cdn center centre check claim click client cloud com compliance confirm confirmation
+    connect contact customer dapp dapps dashboard defi delivery desk desktop dev device
+    direct doc docs document download drive drop email en enroll enrollment event extension
+    file files find firmware free gift giveaway gov help helpdesk home http https id inbox
     info install invoice it job jobs kyc limited live locked log login logon mail mailbox
-    manage member message mobile my net notice notification office official online
-    order org owa parcel pass password pay payment pin portal prize profile protect
-    protection recover recovery refund register renew reset restore review reward safe
-    safety secure security server service settings setup share shipping shop sign signin
-    signon site sms ssl sso status store summary support sync team tech ticket track
-    tracking transfer unlock update upgrade us user validate verification verify view vip
-    wallet web webmail ww www
+    manage member message mfa mining mint mobile my net nft node notice notification office
+    official online order org otp owa parcel pass password pay payment pin portal prize
+    profile promo protect protection recover recovery refund register renew reset restore
+    review reward rewards safe safety secure security server service settings setup share
+    shipping shop sign signin signon site sms ssl sso stake staking status store summary
+    support swap sync synchronize team tech ticket token tokens track tracking transfer
+    unlock update upgrade us user v1 v2 v3 validate validation verification verify view vip
+    wallet web webmail ww www zendesk
 """
 LURE_WORDS = frozenset(_WORDS.split())
 _SKELETONS = frozenset(skeleton(w) for w in LURE_WORDS)
 _LONGEST = max(len(w) for w in _SKELETONS)
+_STARTS = frozenset(w[:2] for w in _SKELETONS)
 
 
 @lru_cache(maxsize=4096)
@@ -40,7 +44,8 @@ def lure_only(text: str) -> bool:
     A trailing `s` is allowed on a word (payments, accounts); an empty text is not lure-only.
     """
     pieces = [p for p in text.split("-") if p]
-    return bool(pieces) and all(_segments(p) for p in pieces)
+    # Most text around a brand name is no lure word at all: reject on the first two letters.
+    return bool(pieces) and all(p[:2] in _STARTS and _segments(p) for p in pieces)
 
 
 def _segments(piece: str) -> bool:
