@@ -344,11 +344,12 @@ class LureguardAddon:
 
     def current_engine(self) -> Engine | None:
         """The engine in use right now (the API answers with the same one)."""
-        return self._checker().engine if self.holder else None
+        # Called from the API's threads: read the current engine, never start a reload there.
+        return self.holder.checker.engine if self.holder else None
 
     def status(self) -> dict[str, Any]:
         """Mode, rule-set version and counters for `lureguard status` and the API."""
-        checker = self.holder.current() if self.holder else None
+        checker = self.holder.checker if self.holder else None
         snap = self.stats.snapshot()
         return {
             "mode": self.policy.mode,
