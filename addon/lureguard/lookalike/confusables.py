@@ -27,7 +27,7 @@ MULTI_LETTER: dict[str, str] = {
     "rn": "m", "nn": "m", "vv": "w", "cl": "d", "ii": "u",
 }  # fmt: skip
 #: Letters that pass for each other by shape at a glance (mirror images, similar strokes).
-#: Too loose for short names; `shape` applies them on top of a skeleton for long ones.
+#: Too loose for short names; `shape` applies them on top of a skeleton for names of 5+ letters.
 SHAPES = str.maketrans({"d": "b", "c": "e", "n": "m", "r": "m", "v": "u"})
 #: Single ASCII characters that pass for another (digits for letters, I/l/1, q/g).
 SINGLE_LETTER: dict[str, str] = {

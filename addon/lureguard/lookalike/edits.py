@@ -68,6 +68,11 @@ def _extra(visited: str, i: int) -> Edit:
     after = visited[i + 1] if i + 1 < len(visited) else ""
     if char in (before, after):
         return Edit("repetition", f"'{char}' doubled at position {i}", (i,))
+    # An `l` stroke merges with the letter it touches: `lb` passes for b, `lh` for h, `dl` for d.
+    if char == "l" and after in ("b", "h"):
+        return Edit("homoglyph", f"'l{after}' at position {i} passes for '{after}'", (i,))
+    if char == "l" and before == "d":
+        return Edit("homoglyph", f"'dl' at position {i - 1} passes for 'd'", (i,))
     for near in (before, after):
         if near and adjacent(char, near):
             text = f"'{char}' inserted at position {i}, next to its neighbouring key '{near}'"

@@ -2,7 +2,7 @@
 
 Covers ASCII tricks (`rnicrosoft`: rn→m, `paypa1`: 1→l) and Latin letters with diacritics
 (`mícrosoft`); labels using other scripts are reported by the IDN technique first. Names of
-six letters or more also match with shape-alike letters folded (`acondank` for aeonbank).
+five letters or more also match with shape-alike letters folded (`acondank` for aeonbank).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ LONG_LABEL = 10
 #: From this length on, one edit leaves the first or the last three letters intact.
 END_CHECK_LONG = 7
 #: Shortest protected skeleton matched with shape-alike letters folded (`confusables.shape`).
-MIN_SHAPE_LABEL = 6
+MIN_SHAPE_LABEL = 5
 #: Shortest protected skeleton that typo detection considers.
 MIN_TYPO_LABEL = 3
 
