@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from lureguard import __version__
+from lureguard.api.bypasses import BypassError, parse_bypass
 from lureguard.api.guard import RateLimiter, bearer_matches, host_allowed
 from lureguard.api.pac import pac_script
 from lureguard.api.reports import ReportError, ReportLog, parse_report
@@ -76,6 +77,8 @@ class ApiApp:
     proxy_address: tuple[str, int]
     reports: ReportLog
     on_report: ReportSink | None = None
+    on_bypass: ReportSink | None = None
+    bypasses: ReportLog | None = None
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=100.0, burst=400))
 
     def handle(self, request: Request) -> Response:
@@ -198,6 +201,18 @@ class ApiApp:
             self.on_report(record)
         return {"stored": True}
 
+    def bypass(self, request: Request, query: dict[str, list[str]]) -> dict[str, Any]:
+        """POST /api/v1/bypasses: 'proceed anyway' chosen on the extension's warning page."""
+        try:
+            record = parse_bypass(_body_json(request))
+        except BypassError as exc:
+            raise ApiError(400, "bad-bypass", str(exc)) from None
+        if self.bypasses is not None:
+            self.bypasses.append(record)
+        if self.on_bypass is not None:
+            self.on_bypass(record)
+        return {"stored": True}
+
 
 Handler = Callable[[ApiApp, Request, dict[str, list[str]]], dict[str, Any]]
 _ROUTES: dict[str, tuple[str, Handler]] = {
@@ -205,6 +220,7 @@ _ROUTES: dict[str, tuple[str, Handler]] = {
     "/api/v1/verdicts": ("POST", ApiApp.verdicts),
     "/api/v1/status": ("GET", ApiApp.status_info),
     "/api/v1/reports": ("POST", ApiApp.report),
+    "/api/v1/bypasses": ("POST", ApiApp.bypass),
 }
 
 

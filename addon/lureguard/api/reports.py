@@ -42,10 +42,11 @@ def parse_report(payload: Any) -> dict[str, Any]:
 
 
 class ReportLog:
-    """Appends reports to `reports.jsonl` in the data dir (mode 0600), one write per line."""
+    """Appends records to `reports.jsonl` (or `name`) in the data dir (mode 0600), one write per
+    line."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / REPORTS_FILE
+    def __init__(self, data_dir: Path, name: str = REPORTS_FILE) -> None:
+        self.path = data_dir / name
         self._lock = threading.Lock()
 
     def append(self, record: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from lureguard.api.app import (
     Response,
     StatusSource,
 )
+from lureguard.api.bypasses import BYPASSES_FILE
 from lureguard.api.guard import RateLimiter
 from lureguard.api.origins import allowed_origins
 from lureguard.api.reports import ReportLog
@@ -51,6 +52,7 @@ class ApiServer:
         status: StatusSource = dict,
         proxy_address: tuple[str, int] = ("127.0.0.1", 8080),
         on_report: ReportSink | None = None,
+        on_bypass: ReportSink | None = None,
         extra_origins: Iterable[str] = (),
         rate: float = 100.0,
         burst: int = 400,
@@ -69,6 +71,8 @@ class ApiServer:
             "proxy_address": proxy_address,
             "reports": ReportLog(data_dir),
             "on_report": on_report,
+            "on_bypass": on_bypass,
+            "bypasses": ReportLog(data_dir, BYPASSES_FILE),
             "limiter": RateLimiter(rate, burst),
         }
         self._httpd: _Server | None = None

@@ -22,7 +22,7 @@ from mitmproxy.proxy.layers.tls import parse_client_hello
 
 from lureguard.engine import Engine
 from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, ensure_data_dir
-from lureguard.proxy import page
+from lureguard.proxy import page, probe
 from lureguard.proxy.bypass import DURATIONS, BypassStore
 from lureguard.proxy.checker import Checker
 from lureguard.proxy.events import LOG_FILE, EventLog
@@ -172,8 +172,7 @@ class LureguardAddon:
                 if decided is not None:
                     nextlayer.layer = None  # ask again once the whole ClientHello is here
                 return
-            host = hello.sni or str(context.server.address[0])
-            if not self._checker().must_intercept(_norm(host)):
+            if not self._any_intercept(hello.sni, context.server.address[0]):
                 nextlayer.layer = layers.TCPLayer(context, ignore=True)
                 self.stats.add("passed_through")
         except Exception as exc:
@@ -184,10 +183,8 @@ class LureguardAddon:
         """Pass the connection through untouched unless some rule may flag the host (for
         connections `next_layer` did not decide, e.g. when another addon chose the layer)."""
         try:
-            host = data.client_hello.sni
-            if not host and data.context.server.address:
-                host = str(data.context.server.address[0])
-            if self._checker().must_intercept(_norm(host or "")):
+            address = data.context.server.address
+            if self._any_intercept(data.client_hello.sni, address[0] if address else None):
                 self.stats.add("intercepted")
             else:
                 data.ignore_connection = True
@@ -211,6 +208,8 @@ class LureguardAddon:
     # -- the work ----------------------------------------------------------------------
 
     def _request(self, flow: http.HTTPFlow) -> None:
+        if probe.answer(flow, self.data_dir):  # the extension asking "am I proxied?"
+            return
         req = flow.request
         if req.scheme == "http":
             self.stats.add("http_requests")
@@ -218,7 +217,10 @@ class LureguardAddon:
         checker = self._checker()
         verdict = checker.url_verdict(host, lambda: str(req.pretty_url))
         if not verdict.flagged:
-            return
+            # A client may name one host in CONNECT or SNI and another in Host: judge each.
+            host, verdict = _tunnel_verdict(flow, checker, host, verdict)
+            if not verdict.flagged:
+                return
         action = self.policy.action(verdict)
         if action is None:
             return
@@ -365,6 +367,13 @@ class LureguardAddon:
 
     # -- internals ----------------------------------------------------------------------
 
+    def _any_intercept(self, sni: str | None, connect_host: object) -> bool:
+        """Decrypt when the SNI or the CONNECT target may be flagged (they differ only when a
+        client lies about one of them; deciding on either alone would let that one through)."""
+        checker = self._checker()
+        names = {_norm(n) for n in (sni, connect_host) if isinstance(n, str) and n}
+        return any(checker.must_intercept(n) for n in names) or not names
+
     def _checker(self) -> Checker:
         if self.holder is None:
             raise RuntimeError("no rules database is loaded")
@@ -481,6 +490,21 @@ def _options_error(message: str) -> Exception:
 
 def _response(rendered: page.Rendered) -> http.Response:
     return http.Response.make(rendered.status, rendered.body, rendered.headers)
+
+
+def _tunnel_verdict(
+    flow: http.HTTPFlow, checker: Checker, host: str, verdict: Verdict
+) -> tuple[str, Verdict]:
+    """The first flagged verdict among the client's SNI and the CONNECT target, when they
+    differ from the Host header; else `(host, verdict)` unchanged."""
+    address = flow.server_conn.address
+    for name in (flow.client_conn.sni, address[0] if address else None):
+        other = _norm(name) if isinstance(name, str) and name else host
+        if other != host:
+            found = checker.host_verdict(other)
+            if found.flagged:
+                return other, found
+    return host, verdict
 
 
 def _norm(host: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lureguard.api.server import ApiServer
 
@@ -21,6 +21,14 @@ def start_api(addon: LureguardAddon, port: int, proxy_address: tuple[str, int]) 
         status=addon.status,
         proxy_address=proxy_address,
         on_report=addon.api_report,
+        on_bypass=lambda record: _log_extension_bypass(addon, record),
     )
     server.start()
     return server
+
+
+def _log_extension_bypass(addon: LureguardAddon, record: dict[str, Any]) -> None:
+    """A bypass granted by the extension's own warning page, in the proxy's event log."""
+    addon.stats.add("bypasses")
+    fields = {k: v for k, v in record.items() if k not in ("event", "time")}
+    addon.events.write("bypass", origin="extension", action="bypass", **fields)
