@@ -217,7 +217,7 @@ class LureguardAddon:
         checker = self._checker()
         verdict = checker.url_verdict(host, lambda: str(req.pretty_url))
         if not verdict.flagged:
-            # A client may name one host in CONNECT or SNI and another in Host: judge each.
+            # A client may name one host in the URL, CONNECT or SNI and another in Host.
             host, verdict = _tunnel_verdict(flow, checker, host, verdict)
             if not verdict.flagged:
                 return
@@ -372,7 +372,7 @@ class LureguardAddon:
         client lies about one of them; deciding on either alone would let that one through)."""
         checker = self._checker()
         names = {_norm(n) for n in (sni, connect_host) if isinstance(n, str) and n}
-        return any(checker.must_intercept(n) for n in names) or not names
+        return any(checker.must_intercept(n) for n in names)
 
     def _checker(self) -> Checker:
         if self.holder is None:
@@ -495,10 +495,10 @@ def _response(rendered: page.Rendered) -> http.Response:
 def _tunnel_verdict(
     flow: http.HTTPFlow, checker: Checker, host: str, verdict: Verdict
 ) -> tuple[str, Verdict]:
-    """The first flagged verdict among the client's SNI and the CONNECT target, when they
-    differ from the Host header; else `(host, verdict)` unchanged."""
+    """The first flagged verdict among the request's authority, the client's SNI and the
+    CONNECT target, when they differ from the Host header; else `(host, verdict)` unchanged."""
     address = flow.server_conn.address
-    for name in (flow.client_conn.sni, address[0] if address else None):
+    for name in (flow.request.host, flow.client_conn.sni, address[0] if address else None):
         other = _norm(name) if isinstance(name, str) and name else host
         if other != host:
             found = checker.host_verdict(other)
