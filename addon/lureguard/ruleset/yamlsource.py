@@ -13,6 +13,13 @@ from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.model import Location
 
 PathKey = tuple[str | int, ...]
+#: Values a document may expand to through YAML aliases beyond its own size: a few hundred
+#: bytes of nested aliases ("billion laughs") would otherwise expand to billions of values.
+ALIAS_EXPANSION = 100_000
+
+
+class _TooLarge(Exception):
+    """The document expands (through aliases) to far more values than its text holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +60,15 @@ def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
         line = text[: text.index("\x00")].count("\n") + 1
         yield Problem(Location(display, line, 1), "file contains a NUL byte")
         return
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # checked when the loader is built
+        line = text[: exc.position].count("\n") + 1
+        yield Problem(
+            Location(display, line, 1),
+            f"file contains character #x{exc.character:04x}, which YAML does not allow",
+        )
+        return
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -61,7 +76,7 @@ def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
                 continue
             positions: dict[PathKey, Location] = {}
             keys: dict[PathKey, Location] = {}
-            duplicates = _walk(node, (), display, positions, keys)
+            duplicates = _walk(node, (), display, positions, keys, [len(text) + ALIAS_EXPANSION])
             data = loader.construct_document(node)
             start = _location(node, display)
             for dup in duplicates:
@@ -74,6 +89,12 @@ def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
         yield Problem(Location(display, line, col), f"YAML syntax error: {what}")
     except yaml.YAMLError as exc:
         yield Problem(Location(display, 1, 1), f"YAML error: {exc}")
+    except RecursionError:
+        yield Problem(
+            Location(display, 1, 1), "YAML nesting is too deep or an alias contains itself"
+        )
+    except _TooLarge:
+        yield Problem(Location(display, 1, 1), "YAML aliases expand to too many values")
     finally:
         loader.dispose()
 
@@ -88,8 +109,12 @@ def _walk(
     display: str,
     out: dict[PathKey, Location],
     keys: dict[PathKey, Location],
+    budget: list[int],
 ) -> list[tuple[str, Location]]:
     """Record each value's location under its key path; return duplicate keys found."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     out[path] = _location(node, display)
     duplicates: list[tuple[str, Location]] = []
     if isinstance(node, yaml.MappingNode):
@@ -100,8 +125,8 @@ def _walk(
                 duplicates.append((key, _location(key_node, display)))
             seen.add(key)
             keys[(*path, key)] = _location(key_node, display)
-            duplicates += _walk(value_node, (*path, key), display, out, keys)
+            duplicates += _walk(value_node, (*path, key), display, out, keys, budget)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            duplicates += _walk(item, (*path, index), display, out, keys)
+            duplicates += _walk(item, (*path, index), display, out, keys, budget)
     return duplicates
