@@ -23,6 +23,8 @@ from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
+#: Names shorter than this accept one raw edit only: no slip mixed with a look-alike.
+MIXED_SLIPS = 7
 #: A visited label shorter than this must at least start like the name it slips from.
 MIN_VISITED = 5
 
@@ -55,6 +57,8 @@ def detect_typo(visit: Visit) -> list[Reason]:
         for entry in index.skeletons[skel]:
             # Raw letters judge pure typos (`qadobe`); skeletons judge typos mixed with
             # look-alikes (`rnicrosof`).
+            if len(entry.label) < MIXED_SLIPS and _mixed(visit.label, entry.label):
+                continue  # a slip on top of a look-alike in a short name: too weak (`posti`)
             if plausible(visit.label, entry.label) or plausible(
                 visit.skeleton, skel, skeletons=True
             ):
@@ -65,6 +69,12 @@ def detect_typo(visit: Visit) -> list[Reason]:
         for entry in index.skeletons.get(variant, ()):
             reasons.append(_typo_reason(visit.label, entry))
     return reasons
+
+
+def _mixed(label: str, brand_label: str) -> bool:
+    """True when the raw label needs a typing slip besides look-alike letters."""
+    edits = describe(label, brand_label)
+    return len(edits) > 1 and any(e.kind != "homoglyph" for e in edits)
 
 
 def _joined_variants(skel: str) -> list[str]:
