@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from lureguard.hosts import HostError, Target, parse_target, split_registered
+from lureguard.hosts import HostError, Target, display_form, parse_target, split_registered
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.ruleset.database import RuleData, RuleInfo, read_database
@@ -145,7 +145,7 @@ class Engine:
             registered_domain=target.registered_domain or None,
             verdict=level,
             reasons=tuple(reasons),
-            display_host=target.unicode_host,
+            display_host=display_form(target.unicode_host, target.host),
         )
 
 

@@ -94,6 +94,17 @@ def to_unicode(ascii_host: str) -> str:
     return ".".join(labels)
 
 
+def display_form(unicode_host: str, ascii_host: str) -> str:
+    """The Unicode form for people to read, or the ASCII form when the Unicode one holds a
+    bidi control, an invisible or an unassigned character (browsers show punycode then too)."""
+    if unicode_host.isascii():
+        return unicode_host
+    hidden = ("Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn")
+    if any(unicodedata.category(c) in hidden for c in unicode_host):
+        return ascii_host
+    return unicode_host
+
+
 def parse_target(text: str) -> Target:
     """Parse a host name or URL into a `Target`, or raise `HostError`."""
     if not isinstance(text, str):

@@ -6,6 +6,7 @@ The proxy starts one inside its own process; `python -m lureguard.api` runs one 
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import socket
 import threading
@@ -180,6 +181,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a 64 KB request line, bad syntax) as JSON, never as its
+        HTML page that quotes the request."""
+        self.close_connection = True
+        text = message or self.responses.get(code, ("error",))[0]
+        body = json.dumps({"error": text[:200], "code": f"http-{code}"}).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("verdict API: " + format, *args)

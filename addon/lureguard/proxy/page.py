@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
 from lureguard.proxy.highlight import compare
 from lureguard.verdict import Reason, Verdict
+
+#: Unicode categories never shown as they are: format (bidi, zero-width), controls, separators.
+_HIDDEN = frozenset({"Cf", "Cc", "Zl", "Zp", "Co", "Cn"})
 
 #: Path prefix under which the warning page's forms post back to the proxy.
 ACTION_BASE = "/.well-known/lureguard/"
@@ -57,7 +62,18 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        finalize=visible,
     )
+
+
+def visible(value: object) -> object:
+    """Show bidi controls and invisible characters as `<U+202E>` text: in an attacker's host,
+    path or referrer they would reorder or hide what the page says."""
+    if not isinstance(value, str) or isinstance(value, markupsafe.Markup):
+        return value
+    if value.isascii() and value.isprintable():
+        return value
+    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in _HIDDEN else c for c in value)
 
 
 @cache
@@ -128,10 +144,7 @@ def warning_page(
         title = "This site was blocked"
     else:
         title = "This site may be a trap"
-    parts = urlsplit(url)
-    next_path = parts.path or "/"
-    if parts.query:
-        next_path += "?" + parts.query
+    next_path = _next_path(url)
     html = (
         _environment()
         .get_template("warning.html")
@@ -197,6 +210,17 @@ def _safe_back(referrer: str | None, host: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.hostname == host:
         return None
     return referrer
+
+
+def _next_path(url: str) -> str:
+    """Path and query to return to after 'proceed'; '/' when the URL does not parse (a
+    hostile Host header such as `x[` must still get the page, not an exception)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "/"
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
 
 
 def _short(url: str, limit: int = 200) -> str:
