@@ -28,6 +28,9 @@ def default_data_dir() -> Path:
 def ensure_data_dir(path: Path) -> Path:
     """Create the data dir (mode 0700: it will hold the CA key and secrets) and return it."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        # An existing dir (made by hand, or by a tool with a loose umask) is tightened too.
+        path.chmod(0o700)
     return path
 
 
