@@ -56,3 +56,8 @@ def test_explain_names_the_imitating_characters_and_positions() -> None:
 def test_shape_folds_letters_alike_by_form() -> None:
     assert shape(skeleton("acondank")) == shape(skeleton("aeonbank"))
     assert shape("paypal") == "paypal"
+
+
+def test_folded_letters_join_groups_but_never_make_new_ones_from_ascii() -> None:
+    assert skeleton("citibаnk") == skeleton("citibank")  # Cyrillic а; `ci` must not become `d`
+    assert skeleton("aṇnazon") == skeleton("amazon")  # ṇn -> nn -> m

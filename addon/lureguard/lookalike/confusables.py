@@ -102,12 +102,14 @@ def skeleton(label: str) -> str:
     """The confusable skeleton of a label (hash key for lookalike lookups)."""
     if label.isascii():
         return _ascii_skeleton(label.lower())
-    return _refold(fold(label)[0])
+    base = _base_letters(label)
+    return _ascii_skeleton(base) if base.isascii() else fold(label)[0]
 
 
-def _refold(folded: str) -> str:
-    """Letter groups that only appear once folded (`ṇn` → `nn` → `m`)."""
-    return _PAIRS.sub(_pair, folded) if folded.isascii() else folded
+def _base_letters(label: str) -> str:
+    """Non-ASCII characters folded to the letters they imitate, ASCII left as written, so
+    letter groups that only appear once folded (`ṇn` → `nn` → `m`) are seen."""
+    return "".join(c if c.isascii() else _fold_char(c) for c in label.lower())
 
 
 def _ascii_skeleton(label: str) -> str:
@@ -133,7 +135,10 @@ def readings(label: str) -> tuple[str, str]:
         if _PAIRS.search(lowered) is None:
             return lowered.translate(_ASCII_TABLE), ""
         return _PAIRS.sub(_pair, lowered).translate(_ASCII_TABLE), lowered.translate(_ASCII_TABLE)
-    return _refold(fold(label)[0]), ""
+    base = _base_letters(label)
+    if base.isascii():
+        return _ascii_skeleton(base), plain(base)
+    return fold(label)[0], ""
 
 
 def plain(label: str) -> str:
