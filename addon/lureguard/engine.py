@@ -15,8 +15,9 @@ from lureguard.hosts import HostError, Target, display_form, parse_target, split
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.ruleset.database import RuleData, RuleInfo, read_database
+from lureguard.ruleset.errors import RuleDatabaseError
 from lureguard.ruleset.patterns import PatternIndex
-from lureguard.verdict import Level, Reason, Verdict, stricter
+from lureguard.verdict import LEVELS, Level, Reason, Verdict, stricter
 
 
 class Engine:
@@ -34,7 +35,18 @@ class Engine:
     @classmethod
     def from_db(cls, path: Path, detectors: Sequence[Detector] | None = None) -> Engine:
         """Load a compiled rules database (raises `RuleDatabaseError` when unusable)."""
-        return cls(read_database(path), detectors)
+        try:
+            data = read_database(path)
+            bad = next((r.id for r in data.rules.values() if r.severity not in LEVELS), None)
+            if bad is not None:
+                raise RuleDatabaseError(f"rule {bad!r} has an unknown severity")
+            return cls(data, detectors)
+        except RuleDatabaseError as exc:
+            raise RuleDatabaseError(_one_line(f"{exc}", path)) from None
+        except Exception as exc:  # a damaged file can hold any bytes in any column
+            detail = f"{type(exc).__name__}: {exc}"
+            message = _one_line(f"rules database {path} is corrupt ({detail})", path)
+            raise RuleDatabaseError(message) from None
 
     @property
     def version(self) -> str:
@@ -147,6 +159,14 @@ class Engine:
             reasons=tuple(reasons),
             display_host=display_form(target.unicode_host, target.host),
         )
+
+
+def _one_line(message: str, path: Path) -> str:
+    """Messages about a damaged file quote its bytes: keep them to one short line."""
+    text = " ".join(message.split())
+    if str(path) not in text:
+        text = f"rules database {path} is corrupt: {text}"
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def _first(names: Sequence[str], table: dict[str, str]) -> str | None:
