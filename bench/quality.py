@@ -309,6 +309,23 @@ def write_report(results: dict[str, object], engine: Engine, args: argparse.Name
         f"| speed, unseen hosts/s on one core (baseline without detectors) |"
         f" {speed['lookalike']:,.0f} ({speed['baseline']:,.0f}) | ≥ 50,000 |",  # type: ignore[index]
         "",
+        "## How the numbers are counted",
+        "",
+        "* A dnstwist name counts as caught only when a lookalike reason names the brand it was"
+        " generated from; a verdict for another brand counts as a miss (shown per fuzzer).",
+        "* Excluded from the positives: names whose registrable domain is in the full 50k"
+        " popular list or is official for a brand (someone's legitimate site), names that are"
+        " not valid hosts, and dictionary names where dnstwist replaced one part of a"
+        " hyphenated name (`aexp-static` -> `secure-static`: no brand name left).",
+        "* The combosquat vocabulary (`lookalike/words.py`) was written for phishing in"
+        " general and is not dnstwist's dictionary; the two dnstwist words it lacks"
+        " (`choose`, `cl`) account for all dictionary misses.",
+        "* False alarms are lookalike reasons on held-out popular domains; several are the"
+        " brands' own or same-name companies' sites missing from the brand rules (tld-swap,"
+        " some combosquats), and a few are typo-traffic domains (googe.com, gamil.com).",
+        "* Speed is measured on a shared machine: read the ratio to the baseline measured"
+        " alongside (bench/lookalike_speed.py).",
+        "",
         "## Recall per technique",
         "",
         "Each dnstwist fuzzer is assigned the technique it exercises; a name counts as caught"
@@ -348,7 +365,14 @@ def write_report(results: dict[str, object], engine: Engine, args: argparse.Name
     for fuzzer, tally in sorted(per_fuzzer.items()):
         if tally.misses:
             out.append(f"- **{fuzzer}** ({len(tally.misses)}): " + ", ".join(tally.misses[:40]))
-    out += ["", "## False alarms on held-out popular domains", ""]
+    by_kind = Counter(kind for _, (kind, _, _) in neg["alarms"])  # type: ignore[index]
+    out += [
+        "",
+        "## False alarms on held-out popular domains",
+        "",
+        "By kind: " + (", ".join(f"{k} {n}" for k, n in by_kind.most_common()) or "none") + ".",
+        "",
+    ]
     for domain, (kind, rule_id, detail) in neg["alarms"]:  # type: ignore[index]
         out.append(f"- `{domain}`: {kind} ({rule_id}): {detail}")
     if not neg["alarms"]:  # type: ignore[index]
