@@ -66,3 +66,5 @@ export async function verdicts(urls) {
 }
 
 export const report = (body) => call("/api/v1/reports", { method: "POST", body });
+
+export const bypass = (body) => call("/api/v1/bypasses", { method: "POST", body });

@@ -2,6 +2,7 @@
 // and the popup ask it through messages.
 
 import * as api from "./api.js";
+import * as defence from "./defence.js";
 
 const CACHE_LIMIT = 20000;
 const CACHE_TTL_MS = 10 * 60 * 1000;
@@ -39,6 +40,7 @@ export async function lookup(urls) {
   if (missing.length) {
     const answers = await api.verdicts(missing);
     missing.forEach((url, i) => remember(url, answers[i]));
+    defence.learn(missing, answers).catch(() => {});
   }
   return urls.map((url) => cached(url) ?? null);
 }
@@ -85,6 +87,7 @@ async function checkTab(tabId, url) {
 
 async function refreshAll() {
   cache.clear();
+  defence.forget();
   for (const tab of await chrome.tabs.query({})) checkTab(tab.id, tab.url);
 }
 
@@ -114,12 +117,22 @@ const handlers = {
     const tab = await chrome.tabs.get(message.tabId);
     const known = tabs.get(tab.id);
     const state = known && known.url === tab.url ? known : await checkTab(tab.id, tab.url);
-    return { url: tab.url, state };
+    const guard = await defence.guard().catch(() => null);
+    return { url: tab.url, state, guarding: guard ? guard.active : null };
   },
   async report(message, sender) {
     if (!fromExtensionPage(sender)) throw new Error("not allowed");
     const { url, rule_id: ruleId, verdict } = message;
     return await api.report({ url, rule_id: ruleId ?? null, verdict: verdict ?? null });
+  },
+  // From the extension's warning page (second line of defence, see defence.js).
+  async warning(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    return await defence.explain(String(message.url));
+  },
+  async proceed(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    return await defence.proceed(String(message.url), String(message.duration));
   },
 };
 
@@ -133,5 +146,6 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
+defence.start(lookup);
 // A worker restarted by the browser has lost its state: repaint what is open.
 refreshAll();

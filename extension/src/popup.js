@@ -101,6 +101,14 @@ async function render() {
   header.className = verdict.verdict;
   document.getElementById("headline").textContent = HEADLINES[verdict.verdict];
   document.getElementById("address").textContent = verdict.display_host ?? verdict.host;
+  if (answer.guarding !== null) {
+    const how = answer.guarding
+      ? "Guarded by this extension: the browser does not go through lureguard's proxy."
+      : "Guarded by lureguard's proxy.";
+    const note = el("p", how, "note");
+    note.id = "protection";
+    main.append(note);
+  }
   const shown = verdict.reasons.filter((r) => r.kind !== "allowlisted");
   for (const reason of shown) renderReason(main, verdict, reason);
   if (verdict.verdict === "allow") {
