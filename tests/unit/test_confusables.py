@@ -61,3 +61,10 @@ def test_shape_folds_letters_alike_by_form() -> None:
 def test_folded_letters_join_groups_but_never_make_new_ones_from_ascii() -> None:
     assert skeleton("citibаnk") == skeleton("citibank")  # Cyrillic а; `ci` must not become `d`
     assert skeleton("aṇnazon") == skeleton("amazon")  # ṇn -> nn -> m
+
+
+def test_two_i_reads_ii_as_two_letters() -> None:
+    from lureguard.lookalike.confusables import two_i
+
+    assert two_i("hanrnaii") == skeleton("hanmail")
+    assert two_i("paypal") == ""

@@ -126,6 +126,7 @@ def _pair(match: re.Match[str]) -> str:
 
 _ASCII_TABLE = str.maketrans(SINGLE_LETTER)
 _PAIRS = re.compile("|".join(MULTI_LETTER))
+_PAIRS_NO_II = re.compile("|".join(p for p in MULTI_LETTER if p != "ii"))
 
 
 def readings(label: str) -> tuple[str, str]:
@@ -139,6 +140,14 @@ def readings(label: str) -> tuple[str, str]:
     if base.isascii():
         return _ascii_skeleton(base), plain(base)
     return fold(label)[0], ""
+
+
+def two_i(label: str) -> str:
+    """The skeleton of an ASCII label with `ii` read as two letters (i, i → l, l) rather than
+    `u`: `hanrnaii` imitates hanmail, not `hanmau`. '' when the label has no `ii`."""
+    if "ii" not in label or not label.isascii():
+        return ""
+    return _PAIRS_NO_II.sub(_pair, label.lower()).translate(_ASCII_TABLE)
 
 
 def plain(label: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import explain, shape
+from lureguard.lookalike.confusables import explain, shape, two_i
 from lureguard.lookalike.edits import describe, positions, sentence
 from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, reason
@@ -21,16 +21,27 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
     """Reasons for every brand whose skeleton equals the label's (the label itself differs)."""
     index = visit.index
     matches = index.skeletons.get(visit.skeleton)
+    if not matches and "ii" in visit.label:
+        matches = index.skeletons.get(two_i(visit.label))
     if not matches:
         return _shape_alikes(visit)
     reasons = []
     for entry in matches:
         if entry.label == visit.label:
             continue  # the same label on another suffix: a tld-swap
-        sentence, positions = explain(visit.label, entry.label)
+        sentence, positions = _explain(visit, entry.label)
         detail = f"'{visit.label}' reads as '{entry.label}': {sentence}; real site: {entry.domain}"
         reasons.append(reason("homoglyph", entry, detail, positions))
     return reasons
+
+
+def _explain(visit: Visit, brand_label: str) -> tuple[str, tuple[int, ...]]:
+    sentence, positions = explain(visit.label, brand_label)
+    if positions or "ii" not in visit.label:
+        return sentence, positions
+    # Read `ii` as i, i (each passing for l) as `two_i` did: `|` folds like a lone `i`.
+    sentence, positions = explain(visit.label.replace("ii", "i|"), brand_label)
+    return sentence.replace("'|'", "'i'"), positions
 
 
 def _shape_alikes(visit: Visit) -> list[Reason]:
