@@ -162,7 +162,9 @@ def test_block_host_is_stopped_without_a_way_through(direct: Browser, site: Site
 
 def test_a_scanned_block_link_never_reaches_its_server(direct: Browser, site: Site) -> None:
     target = site.url("/reset", host=LINKED_BLOCK_HOST)
-    site.pages["/inbox"] = f'<!doctype html><title>inbox</title><a id="bad" href="{target}">reset</a>'
+    site.pages["/inbox"] = (
+        f'<!doctype html><title>inbox</title><a id="bad" href="{target}">reset</a>'
+    )
     page = direct.context.new_page()
     page.goto(site.url("/inbox"))
     page.wait_for_selector("#bad[data-lureguard=block]")
@@ -178,9 +180,7 @@ def test_a_scanned_block_link_never_reaches_its_server(direct: Browser, site: Si
     page.close()
 
 
-def test_proceed_on_a_warn_host_lasts_its_duration(
-    direct: Browser, site: Site, api: Api
-) -> None:
+def test_proceed_on_a_warn_host_lasts_its_duration(direct: Browser, site: Site, api: Api) -> None:
     page = direct.context.new_page()
     url = site.url("/account?step=2", host=WARN_HOST)
     navigate(page, url)
@@ -204,8 +204,7 @@ def test_proceed_on_a_warn_host_lasts_its_duration(
     assert logged["url"] == site.url("/account", host=WARN_HOST)
     events = (api.data_dir / "events.jsonl").read_text().splitlines()
     assert any(
-        e["event"] == "bypass" and e.get("origin") == "extension"
-        for e in map(json.loads, events)
+        e["event"] == "bypass" and e.get("origin") == "extension" for e in map(json.loads, events)
     )
     # Expired: warned again.
     direct.worker.evaluate(
@@ -272,7 +271,8 @@ def test_proxied_browser_gets_the_proxys_page_not_the_extensions(
         url = "http://rnicrosoft.com/login"
         for _ in range(2):  # the second time with the probe's answer surely in
             response = page.goto(url)
-            assert response is not None and response.status == 403
+            assert response is not None
+            assert response.status == 403
             assert page.url == url
             assert page.locator("h1").inner_text() == "This is not Microsoft"
             tab = browser.tab_id(url)
