@@ -251,6 +251,12 @@ def test_probe_answers_only_through_the_proxy(lureguard_proxy: ProxyProcess) -> 
     )  # fmt: skip
     answer = json.loads(done.stdout)
     assert answer == {"service": "lureguard", "proof": proof(token, nonce)}
+    bad = subprocess.run(
+        ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+         "-x", lureguard_proxy.url, "--noproxy", "", "http://lureguard.invalid/probe?nonce=short"],
+        capture_output=True, check=True, timeout=20,
+    )  # fmt: skip
+    assert bad.stdout == b"400"
 
 
 def test_proxied_browser_gets_the_proxys_page_not_the_extensions(
