@@ -122,3 +122,31 @@ def test_rules_compile_default_writes_into_the_data_dir(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "rules.db").is_file()
     assert "brands" in result.output
+
+
+@pytest.mark.parametrize("managed_by", ["bundle", "policy"])
+def test_check_never_recompiles_over_managed_rules(tmp_path: Path, managed_by: str) -> None:
+    """A fleet bundle's or the policy's rules.db must survive `lureguard check` untouched."""
+    from lureguard.deploy.extras import EXTRAS_NAME
+    from lureguard.deploy.state import bundle_dir
+    from lureguard.popular import PopularList
+    from lureguard.ruleset.build import compile_dir
+
+    rules = tmp_path / "it-rules"
+    rules.mkdir()
+    (rules / "it.yaml").write_text(
+        "id: block/it\nkind: blocklist\ndescription: IT\nsource: it\n"
+        "hosts: [intranet-phish.example]\n"
+    )
+    data = tmp_path / "data"
+    compile_dir([rules], data / "rules.db", PopularList.empty())
+    if managed_by == "bundle":
+        bundle_dir(data).mkdir(parents=True)
+        (bundle_dir(data) / "rules.db").write_bytes((data / "rules.db").read_bytes())
+    else:
+        (data / EXTRAS_NAME).write_text("# written by lureguard run from the system policy\n")
+    before = (data / "rules.db").read_bytes()
+    proc = run("check", "--json", "intranet-phish.example", env={"LUREGUARD_DATA_DIR": str(data)})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "block"
+    assert (data / "rules.db").read_bytes() == before

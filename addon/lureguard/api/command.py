@@ -13,14 +13,11 @@ from lureguard.api.server import ApiServer, ApiServerError
 from lureguard.api.token import TokenError
 from lureguard.cli.common import (
     CONTEXT_SETTINGS,
-    Settings,
     data_dir_option,
-    default_rules_dir,
     fail,
+    open_engine,
     settings,
 )
-from lureguard.engine import Engine
-from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -54,7 +51,7 @@ def api(
            'http://127.0.0.1:8081/api/v1/verdict?url=rnicrosoft.com'
     """
     conf = settings(ctx, data_dir)
-    engine = _engine(conf, Path(db) if db else None)
+    engine = open_engine(conf, Path(db) if db else None)
     try:
         server = ApiServer(
             host, port, data_dir=conf.ensure(), engine=lambda: engine, extra_origins=origins
@@ -68,21 +65,3 @@ def api(
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     server.stop()
-
-
-def _engine(conf: Settings, db: Path | None) -> Engine:
-    """The given database, else the bundled rules compiled into the data dir."""
-    from lureguard.ruleset.build import ensure_compiled
-
-    try:
-        if db is not None:
-            return Engine.from_db(db)
-        conf.ensure()
-        ensure_compiled(default_rules_dir(), conf.rules_db)
-        return Engine.from_db(conf.rules_db)
-    except RuleSetError as exc:
-        fail(f"the bundled rules do not compile: {exc}")
-    except RuleDatabaseError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot prepare the rules database: {exc}")

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import click
 
-from lureguard.cli.common import CONTEXT_SETTINGS, data_dir_option, fail, settings
-from lureguard.engine import Engine
-from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+from lureguard.cli.common import CONTEXT_SETTINGS, data_dir_option, open_engine, settings
 from lureguard.verdict import Verdict
 
 #: A line longer than this is reported as invalid without being kept in memory whole.
@@ -40,7 +38,7 @@ def check(
       lureguard check --json https://paypa1.com/login
       cat urls.txt | lureguard check --json -
     """
-    engine = _engine(ctx, db, data_dir)
+    engine = open_engine(settings(ctx, data_dir), Path(db) if db else None)
     out = sys.stdout
     for text in _inputs(inputs):
         verdict = engine.check(text) if isinstance(text, str) else Verdict.invalid(*text)
@@ -49,25 +47,6 @@ def check(
         )
         out.write("\n")
         out.flush()
-
-
-def _engine(ctx: click.Context, db: str | None, data_dir: str | None) -> Engine:
-    from lureguard.cli.common import default_rules_dir
-    from lureguard.ruleset.build import ensure_compiled
-
-    try:
-        if db:
-            return Engine.from_db(Path(db))
-        conf = settings(ctx, data_dir)
-        conf.ensure()
-        ensure_compiled(default_rules_dir(), conf.rules_db)
-        return Engine.from_db(conf.rules_db)
-    except RuleSetError as exc:
-        fail(f"the bundled rules do not compile: {exc}")
-    except RuleDatabaseError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot prepare the rules database: {exc}")
 
 
 def _inputs(args: tuple[str, ...]) -> Iterator[str | tuple[str, str]]:

@@ -6,11 +6,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, ensure_data_dir
+from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+
+if TYPE_CHECKING:
+    from lureguard.engine import Engine
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,3 +69,31 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def default_rules_dir() -> Path:
     """The bundled rule packs."""
     return bundled_rules_dir()
+
+
+def open_engine(conf: Settings, db: Path | None) -> Engine:
+    """The given database, else the data dir's rules (prepared if needed); errors exit.
+
+    A rules.db that came from a signed fleet bundle, or that `lureguard run` compiled with the
+    system policy's entries, is used as it is: recompiling the bundled packs over it would
+    silently drop IT's rules. Otherwise the bundled packs are compiled when they changed.
+    """
+    from lureguard.deploy.extras import EXTRAS_NAME
+    from lureguard.deploy.runtime import bundle_installed
+    from lureguard.engine import Engine
+    from lureguard.ruleset.build import ensure_compiled
+
+    try:
+        if db is not None:
+            return Engine.from_db(db)
+        conf.ensure()
+        managed = bundle_installed(conf.data_dir) or (conf.data_dir / EXTRAS_NAME).is_file()
+        if not (managed and conf.rules_db.is_file()):
+            ensure_compiled(default_rules_dir(), conf.rules_db)
+        return Engine.from_db(conf.rules_db)
+    except RuleSetError as exc:
+        fail(f"the bundled rules do not compile: {exc}")
+    except RuleDatabaseError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot prepare the rules database: {exc.strerror or exc}")

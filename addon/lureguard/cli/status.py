@@ -10,21 +10,7 @@ from typing import Any
 import click
 
 from lureguard.cli.common import CONTEXT_SETTINGS, data_dir_option, fail, settings
-
-ORDER = (
-    "passed_through",
-    "intercepted",
-    "http_requests",
-    "warnings",
-    "blocks",
-    "monitored",
-    "bypasses",
-    "bypasses_rejected",
-    "reports",
-    "reloads",
-    "reload_failures",
-    "errors",
-)
+from lureguard.proxy.stats import COUNTERS
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -80,8 +66,8 @@ def describe(body: dict[str, Any]) -> str:
         f"mode: {proxy.get('mode', '?')}   rules: {proxy.get('ruleset_version') or '?'}   "
         f"since: {proxy.get('since', '?')}",
     ]
-    width = max(len(k) for k in ORDER)
-    for key in ORDER:
+    width = max(len(k) for k in COUNTERS)
+    for key in COUNTERS:
         if key in counts:
             lines.append(f"  {key:<{width}}  {counts[key]:>8}  {DESCRIPTIONS.get(key, '')}")
     for report in proxy.get("recent_reports", []):

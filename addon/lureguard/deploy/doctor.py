@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-import sqlite3
 import ssl
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from lureguard.deploy.errors import DeployError
 from lureguard.deploy.policy import Setting, SettingsFile
 from lureguard.deploy.state import UpdateState, bundle_dir
 from lureguard.paths import RULES_DB_NAME
+from lureguard.ruleset.database import read_meta
 
 CA_CERT = Path("mitmproxy") / "mitmproxy-ca-cert.pem"
 LINUX_TRUST_COMMAND = (
@@ -83,14 +83,9 @@ def check_rules(ctx: Context) -> Check:
     fix = "run 'lureguard update' (fleet) or 'lureguard rules compile'"
     if not path.is_file():
         return Check("rules", False, f"{path} does not exist", fix)
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta"))
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return Check("rules", False, f"{path} is not a usable rules database ({exc})", fix)
+    meta = read_meta(path)
+    if meta is None:
+        return Check("rules", False, f"{path} is not a usable rules database", fix)
     version = meta.get("ruleset_version", "?")
     return Check("rules", True, f"{path} version {version}, built {meta.get('built_at', '?')}")
 

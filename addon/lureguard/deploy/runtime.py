@@ -7,7 +7,6 @@ for a laptop without a policy (defaults and command-line options apply unchanged
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from lureguard.deploy.options import LOG_OPTIONS
 from lureguard.deploy.poller import UpdatePoller
 from lureguard.deploy.state import bundle_dir
 from lureguard.paths import RULES_DB_NAME
-from lureguard.ruleset.build import ensure_compiled
+from lureguard.ruleset.build import ensure_compiled, stored_source
 from lureguard.ruleset.load import default_base, rule_files, source_digest
 
 #: `lureguard run` option name -> policy setting (`no_bypass` is the inverse of the setting).
@@ -111,21 +110,8 @@ def prepare_rules(rules_dir: Path, db_path: Path, runtime: Runtime) -> None:
     assert extra_file is not None
     paths = [rules_dir, extra_file]
     digest = source_digest(rule_files(paths), default_base(paths))
-    if _stored(db_path) != (digest, __version__):
+    if stored_source(db_path) != (digest, __version__):
         compile_with_extras([rules_dir], extras, data_dir, db_path)
-
-
-def _stored(path: Path) -> tuple[str, str]:
-    """The source hash and lureguard version a database was compiled from."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta"))
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return ("", "")
-    return meta.get("ruleset_hash", ""), meta.get("lureguard_version", "")
 
 
 def bundle_installed(data_dir: Path) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from lureguard import __version__
 from lureguard.popular import PopularList
 from lureguard.ruleset.compile import CompileResult, compile_rules
+from lureguard.ruleset.database import read_meta
 from lureguard.ruleset.load import load_rules, rule_files, source_digest
 
 
@@ -23,20 +23,14 @@ def ensure_compiled(rules_dir: Path, out: Path) -> CompileResult | None:
     Returns the result of a compile, or None when the database was already fresh.
     """
     digest = source_digest(rule_files([rules_dir]), rules_dir.parent)
-    if _stored(out) == (digest, __version__):
+    if stored_source(out) == (digest, __version__):
         return None
     return compile_dir([rules_dir], out)
 
 
-def _stored(path: Path) -> tuple[str, str] | None:
-    if not path.is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta"))
-        finally:
-            conn.close()
-    except sqlite3.Error:
+def stored_source(path: Path) -> tuple[str, str] | None:
+    """The source hash and lureguard version a database was compiled from (None: unusable)."""
+    meta = read_meta(path)
+    if meta is None:
         return None
     return meta.get("ruleset_hash", ""), meta.get("lureguard_version", "")

@@ -57,6 +57,23 @@ class RuleData:
             return {}
 
 
+def read_meta(path: Path) -> dict[str, str] | None:
+    """The meta table of a rules database, or None when it is missing or unreadable.
+
+    Cheap: for freshness checks that must not load the whole rule set.
+    """
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(conn.execute("SELECT key, value FROM meta"))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
 def read_database(path: Path) -> RuleData:
     """Load `path`, raising `RuleDatabaseError` with a clear sentence if it is not usable."""
     if not path.is_file():
