@@ -101,6 +101,7 @@ CUSTOMER_HOSTING = {
     "firebaseapp.com", "herokuapp.com", "myshopify.com", "pages.dev", "workers.dev", "r2.dev",
     "netlify.app", "vercel.app", "godaddysites.com", "wixsite.com", "weebly.com", "force.com",
     "windows.net", "core.windows.net", "azureedge.net", "ngrok.io", "glitch.me", "app.link",
+    "zohosites.com",
 }  # fmt: skip
 
 #: Dictionary words that must never be keywords: typo distance and substring matching would flag
