@@ -295,8 +295,9 @@ class Reloader:
     seconds: list[float] = field(default_factory=list)
     hosts: list[str] = field(default_factory=list)
 
-    def replace(self, number: int, timeout: float = 60.0) -> None:
+    def replace(self, timeout: float = 60.0) -> None:
         """One real recompile into the data dir (temp file + rename), then wait for the swap."""
+        number = len(self.hosts)
         host = f"reload-{number}.example.org"
         extra = self.work / f"reload-{number}.yaml"
         extra.write_text(
@@ -333,10 +334,10 @@ def reload_during(
 
     def replace_all() -> None:
         try:
-            for number in range(1, times + 1):
-                while result.total < total * number // (times + 1) and result.failed < 100:
+            for step in range(1, times + 1):
+                while result.total < total * step // (times + 1) and result.failed < 100:
                     time.sleep(0.05)
-                reloader.replace(number)
+                reloader.replace()
         except BaseException as exc:
             errors.append(exc)
         finally:
