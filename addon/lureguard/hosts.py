@@ -241,7 +241,14 @@ def _canonical_host(raw: str) -> str:
     """Lowercased, percent-decoded, IDNA-encoded host without a trailing dot."""
     host = raw
     if "%" in host:
-        host = unquote(host, errors="strict") if _valid_percent(host) else _bad_percent(host)
+        if not _valid_percent(host):
+            host = _bad_percent(host)
+        try:
+            host = unquote(host, errors="strict")
+        except UnicodeDecodeError:  # browsers refuse such a host too
+            raise HostError(
+                f"host '{_clip(raw)}' percent-encodes bytes that are not UTF-8"
+            ) from None
     if host.startswith("[") and host.endswith("]"):
         try:
             address = ipaddress.IPv6Address(host[1:-1])

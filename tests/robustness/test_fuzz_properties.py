@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from lureguard.engine import Engine
@@ -129,6 +129,14 @@ def test_names_walk_from_the_host_to_its_registrable_domain(text: str) -> None:
         assert target.registered_domain in target.names
         if target.suffix:  # single-label intranet names have none
             assert target.registered_domain.endswith("." + target.suffix)
+
+
+@given(LABEL, st.binary(min_size=1, max_size=6))
+@example("aaaa", b"\xaa")  # found by bench/fuzz.py: a UnicodeDecodeError escaped parse_target
+def test_percent_encoded_bytes_in_a_host_parse_or_raise_host_error(label: str, raw: bytes) -> None:
+    text = f"http://{label}{''.join(f'%{b:02x}' for b in raw)}.com/"
+    with contextlib.suppress(HostError):
+        parse_target(text)
 
 
 # -- the engine --------------------------------------------------------------------------------
