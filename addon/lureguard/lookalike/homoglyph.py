@@ -52,7 +52,7 @@ def _shape_alikes(visit: Visit) -> list[Reason]:
     if not found:
         return []
     reasons = []
-    for skel in found:
+    for skel in sorted(found):
         for entry in visit.index.skeletons[skel]:
             edits = describe(visit.label, entry.label)
             detail = (

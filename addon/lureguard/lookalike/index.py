@@ -140,7 +140,7 @@ class BrandIndex:
         )
         glued: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for skel, entries in self.skeletons.items():
-            for suffix in {s for e in entries for s in self.label_suffixes.get(e.label, ())}:
+            for suffix in sorted({s for e in entries for s in self.label_suffixes.get(e.label, ())}):
                 parts = suffix.split(".")
                 for joined in ("".join(parts), "-".join(parts)):
                     glued[skel + joined].append((skel, suffix, ""))

@@ -89,7 +89,7 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
         distance = DamerauLevenshtein.distance(text, reading, score_cutoff=budget)
         if distance <= budget and distance < best.get(skel, budget + 1):
             best[skel] = distance
-    return sorted(best.items(), key=lambda item: (item[1], -len(item[0])))
+    return sorted(best.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
 
 
 #: Visited labels up to this long may be slips of three- and four-letter names, which the
