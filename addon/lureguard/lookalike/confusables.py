@@ -124,8 +124,6 @@ def _pair(match: re.Match[str]) -> str:
     return MULTI_LETTER[match.group()]
 
 
-
-
 def _byte_table(table: dict[int, str]) -> bytes:
     """A one-character `str.maketrans` table as a `bytes.translate` table: for ASCII text
     that is ten times cheaper, and every check folds several strings."""
@@ -139,6 +137,8 @@ _SHAPE_BYTES = _byte_table(SHAPES)
 def _singles(text: str) -> str:
     """`text` (ASCII) with single look-alike characters folded (`0`→o, `1`→l)."""
     return text.encode().translate(_ASCII_BYTES).decode()
+
+
 _PAIRS = re.compile("|".join(MULTI_LETTER))
 _PAIRS_NO_II = re.compile("|".join(p for p in MULTI_LETTER if p != "ii"))
 

@@ -140,7 +140,8 @@ class BrandIndex:
         )
         glued: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for skel, entries in self.skeletons.items():
-            for suffix in sorted({s for e in entries for s in self.label_suffixes.get(e.label, ())}):
+            owned = {s for e in entries for s in self.label_suffixes.get(e.label, ())}
+            for suffix in sorted(owned):  # sorted: the same reason text in every run
                 parts = suffix.split(".")
                 for joined in ("".join(parts), "-".join(parts)):
                     glued[skel + joined].append((skel, suffix, ""))
