@@ -99,14 +99,17 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
     parts = visit.skeleton.split("-")
     raw_parts = visit.label.split("-")
     offset = 0
+    popular = visit.index.popular_labels
     for k, part in enumerate(parts):
-        rest = "-".join(parts[:k] + parts[k + 1 :])
         raw = raw_parts[k] if len(raw_parts) == len(parts) else part
-        established = raw in visit.index.popular_labels
-        if len(part) >= MIN_MISSPELLED - 1 and not established and lure_only(rest):
-            for skel, _distance in near_skeletons(part, visit.index):
-                if len(skel) < MIN_MISSPELLED:
-                    continue
+        # The near names first: usually none, which spares segmenting the rest into words.
+        near = (
+            [skel for skel, _ in near_skeletons(part, visit.index) if len(skel) >= MIN_MISSPELLED]
+            if len(part) >= MIN_MISSPELLED - 1 and raw not in popular
+            else ()
+        )
+        if near and lure_only("-".join(parts[:k] + parts[k + 1 :])):
+            for skel in near:
                 for entry in visit.index.skeletons[skel]:
                     end = offset + len(raw)
                     extra = tuple(i for i in range(len(visit.label)) if not offset <= i < end)

@@ -69,6 +69,8 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
         return []
     if n > SHORT_VISITED and not _ends_match(text, index.ends):
         return []
+    if n >= SHORT_VISITED and not _may_probe(text, index.probe_heads, index.probe_tails):
+        return []
     candidates: set[str] = set()
     found = deletes.get(text)
     if found:
@@ -103,6 +105,38 @@ def _ends_match(text: str, ends: frozenset[str]) -> bool:
     if f"{text[:3]}<" in ends or f">{text[-3:]}" in ends:
         return True
     return len(text) < END_CHECK_LONG + 1 and (f"{text[:2]}<" in ends or f">{text[-2:]}" in ends)
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _may_probe(
+    text: str, heads: dict[int, frozenset[str]], tails: dict[int, frozenset[str]]
+) -> bool:
+    """Exact negative filter for the deletion probes (five letters or more): a probe key is
+    `text` or `text` with one letter deleted, so its first three letters are one of five
+    spellings of `text`'s first four, and likewise at the end. When no key of the right
+    length starts (or ends) that way, none of the len+1 probes can hit. Most clean labels
+    leave here after a few set lookups instead of building and probing every deletion."""
+    same, shorter = heads.get(len(text), _NONE), heads.get(len(text) - 1, _NONE)
+    head = text[:3]
+    if not (
+        head in same
+        or head in shorter
+        or text[1:4] in shorter
+        or text[0] + text[2:4] in shorter
+        or text[:2] + text[3] in shorter
+    ):
+        return False
+    same, shorter = tails.get(len(text), _NONE), tails.get(len(text) - 1, _NONE)
+    tail = text[-3:]
+    return (
+        tail in same
+        or tail in shorter
+        or text[-4:-1] in shorter
+        or text[-4:-2] + text[-1] in shorter
+        or text[-4] + text[-2:] in shorter
+    )
 
 
 def reason(kind: Kind, entry: Protected, detail: str, positions: tuple[int, ...] = ()) -> Reason:

@@ -52,11 +52,15 @@ def _segments(piece: str) -> bool:
     n = len(piece)
     ok = [False] * (n + 1)
     ok[0] = True
+    last = 0  # the last segmented position: no word reaches further than _LONGEST + 1 past it
     for end in range(1, n + 1):
+        if end - last > _LONGEST + 1:
+            return False
         for start in range(max(0, end - _LONGEST - 1), end):
             if ok[start]:
                 word = piece[start:end]
                 if word in _SKELETONS or (word.endswith("s") and word[:-1] in _SKELETONS):
                     ok[end] = True
+                    last = end
                     break
     return ok[n]
