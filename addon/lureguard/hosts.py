@@ -311,6 +311,9 @@ def _idna_encode(host: str) -> str:
     return ".".join(labels)
 
 
+_IPV4_PART = re.compile(r"0[xX][0-9a-fA-F]*|[0-9]+")
+
+
 def _ip_form(host: str) -> str | None:
     """Canonical text of an IP literal in any notation browsers accept, else None."""
     if ":" in host:
@@ -335,6 +338,8 @@ def _ip_form(host: str) -> str | None:
 
 
 def _ipv4_part(part: str, host: str) -> int:
+    if not _IPV4_PART.fullmatch(part):  # int() would also take "-2", "+2", "1_0", " 2"
+        raise HostError(f"'{_clip(host)}' is not a valid IPv4 address")
     try:
         if part.startswith(("0x", "0X")):
             return int(part[2:] or "0", 16)

@@ -139,6 +139,25 @@ def test_percent_encoded_bytes_in_a_host_parse_or_raise_host_error(label: str, r
         parse_target(text)
 
 
+@pytest.mark.parametrize("text", ["-2.0", "\x17-2.0", "1_0.0.0.1", "1.2.3. 4", "0x-1.0"])
+def test_signed_or_underscored_numbers_are_no_ipv4_literal(text: str) -> None:
+    """Found by bench/fuzz.py: int() accepted '-2', so '-2.0' reached ipaddress and raised
+    AddressValueError; '1_0.0.0.1' was read as 10.0.0.1."""
+    with pytest.raises(HostError):
+        parse_target(text)
+
+
+@given(
+    st.lists(
+        st.one_of(st.integers(-300, 300).map(str), st.sampled_from(["0x", "0x1g", "1_0", "+1"])),
+        min_size=1, max_size=5,
+    )
+)  # fmt: skip
+def test_dotted_numbers_are_an_address_or_a_host_error(parts: list[str]) -> None:
+    with contextlib.suppress(HostError):
+        parse_target(".".join(parts))
+
+
 # -- the engine --------------------------------------------------------------------------------
 
 
@@ -263,14 +282,17 @@ def test_any_rule_document_is_refused_with_problems_or_compiles_and_loads(
             "aliases expand to too many values",
         ),
         ("id: x\ntitle: \x01\n", "character #x0001, which YAML does not allow"),
+        # found by bench/fuzz.py: a ValueError escaped from YAML's date constructor
+        ("id: x\nadded: 2026-11-35\n", "a value cannot be read: day is out of range"),
     ],
-    ids=["recursive-alias", "deep-nesting", "billion-laughs", "control-character"],
+    ids=["recursive-alias", "deep-nesting", "billion-laughs", "control-character", "bad-date"],
 )
 def test_hostile_yaml_structures_are_one_problem_each(
     tmp_path: Path, text: str, message: str
 ) -> None:
     """Before the fix: RecursionError (a traceback) for the first two, minutes of CPU for the
-    third (9**8 values walked from a 300-byte file), yaml.ReaderError for the fourth."""
+    third (9**8 values walked from a 300-byte file), yaml.ReaderError for the fourth and
+    ValueError for the fifth."""
     problems = _load(tmp_path, text.encode())
     assert len(problems) == 1
     assert message in problems[0]

@@ -77,7 +77,11 @@ def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
             positions: dict[PathKey, Location] = {}
             keys: dict[PathKey, Location] = {}
             duplicates = _walk(node, (), display, positions, keys, [len(text) + ALIAS_EXPANSION])
-            data = loader.construct_document(node)
+            try:
+                data = loader.construct_document(node)
+            except (ValueError, OverflowError) as exc:  # e.g. the date 2026-11-35
+                yield Problem(_location(node, display), f"a value cannot be read: {exc}")
+                return
             start = _location(node, display)
             for dup in duplicates:
                 yield Problem(dup[1], f"key '{dup[0]}' appears twice in one mapping")
