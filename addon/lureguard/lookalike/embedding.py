@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
@@ -24,9 +25,10 @@ MAX_SUFFIX_TOKENS = 3
 def detect_embedding(visit: Visit) -> list[Reason]:
     """Reasons for a protected domain written into the host before its real domain."""
     target = visit.target
-    glued = _glued_suffix(visit)
-    if glued:
-        return glued
+    if visit.skeleton in visit.index.glued:
+        glued = _glued_suffix(visit)
+        if glued:
+            return glued
     host = target.unicode_host
     head = host[: -len(target.suffix) - 1] if target.suffix else host
     if "." not in head and "-" not in head:
@@ -55,9 +57,11 @@ def _glued_suffix(visit: Visit) -> list[Reason]:
 
 def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
     index = visit.index
-    tokens = _SEPARATORS.split(head)
-    reasons = []
+    tokens = _SEPARATORS.split(head) if "-" in head else head.split(".")
     heads = index.suffix_heads
+    if heads.isdisjoint(tokens[1:]):
+        return []  # no official suffix follows any token
+    reasons = []
     for i, token in enumerate(tokens[:-1]):
         if tokens[i + 1] not in heads or len(token) < 2:
             continue  # no official suffix follows: skip the skeleton
@@ -86,7 +90,10 @@ def _split_name(visit: Visit, head: str) -> list[Reason]:
         return []
     index = visit.index
     for k in range(2, min(len(labels), 4) + 1):
-        joined = skeleton("".join(labels[-k:]).replace("-", ""))
+        joined = "".join(labels[-k:]).replace("-", "")
+        if len(joined) >= 6 and joined.isascii() and _head(joined[:6]) not in index.split_heads:
+            continue  # no protected name starts like it: spare the skeleton
+        joined = skeleton(joined)
         entries = index.skeletons.get(joined) or index.skeletons.get(index.flat.get(joined, ""))
         if entries:
             written = ".".join(labels[-k:])
@@ -102,6 +109,20 @@ def _split_name(visit: Visit, head: str) -> list[Reason]:
     return []
 
 
+@lru_cache(maxsize=4096)
+def _head(text: str) -> str:
+    """The first three letters of the skeleton of any ASCII text starting with these six:
+    a letter group spans two letters, so six letters give at least three skeleton letters
+    whatever follows. Few distinct beginnings occur (`wwwexa`, `mlogin`), hence the cache."""
+    return skeleton(text)[:3]
+
+
+@lru_cache(maxsize=4096)
+def _label_skeleton(label: str) -> str:
+    """Skeleton of a subdomain label: `www`, `login`, `mail` recur on most hosts."""
+    return skeleton(label)
+
+
 def _subdomain_name(visit: Visit, head: str) -> list[Reason]:
     """`paypal.account-check.net`: a distinctive brand name as a subdomain of another site."""
     labels = head.split(".")[:-1]
@@ -109,7 +130,7 @@ def _subdomain_name(visit: Visit, head: str) -> list[Reason]:
     for label in labels:
         if len(label) < MIN_SUBDOMAIN_NAME:
             continue
-        skel = skeleton(label)
+        skel = _label_skeleton(label)
         if len(skel) < MIN_SUBDOMAIN_NAME or skel in index.common:
             continue
         entries = index.skeletons.get(skel)

@@ -88,6 +88,8 @@ class BrandIndex:
     popular_labels: frozenset[str] = frozenset()
     #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
     flat: dict[str, str] = field(default_factory=dict)
+    #: first three letters of every protected skeleton and flat name (`embedding._split_name`)
+    split_heads: frozenset[str] = frozenset()
 
     def add(self, entry: Protected, skeleton: str) -> None:
         """Register one protected label under its label and skeleton."""
@@ -165,6 +167,7 @@ class BrandIndex:
             suffix.split(".", 1)[0] for owned in self.label_suffixes.values() for suffix in owned
         )
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
+        self.split_heads = frozenset(k[:3] for k in (*self.skeletons, *self.flat) if len(k) >= 3)
         self.common = frozenset(self._common_skeletons())
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
 

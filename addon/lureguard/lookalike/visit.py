@@ -19,19 +19,17 @@ from lureguard.verdict import Kind, Reason
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_near", "index", "label", "plain", "skeleton", "target")
+    __slots__ = ("_near", "established", "index", "label", "plain", "skeleton", "target")
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
         self.index = index
-        self.label = registrable_label(target)
-        self.skeleton, self.plain = readings(self.label)
+        label = target.domain_label
+        self.label = label = registrable_label(target) if label.startswith("xn--") else label
+        self.skeleton, self.plain = readings(label)
+        #: True when popular sites use this label: a name of its own (finance, email)
+        self.established = label in index.popular_labels
         self._near: list[tuple[str, int]] | None = None
-
-    @property
-    def established(self) -> bool:
-        """True when popular sites use this label: a name of its own (finance, email)."""
-        return self.label in self.index.popular_labels
 
     def near(self) -> list[tuple[str, int]]:
         """Protected skeletons within their typo budget of this label's skeleton (not equal)."""
