@@ -53,7 +53,9 @@ export async function guard({ fresh = false } = {}) {
       };
       // Not cached while the API does not answer: it may be starting, or being paired.
       if (started === generation && status !== null) state = found;
-      if (!found.active) await clearRules();
+      // Proxied: the proxy's page must show, not a blocked-request error. (When lureguard
+      // stops, the rules stay: known-bad hosts remain blocked.)
+      if (proxied) await clearRules();
       return found;
     } finally {
       if (started === generation) probing = null;
