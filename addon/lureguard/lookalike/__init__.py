@@ -64,10 +64,12 @@ class LookalikeDetector:
         reasons: list[Reason] = []
         seen: set[str] = set()
         for technique in self.techniques:
-            for found in technique(visit):
-                if found.rule_id not in seen:
-                    seen.add(found.rule_id)
-                    reasons.append(found)
+            found = technique(visit)
+            if found:  # rarely: most names match no technique
+                for one in found:
+                    if one.rule_id not in seen:
+                        seen.add(one.rule_id)
+                        reasons.append(one)
         return reasons
 
 

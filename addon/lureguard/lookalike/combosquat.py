@@ -45,7 +45,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             end = start + len(name)
             if name not in found and _rest_is_lure(visit, visit.plain[:start], visit.plain[end:]):
                 found[name] = (start, end)
-    if "-" in skel:
+    if "-" in skel and not index.skeletons.keys().isdisjoint(skel.split("-")):
         offset = 0
         for part in skel.split("-"):
             end = offset + len(part)
@@ -54,6 +54,8 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 if _rest_is_lure(visit, before, after):
                     found[part] = _label_span(visit.label, skel, offset, end)
             offset = end + 1
+    if not found:
+        return []
     return sorted(((n, lo, hi) for n, (lo, hi) in found.items()), key=lambda i: i[1] - i[2])
 
 

@@ -64,7 +64,7 @@ class BrandIndex:
     popular: set[str] = field(default_factory=set)
     #: deletion neighbourhood (up to `typo_budget` deletions) -> protected readings
     deletes: dict[str, set[str]] = field(default_factory=dict)
-    #: first and last three letters of every deletion key, per key length (`visit._may_probe`)
+    #: first and last four letters of every deletion key, per key length (`visit._may_probe`)
     probe_heads: dict[int, frozenset[str]] = field(default_factory=dict)
     probe_tails: dict[int, frozenset[str]] = field(default_factory=dict)
     #: first and last two or three letters of every reading of five letters or more
@@ -131,8 +131,8 @@ class BrandIndex:
         heads: dict[int, set[str]] = defaultdict(set)
         tails: dict[int, set[str]] = defaultdict(set)
         for key in self.deletes:
-            heads[len(key)].add(key[:3])
-            tails[len(key)].add(key[-3:])
+            heads[len(key)].add(key[:4])
+            tails[len(key)].add(key[-4:])
         self.probe_heads = {n: frozenset(found) for n, found in heads.items()}
         self.probe_tails = {n: frozenset(found) for n, found in tails.items()}
         if len(automaton):

@@ -65,9 +65,9 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     n = len(text)
     if n < MIN_TYPO_LABEL or not deletes:
         return []
-    if n > SHORT_VISITED and not _ends_match(text, index.ends):
-        return []
-    if n >= SHORT_VISITED and not _may_probe(text, index.probe_heads, index.probe_tails):
+    if n > SHORT_VISITED and not (
+        _ends_match(text, index.ends) and _may_probe(text, index.probe_heads, index.probe_tails)
+    ):
         return []
     candidates: set[str] = set()
     found = deletes.get(text)
@@ -111,29 +111,31 @@ _NONE: frozenset[str] = frozenset()
 def _may_probe(
     text: str, heads: dict[int, frozenset[str]], tails: dict[int, frozenset[str]]
 ) -> bool:
-    """Exact negative filter for the deletion probes (five letters or more): a probe key is
-    `text` or `text` with one letter deleted, so its first three letters are one of five
-    spellings of `text`'s first four, and likewise at the end. When no key of the right
+    """Exact negative filter for the deletion probes (six letters or more): a probe key is
+    `text` or `text` with one letter deleted, so its first four letters are one of six
+    spellings of `text`'s first five, and likewise at the end. When no key of the right
     length starts (or ends) that way, none of the len+1 probes can hit. Most clean labels
     leave here after a few set lookups instead of building and probing every deletion."""
     same, shorter = heads.get(len(text), _NONE), heads.get(len(text) - 1, _NONE)
-    head = text[:3]
+    head = text[:4]
     if not (
         head in same
         or head in shorter
-        or text[1:4] in shorter
-        or text[0] + text[2:4] in shorter
-        or text[:2] + text[3] in shorter
+        or text[1:5] in shorter
+        or text[0] + text[2:5] in shorter
+        or text[:2] + text[3:5] in shorter
+        or text[:3] + text[4] in shorter
     ):
         return False
     same, shorter = tails.get(len(text), _NONE), tails.get(len(text) - 1, _NONE)
-    tail = text[-3:]
+    tail = text[-4:]
     return (
         tail in same
         or tail in shorter
-        or text[-4:-1] in shorter
-        or text[-4:-2] + text[-1] in shorter
-        or text[-4] + text[-2:] in shorter
+        or text[-5:-1] in shorter
+        or text[-5:-2] + text[-1] in shorter
+        or text[-5:-3] + text[-2:] in shorter
+        or text[-5] + text[-3:] in shorter
     )
 
 
