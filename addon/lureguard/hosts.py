@@ -170,6 +170,13 @@ def _parse_slow(original: str, text: str) -> Target:
 
 
 def _looks_like_host_port(text: str) -> bool:
+    if text.count(":") > 1:  # a bare IPv6 address such as fe80::1 is no "fe80:" URL
+        try:
+            ipaddress.IPv6Address(text)
+        except ValueError:
+            pass
+        else:
+            return True
     head, _, tail = text.partition(":")
     port = _AUTHORITY_END.split(tail, maxsplit=1)[0]
     return bool(head) and port.isdigit()

@@ -10,6 +10,7 @@ files, and arbitrary feed lines for every import format.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import string
 from pathlib import Path
@@ -137,6 +138,14 @@ def test_percent_encoded_bytes_in_a_host_parse_or_raise_host_error(label: str, r
     text = f"http://{label}{''.join(f'%{b:02x}' for b in raw)}.com/"
     with contextlib.suppress(HostError):
         parse_target(text)
+
+
+@given(st.ip_addresses(v=6))
+@example(ipaddress.IPv6Address("fe80::1"))  # found by bench/fuzz.py: read as a 'fe80:' URL
+def test_ipv6_hosts_parse_back_to_themselves(address: ipaddress.IPv6Address) -> None:
+    host = parse_target(f"http://[{address}]:8080/x").host
+    assert parse_target(host).host == host
+    assert parse_target(str(address)).host == host
 
 
 @pytest.mark.parametrize("text", ["-2.0", "\x17-2.0", "1_0.0.0.1", "1.2.3. 4", "0x-1.0"])
