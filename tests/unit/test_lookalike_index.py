@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lureguard.engine import Engine
-from lureguard.lookalike.index import deletions, typo_budget
-from lureguard.lookalike.visit import near_skeletons
+from lureguard.hosts import parse_target
+from lureguard.lookalike import LookalikeDetector
+from lureguard.lookalike.confusables import skeleton
+from lureguard.lookalike.embedding import _head
+from lureguard.lookalike.index import BrandIndex, deletions, typo_budget
+from lureguard.lookalike.visit import _may_probe, near_skeletons
 from lureguard.lookalike.words import lure_only
 from tests.unit.lookalike_brands import build_engine
 
@@ -48,3 +54,54 @@ def test_lure_vocabulary() -> None:
     assert lure_only("accountsupdate")
     assert not lure_only("bees")
     assert not lure_only("")
+
+
+def _probe_hits(text: str, index: BrandIndex) -> bool:
+    """What the prefilter stands in for: does any deletion probe find a key?"""
+    probes = {text} | {text[:i] + text[i + 1 :] for i in range(len(text))}
+    return any(probe in index.deletes for probe in probes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="mlcrosftpayegonuhdkbwiz-", min_size=6, max_size=18))
+def test_probe_filter_never_hides_a_hit(engine: Engine, text: str) -> None:
+    index = engine.index
+    if _probe_hits(text, index):
+        assert _may_probe(text, index.probe_heads, index.probe_tails)
+
+
+def test_probe_filter_passes_near_names_and_stops_others(engine: Engine) -> None:
+    index = engine.index
+    for near in ("mlcrosft", "mlcrossoft", "pay-pal", "xmlcrosoft", "mlcrosoftx", "lmcrosoft"):
+        assert _probe_hits(near, index)
+        assert _may_probe(near, index.probe_heads, index.probe_tails)
+    assert not _may_probe("examplesite", index.probe_heads, index.probe_tails)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="rnvcliiam10wdu", min_size=6, max_size=14))
+def test_split_head_is_the_skeleton_head(text: str) -> None:
+    assert _head(text[:6]) == skeleton(text)[:3]
+
+
+def test_label_reasons_are_remembered_per_registrable_domain(engine: Engine) -> None:
+    detector = LookalikeDetector(cache_size=2)
+    index = engine.index
+    first = detector.detect(parse_target("www.paypa1.net"), index)
+    second = detector.detect(parse_target("paypal.paypa1.net"), index)
+    assert [r.kind for r in first] == ["homoglyph"]
+    # The remembered homoglyph comes first; the subdomain adds a reason of its own only
+    # for another brand (paypal is already reported).
+    assert [r.kind for r in second] == ["homoglyph"]
+    assert detector.detect(parse_target("icloud.paypa1.net"), index)[1].kind == "target-embedding"
+    for host in ("a.com", "b.com", "c.com"):
+        detector.detect(parse_target(host), index)
+    assert len(detector._by_domain) <= 2  # bounded
+
+
+def test_remembered_reasons_belong_to_their_index(engine: Engine) -> None:
+    detector = LookalikeDetector()
+    assert detector.detect(parse_target("paypa1.net"), engine.index)
+    other = BrandIndex()
+    other.finalize()
+    assert detector.detect(parse_target("paypa1.net"), other) == []
