@@ -4,12 +4,16 @@ Every host is checked once (no cache can help), on one core, next to a baseline 
 the same run, in alternating chunks: the same engine with no lookalike detectors (parsing,
 allowlist, blocklist, official and popular checks only). Shared machines are noisy, so read
 the ratio too.
-Usage: .venv/bin/python bench/lookalike_speed.py [--hosts N]
+Two kinds of traffic: random word-like names (`unseen_hosts`, the default) and real site
+names, the held-out popular domains (ranks 25,001-50,000, not shipped) with the sub-domain
+prefixes browsers visit (`popular_hosts`, `--traffic popular`).
+Usage: .venv/bin/python bench/lookalike_speed.py [--hosts N] [--traffic random|popular|both]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import string
 import sys
@@ -18,6 +22,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+POPULAR_CSV = REPO.parent / "shared" / "data" / "popular" / "alexa-2015-top-50k.csv"
+HELD_OUT = range(25_001, 50_001)
+PREFIXES = ["www", "api", "mail", "cdn", "m", "static", "login", "img"]
 TLDS = ["com", "net", "org", "info", "xyz", "top", "co.uk", "de", "ru", "io", "online", "site"]
 
 
@@ -37,7 +44,16 @@ def unseen_hosts(count: int, seed: int = 7) -> list[str]:
     return list(hosts)
 
 
-def measure(db: Path, count: int, chunk: int = 2_000) -> dict[str, float]:
+def popular_hosts(count: int, seed: int = 7) -> list[str]:
+    """Held-out popular domains as visited: most with a sub-domain prefix, each domain once."""
+    with POPULAR_CSV.open() as handle:
+        held = [r[1].strip().lower() for r in csv.reader(handle) if r and int(r[0]) in HELD_OUT]
+    rng = random.Random(seed)
+    rng.shuffle(held)
+    return [f"{rng.choice(PREFIXES)}.{d}" if rng.random() < 0.6 else d for d in held[:count]]
+
+
+def measure(db: Path, count: int, chunk: int = 2_000, traffic: str = "random") -> dict[str, float]:
     """Hosts per second with and without lookalike detectors, each host checked once.
 
     The two engines take turns on chunks of fresh hosts, so load from other processes on a
@@ -45,7 +61,11 @@ def measure(db: Path, count: int, chunk: int = 2_000) -> dict[str, float]:
     """
     from lureguard.engine import Engine
 
-    hosts = unseen_hosts(count * 2)
+    if traffic == "popular":
+        hosts = popular_hosts(count * 2)
+        count = len(hosts) // 2
+    else:
+        hosts = unseen_hosts(count * 2)
     bare = Engine.from_db(db, detectors=[])
     full = Engine.from_db(db)
     for host in unseen_hosts(2_000, seed=1):  # warm imports and code paths
@@ -79,14 +99,19 @@ def main() -> None:
     """Print the throughput of lookalike checks on unseen hosts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", type=int, default=50_000)
+    parser.add_argument("--traffic", choices=["random", "popular", "both"], default="random")
     args = parser.parse_args()
+    kinds = ["random", "popular"] if args.traffic == "both" else [args.traffic]
     with tempfile.TemporaryDirectory() as tmp:
-        result = measure(compile_brands(Path(tmp) / "rules.db"), args.hosts)
-    print(
-        f"{result['lookalike']:,.0f} unseen hosts/s with lookalike detection "
-        f"(baseline without detectors {result['baseline']:,.0f}/s, "
-        f"ratio {result['lookalike'] / result['baseline']:.2f})"
-    )
+        db = compile_brands(Path(tmp) / "rules.db")
+        for kind in kinds:
+            result = measure(db, args.hosts, traffic=kind)
+            print(
+                f"{kind}: {result['lookalike']:,.0f} unseen hosts/s with lookalike detection "
+                f"(baseline without detectors {result['baseline']:,.0f}/s, "
+                f"ratio {result['lookalike'] / result['baseline']:.2f}; "
+                f"{result['hosts']:,} hosts)"
+            )
 
 
 if __name__ == "__main__":
