@@ -14,6 +14,7 @@ Nothing is asserted: the exit status is 1 only when a request failed.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -89,6 +90,7 @@ def main() -> int:
     finally:
         proxy.stop()
         origin.stop()
+        shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
 
 
