@@ -9,7 +9,7 @@
 // it leaves the browser.
 
 import * as api from "./api.js";
-import { actionFor, canProceed, DURATIONS, policyFrom } from "./policy.js";
+import { actionFor, bypassChoices, bypassSeconds, canProceed, policyFrom } from "./policy.js";
 import { probeProxy } from "./probe.js";
 import { loadSettings } from "./settings.js";
 
@@ -222,6 +222,7 @@ export async function explain(url) {
     verdict,
     action,
     canProceed: canProceed(current.policy, action),
+    choices: bypassChoices(current.policy),
     ruleset: current.ruleset,
     proxied: !current.active,
   };
@@ -229,10 +230,11 @@ export async function explain(url) {
 
 // "Proceed anyway" from the warning page: only for warn verdicts, only when policy allows.
 export async function proceed(url, duration) {
-  const seconds = DURATIONS[duration];
-  if (!seconds) throw new Error("choose how long to proceed for");
   const { verdict, action, canProceed: allowed } = await explain(url);
   if (!allowed) throw new Error("policy does not allow proceeding to this site");
+  // Capped by the policy's longest bypass whatever the page asked for.
+  const seconds = bypassSeconds((await guard()).policy, duration);
+  if (!seconds) throw new Error("choose how long to proceed for");
   const host = hostOf(url);
   const until = await grant(host, seconds);
   await removeRule(host);

@@ -19,11 +19,6 @@ const SENTENCES = {
   pattern: "This address matches a pattern used by known phishing campaigns.",
   "link-mismatch": "The link you followed named a different site than the one it leads to.",
 };
-const CHOICES = [
-  ["visit", "this visit (15 min)"],
-  ["hour", "1 hour"],
-  ["day", "1 day"],
-];
 
 const params = new URLSearchParams(location.search);
 const url = params.get("url") ?? "";
@@ -115,7 +110,8 @@ function choices(verdict, info, flagged) {
   if (info.canProceed) {
     const row = el("div", null, { className: "proceed" });
     row.append(el("span", `I understand the risk. Proceed to ${verdict.display_host ?? verdict.host} for:`, { className: "small" }));
-    for (const [duration, label] of CHOICES) {
+    // The lengths the policy allows, from the background (the proxy's page offers the same).
+    for (const { key: duration, label } of info.choices ?? []) {
       const button = el("button", label, { className: "btn", id: `proceed-${duration}`, type: "button" });
       button.addEventListener("click", async () => {
         const answer = await chrome.runtime.sendMessage({ type: "proceed", url, duration });

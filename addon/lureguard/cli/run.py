@@ -92,6 +92,9 @@ def run(
     mode, fail_policy = deployed.value("mode"), deployed.value("fail")
     listen_port, api_port = deployed.value("proxy.port"), deployed.value("api.port")
     no_bypass = not deployed.value("bypass.allowed")
+    # Only a policy caps bypasses: the setting's default (15 min) must not shorten everyone's.
+    limit = deployed.settings["bypass.duration"]
+    bypass_max = limit.value if limit.locked else 0
     try:
         conf.ensure()
         db_path = Path(db).expanduser() if db else conf.rules_db
@@ -115,6 +118,7 @@ def run(
         ("lureguard_api_port", str(api_port)),
         ("lureguard_fail", fail_policy),
         ("lureguard_allow_bypass", "false" if no_bypass else "true"),
+        ("lureguard_bypass_max", str(bypass_max)),
         ("lureguard_log_json", "true" if log_json else "false"),
     ]
     defaults += [("lureguard_rule_modes", item) for item in rule_modes]

@@ -23,7 +23,7 @@ from mitmproxy.proxy.layers.tls import parse_client_hello
 from lureguard.engine import Engine
 from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, ensure_data_dir
 from lureguard.proxy import page, probe
-from lureguard.proxy.bypass import DURATIONS, BypassStore
+from lureguard.proxy.bypass import BypassStore, choices, seconds_for
 from lureguard.proxy.checker import Checker
 from lureguard.proxy.events import LOG_FILE, EventLog
 from lureguard.proxy.policy import MODES, Action, Policy, PolicyError, parse_mode, parse_rule_modes
@@ -51,6 +51,7 @@ class LureguardAddon:
         self.fail_closed = False
         self.stats = Stats()
         self.bypasses = BypassStore()
+        self.bypass_max = 0  # longest bypass in seconds, 0: no limit
         self.signer: TokenSigner | None = None
         self.events = EventLog(None)
         self.reports = ReportBook(None)
@@ -75,6 +76,11 @@ class LureguardAddon:
         loader.add_option(
             "lureguard_allow_bypass", bool, True,
             "Offer 'proceed anyway' (this visit, 1 hour, 1 day) on warn pages.",
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_bypass_max", int, 0,
+            "Longest 'proceed anyway' in seconds (a system policy's bypass.duration); longer "
+            "choices are not offered and a longer request is shortened. 0: no limit.",
         )  # fmt: skip
         loader.add_option(
             "lureguard_data_dir", str, "",
@@ -113,6 +119,10 @@ class LureguardAddon:
                 )
             except PolicyError as exc:
                 raise _options_error(f"lureguard: {exc}") from None
+        if "lureguard_bypass_max" in updated:
+            if int(opts.lureguard_bypass_max) < 0:
+                raise _options_error("lureguard: lureguard_bypass_max must be 0 (no limit) or more")
+            self.bypass_max = int(opts.lureguard_bypass_max)
         if "lureguard_fail" in updated:
             self.fail_closed = opts.lureguard_fail == "closed"
         if updated & {"lureguard_data_dir", "lureguard_log_json"}:
@@ -266,6 +276,7 @@ class LureguardAddon:
             report_token=report,
             referrer=flow.request.headers.get("Referer"),
             notice=notice,
+            choices=choices(self.bypass_max),
         )
 
     def _form(
@@ -278,7 +289,7 @@ class LureguardAddon:
         client = _client(flow)
         reasons = [r.to_dict() for r in verdict.reasons]
         if which == "proceed":
-            duration = DURATIONS.get(form.get("for", ""))
+            duration = seconds_for(form.get("for", ""), self.bypass_max)
             try:
                 if not self.policy.can_proceed(action):
                     raise TokenError("policy does not allow proceeding to this site")
@@ -357,6 +368,7 @@ class LureguardAddon:
             "mode": self.policy.mode,
             "rule_modes": dict(self.policy.rule_modes),
             "allow_bypass": self.policy.allow_bypass,
+            "bypass_max": self.bypass_max,
             "fail_policy": "closed" if self.fail_closed else "open",
             "ruleset_version": checker.version if checker else None,
             "rules_db": str(self.holder.path) if self.holder else None,

@@ -4,10 +4,53 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 #: The choices the warning page offers, in seconds. "visit" is short on purpose: long enough
 #: to finish what you came for, short enough that the next click on the same link warns again.
 DURATIONS: dict[str, int] = {"visit": 15 * 60, "hour": 60 * 60, "day": 24 * 60 * 60}
+_LABELS = {"visit": "this visit ({})", "hour": "1 hour", "day": "1 day"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One 'proceed anyway' button: the form value, its length and what the button says."""
+
+    key: str
+    seconds: int
+    label: str
+
+
+def choices(limit: int = 0) -> list[Choice]:
+    """The durations offered under a policy's longest bypass (`limit` seconds, 0 = none).
+
+    Only the choices that fit are offered; when none fits, "this visit" is shortened to the
+    limit, so a user can still get through for as long as IT allows.
+    """
+    fitting = [(k, s) for k, s in DURATIONS.items() if not limit or s <= limit]
+    if not fitting:
+        fitting = [("visit", limit)]
+    return [Choice(k, s, _LABELS[k].format(spoken(s))) for k, s in fitting]
+
+
+def seconds_for(key: str, limit: int = 0) -> int | None:
+    """How long a posted choice lasts, never more than `limit` (0 = none); None if unknown.
+
+    The cap applies to every known key, offered or not, so a forged form gets no longer.
+    """
+    seconds = DURATIONS.get(key)
+    if seconds is None:
+        return None
+    return min(seconds, limit) if limit else seconds
+
+
+def spoken(seconds: int) -> str:
+    """A length as a person says it: `15 min`, `2 hours`, `90 s`."""
+    for unit, name in ((86400, "day"), (3600, "hour")):
+        if seconds % unit == 0:
+            count = seconds // unit
+            return f"{count} {name}{'s' if count > 1 else ''}"
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
 
 
 class BypassStore:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import jinja2
 import markupsafe
 
+from lureguard.proxy import bypass
 from lureguard.proxy.highlight import compare
 from lureguard.verdict import Reason, Verdict
 
@@ -131,8 +132,9 @@ def warning_page(
     report_token: str | None,
     referrer: str | None = None,
     notice: str | None = None,
+    choices: list[bypass.Choice] | None = None,
 ) -> Rendered:
-    """The full warning page for a navigation."""
+    """The full warning page for a navigation; `choices` are the bypass lengths offered."""
     reason = main_reason(verdict)
     host = verdict.host or ""
     display = verdict.display_host or host
@@ -170,6 +172,7 @@ def warning_page(
             next_path=next_path,
             action_base=ACTION_BASE,
             notice=notice,
+            choices=bypass.choices() if choices is None else choices,
         )
     )
     return Rendered(403, html.encode("utf-8"), dict(security_headers()))
