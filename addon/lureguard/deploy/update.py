@@ -26,6 +26,7 @@ from lureguard.deploy.bundle import write_atomic
 from lureguard.deploy.errors import UpdateError
 from lureguard.deploy.extras import Extras, merge_into
 from lureguard.deploy.state import UpdateState, bundle_dir
+from lureguard.fsutil import fsync_dir
 from lureguard.paths import RULES_DB_NAME, ensure_data_dir
 from lureguard.ruleset.model import SCHEMA_VERSION
 
@@ -205,7 +206,7 @@ def _swap_in(data_dir: Path, database: Path, extras: Extras, *, copy: bool) -> N
         with open(tmp_name, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp_name, data_dir / RULES_DB_NAME)
-        _fsync_dir(data_dir)
+        fsync_dir(data_dir)
     except sqlite3.Error as exc:
         raise UpdateError(f"cannot prepare the rules database: {exc}") from None
     except OSError as exc:
@@ -228,15 +229,6 @@ def _check_database(path: Path, url: str) -> None:
         raise UpdateError(f"{url} is not a lureguard rules database") from None
     if row is None or row[0] != str(SCHEMA_VERSION):
         raise UpdateError(f"{url} has rules schema {row and row[0]}, expected {SCHEMA_VERSION}")
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _now() -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from lureguard import __version__
+from lureguard.fsutil import fsync_dir
 from lureguard.lookalike.confusables import CONFUSABLES_SOURCE, skeleton
 from lureguard.popular import PopularList
 from lureguard.ruleset.errors import RuleSetError
@@ -78,7 +79,7 @@ def compile_rules(loaded: LoadedRules, out: Path, popular: PopularList) -> Compi
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, out)
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -199,12 +200,3 @@ def _url_host(url: str) -> str:
     from lureguard.hosts import parse_target
 
     return parse_target(url).host
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
