@@ -28,8 +28,9 @@ class Detector(Protocol):
         ...
 
 
-#: Registrable domains whose label-only reasons a detector remembers (about 1 MB at most).
-DOMAIN_CACHE = 4096
+#: Registrable domains whose label-only reasons a detector remembers (a few MB at most; the
+#: proxy remembers as many hosts, `proxy.checker.CACHE_LIMIT`).
+DOMAIN_CACHE = 20_000
 
 _NO_REASONS: tuple[Reason, ...] = ()
 
