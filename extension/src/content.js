@@ -10,6 +10,20 @@
   // Link text that is a URL or a bare domain name: "https://microsoft.com/x", "www.paypal.com".
   const DOMAIN_TEXT = /^(?:https?:\/\/)?(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,63}\.?(?::\d{1,5})?(?:[/?#]\S*)?$/iu;
 
+  // The same as explain.js (a content script cannot import it): hidden characters shown as
+  // `<U+202E>`, and "the real site" linked only for a plain host name.
+  const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/gu;
+  const visible = (text) =>
+    String(text).replace(HIDDEN, (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}>`);
+  function realSiteUrl(target) {
+    if (typeof target !== "string" || target.length > 253 || !/^[\p{L}\p{N}.-]+$/u.test(target)) return null;
+    try {
+      return new URL(`https://${target}/`).href;
+    } catch {
+      return null;
+    }
+  }
+
   const results = new Map(); // checked input -> verdict
   const state = new WeakMap(); // <a> -> { key, level, reasons, href, originalTitle }
   const bypassed = new WeakSet();
@@ -121,7 +135,7 @@
     state.set(anchor, { ...details, originalTitle });
     anchor.setAttribute("data-lureguard", details.level);
     const summary = details.reasons.map((r) => r.detail).join("; ");
-    anchor.setAttribute("title", `lureguard ${details.level === "block" ? "blocked" : "warning"}: ${summary}`);
+    anchor.setAttribute("title", visible(`lureguard ${details.level === "block" ? "blocked" : "warning"}: ${summary}`));
   }
 
   function unmark(anchor) {
@@ -160,7 +174,7 @@
 
   function element(tag, text, className) {
     const node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
+    if (text !== undefined) node.textContent = visible(text);
     if (className) node.className = className;
     return node;
   }
@@ -185,10 +199,11 @@
     for (const reason of details.reasons) list.append(element("li", reason.detail));
     box.append(list);
     const target = details.reasons.find((r) => r.target && r.kind !== "link-mismatch")?.target;
-    if (target) {
+    const href = realSiteUrl(target);
+    if (href) {
       const real = element("p", "Did you mean ");
       const link = element("a", target);
-      link.href = `https://${target}/`;
+      link.href = href;
       link.rel = "noopener noreferrer";
       real.append(link, document.createTextNode("?"));
       box.append(real);

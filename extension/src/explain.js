@@ -2,6 +2,25 @@
 // side by side, the differing letters highlighted. DOM only, text only (no innerHTML).
 
 const ALIGNED = new Set(["homoglyph", "idn-mixed-script", "typo", "bitsquat", "tld-swap"]);
+// Bidi controls, invisible and control characters (as the proxy's page: `<U+202E>`).
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/gu;
+
+// Text as shown to the user: a bidi override or a zero-width character in an attacker's name
+// would reorder or hide what the page says, so they appear as visible code points.
+export function visible(text) {
+  return String(text).replace(HIDDEN, (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}>`);
+}
+
+// "Go to the real site": `https://<target>/` only when the target is a plain host name
+// (letters, digits, dots, hyphens), never a URL, a userinfo trick or another scheme.
+export function realSiteUrl(target) {
+  if (typeof target !== "string" || target.length > 253 || !/^[\p{L}\p{N}.-]+$/u.test(target)) return null;
+  try {
+    return new URL(`https://${target}/`).href;
+  } catch {
+    return null;
+  }
+}
 
 // Offset of the registrable domain inside the Unicode host (reason.positions count from it).
 export function registeredSpan(displayHost, registeredDomain) {
@@ -61,7 +80,7 @@ export function nameElement(chars, marks, className) {
   const push = () => {
     if (!run) return;
     const part = document.createElement(runMarked ? "mark" : "span");
-    part.textContent = run;
+    part.textContent = visible(run);
     out.append(part);
     run = "";
   };

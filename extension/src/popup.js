@@ -1,7 +1,7 @@
 // The popup: why the current tab got its verdict, with a way to the real site and a way to
 // report a false alarm. Works for ?tab=<id> too, so tests can open it in a normal tab.
 
-import { compareNames, nameElement } from "./explain.js";
+import { compareNames, nameElement, realSiteUrl, visible } from "./explain.js";
 
 const HEADLINES = {
   allow: "This site is not a known lookalike",
@@ -11,7 +11,7 @@ const HEADLINES = {
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
+  if (text !== undefined && text !== null) node.textContent = visible(text);
   if (className) node.className = className;
   return node;
 }
@@ -49,9 +49,10 @@ function renderReason(main, verdict, reason) {
 function renderActions(main, url, verdict) {
   const actions = el("div", null, "actions");
   const target = verdict.reasons.find((r) => r.target)?.target;
-  if (target) {
+  const href = realSiteUrl(target);
+  if (href) {
     const real = el("a", `Go to ${target}`, "button primary");
-    real.href = `https://${target}/`;
+    real.href = href;
     real.target = "_blank";
     real.rel = "noopener noreferrer";
     actions.append(real);
@@ -79,7 +80,7 @@ async function render() {
   const tabId = await currentTabId();
   const answer = tabId === undefined ? null : await chrome.runtime.sendMessage({ type: "tab", tabId });
   main.replaceChildren();
-  document.getElementById("address").textContent = answer?.url ?? "";
+  document.getElementById("address").textContent = visible(answer?.url ?? "");
   const state = answer?.state;
   if (!answer?.ok || !state) {
     document.getElementById("headline").textContent = "Nothing to check on this page";
@@ -100,7 +101,7 @@ async function render() {
   }
   header.className = verdict.verdict;
   document.getElementById("headline").textContent = HEADLINES[verdict.verdict];
-  document.getElementById("address").textContent = verdict.display_host ?? verdict.host;
+  document.getElementById("address").textContent = visible(verdict.display_host ?? verdict.host);
   if (answer.guarding !== null) {
     const how = answer.guarding
       ? "Guarded by this extension: the browser does not go through lureguard's proxy."

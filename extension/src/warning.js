@@ -3,7 +3,7 @@
 // background judges the address again; nothing shown is taken from this page's own URL except
 // the address itself, and every string is set with textContent.
 
-import { compareNames, nameElement } from "./explain.js";
+import { compareNames, nameElement, realSiteUrl, visible } from "./explain.js";
 
 const SENTENCES = {
   homoglyph: "This address uses look-alike characters to imitate {target}.",
@@ -26,7 +26,7 @@ const back = params.get("back") ?? "";
 
 function el(tag, text, props = {}) {
   const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
+  if (text !== undefined && text !== null) node.textContent = visible(text);
   return Object.assign(node, props);
 }
 
@@ -92,8 +92,9 @@ function details(verdict, info, flagged) {
 
 function actions(reason) {
   const row = el("div", null, { className: "actions" });
-  if (reason?.target) {
-    row.append(el("a", `Go to ${reason.target}`, { className: "btn primary", id: "real-site", href: `https://${reason.target}/` }));
+  const href = realSiteUrl(reason?.target);
+  if (href) {
+    row.append(el("a", `Go to ${reason.target}`, { className: "btn primary", id: "real-site", href }));
   }
   if (/^https?:\/\//i.test(back)) {
     row.append(el("a", "Go back", { className: "btn", id: "go-back", href: back }));
@@ -152,7 +153,7 @@ function render(info) {
   }
   const reason = mainReason(flagged);
   document.body.className = action;
-  document.title = `${title(reason, action)} – lureguard`;
+  document.title = visible(`${title(reason, action)} – lureguard`);
   card.replaceChildren(
     el("span", `lureguard · ${action === "block" ? "blocked" : "warning"}`, { className: "badge" }),
     el("h1", title(reason, action)),
