@@ -107,10 +107,15 @@ async function ruleHosts() {
   return stored ?? {}; // host -> rule id, in insertion order
 }
 
+// Never block loopback: lureguard's own API lives there, and nothing on it is a lookalike.
+function isLoopback(host) {
+  return /^(127(\.\d{1,3}){3}|\[?::1\]?|localhost)$/.test(host) || host.endsWith(".localhost");
+}
+
 function addRules(hosts) {
   return serially(async () => {
     const known = await ruleHosts();
-    const fresh = [...new Set(hosts)].filter((host) => !(host in known));
+    const fresh = [...new Set(hosts)].filter((host) => !(host in known) && !isLoopback(host));
     if (!fresh.length) return;
     const ids = Object.values(known);
     let next = ids.length ? Math.max(...ids) + 1 : 1;
