@@ -102,8 +102,8 @@ def test_another_origin_cannot_read_bypass_or_frame(
     assert frame.locator("form.proceed").count() == 0
     assert "This is not Microsoft" not in (frame.locator("body").inner_text(timeout=10000))
     # CSRF: the cross-site form post with a forged token is refused ...
-    page.evaluate("document.getElementById('f').submit()")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('f').submit()")
     assert "did not let you through" in page.inner_text("body")
     # ... and the host still warns.
     page.goto("http://rnicrosoft.com/")
