@@ -68,3 +68,45 @@ def test_two_i_reads_ii_as_two_letters() -> None:
 
     assert two_i("hanrnaii") == skeleton("hanmail")
     assert two_i("paypal") == ""
+
+
+def test_two_i_reads_a_decorated_i_beside_an_i() -> None:
+    from lureguard.lookalike.confusables import two_i
+
+    assert two_i("aiĩbaba") == skeleton("alibaba")  # ĩ passes for i, so `iĩ` is two l's
+    assert two_i("mícrosoft") == ""
+
+
+def test_letters_people_read_differently_from_tr39() -> None:
+    # Hand table (`READS_AS`): schwa and turned e read as a, not e; ᶌ reads as v, not y.
+    assert skeleton("əmazon") == skeleton("amazon")
+    assert skeleton("ǝdobe") == skeleton("adobe")
+    assert skeleton("naᶌer") == skeleton("naver")
+    assert skeleton("ʊber") == skeleton("uber")
+    # Derived from Unicode names: turned a and alpha, reversed e, ligatures, dotless, script.
+    assert skeleton("ɐpple") == skeleton("apple")
+    assert skeleton("ɒpple") == skeleton("apple")
+    assert skeleton("ɘbay") == skeleton("ebay")
+    assert skeleton("phœnix") == skeleton("phoenix")
+    assert skeleton("ɑlipɑy") == skeleton("alipay")
+    assert skeleton("ɡooɡle") == skeleton("google")
+    assert skeleton("ıcloud") == skeleton("icloud")
+
+
+def test_turned_letters_that_do_not_read_as_their_letter_stay_apart() -> None:
+    assert skeleton("ʎahoo") != skeleton("yahoo")  # turned y looks like a lambda
+    assert skeleton("ɹakuten") != skeleton("rakuten")
+    assert skeleton("ʇwitter") != skeleton("twitter")
+    assert skeleton("əbay") != skeleton("ebay")  # schwa is an a now, one letter off ebay
+    assert skeleton("ʒoom") != skeleton("3oom")  # ezh stays a z, as TR39 has it
+
+
+def test_explain_names_the_hand_read_letter() -> None:
+    sentence, positions = explain("əmazon", "amazon")
+    assert sentence == "'ə (Latin Small Letter Schwa)' at position 0 imitates 'a'"
+    assert positions == (0,)
+
+
+def test_shape_merges_an_l_stroke_into_b() -> None:
+    assert shape(skeleton("aeonlbanlc")) == shape(skeleton("aeonbank"))
+    assert shape("label") == "label"  # an l that does not touch the b stays a letter

@@ -22,6 +22,11 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("outiook.com", "homoglyph", "outlook.com"),
         ("xn--mcrosoft-c2a.com", "homoglyph", "microsoft.com"),  # mícrosoft
         ("acondank.co.jp", "homoglyph", "aeonbank.co.jp"),
+        ("xn--pypal-0jc.com", "homoglyph", "paypal.com"),  # pɑypal: alpha
+        ("xn--pple-k5b.com", "homoglyph", "apple.com"),  # ɐpple: turned a
+        ("xn--pypal-elc.com", "homoglyph", "paypal.com"),  # pəypal: schwa reads as a
+        ("xn--hotmai-nwa.com", "homoglyph", "hotmail.com"),  # hotmaiï: `iï` is two l's
+        ("aeonlbanlc.co.jp", "homoglyph", "aeonbank.co.jp"),  # `lb` for b, `lc` for k
         # IDN: mixed and whole-script labels
         ("xn--pple-43d.com", "idn-mixed-script", "apple.com"),  # Cyrillic а + Latin
         ("xn--80aa0cbo65f.com", "idn-mixed-script", "paypal.com"),  # раураl, all Cyrillic
@@ -65,7 +70,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "facebook-studio.com", "pcloud.com", "tnt.fr", "bay.com", "mail.bg", "email.net",
         "apple.stackexchange.com", "paypal.de", "www.paypal.co.uk", "google.mk",
         "mail.google.co.jp", "login.microsoftonline.com", "outlook.live.com", "chase-manhattan.com",
-        "example.com", "xn--e1afmkfd.xn--p1ai",
+        "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com",
+        "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
     ],
 )  # fmt: skip
 def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:

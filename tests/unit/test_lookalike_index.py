@@ -105,3 +105,16 @@ def test_remembered_reasons_belong_to_their_index(engine: Engine) -> None:
     other = BrandIndex()
     other.finalize()
     assert detector.detect(parse_target("paypa1.net"), other) == []
+
+
+def test_shape_index_holds_plain_readings_of_folded_letter_groups() -> None:
+    from lureguard.lookalike.confusables import shape
+    from lureguard.lookalike.index import Protected
+
+    index = BrandIndex()
+    entry = Protected("barclaycard", "barclaycard.co.uk", "brand/barclays", "Barclays", "warn")
+    index.add(entry, skeleton(entry.label))
+    index.finalize()
+    # `barelaycarb`: c/e and d/b beside barclaycard's `cl`, which its skeleton folds to d.
+    assert index.shapes[shape(skeleton("barelaycarb"))] == {skeleton("barclaycard")}
+    assert shape(skeleton("barnaclecard")) not in index.shapes

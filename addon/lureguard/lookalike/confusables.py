@@ -3,7 +3,9 @@
 Three layers, applied per label:
 1. Unicode TR39 confusables (Unicode 17.0.0 data from the `disarm` package, see
    `CONFUSABLES_VERSION`), so Cyrillic `а`, fullwidth `ａ` and `ⅿ` fold to Latin letters;
-2. diacritics removed (NFD, combining marks dropped), so `mícrosoft` reads as `microsoft`;
+2. diacritics removed (NFD, combining marks dropped), so `mícrosoft` reads as `microsoft`, and
+   Latin letters TR39 leaves alone read by their Unicode name (`ʙ` small capital b, `ɐ` turned
+   a, `œ` ligature oe), or by the short hand table `READS_AS` where the name misleads (`ə`);
 3. ASCII imitations no Unicode table covers: multi-letter ones (`rn`→`m`, `vv`→`w`, `cl`→`d`,
    ) and digits or letters that pass for each other (`0`→`o`, `1`/`i`→`l`, `5`→`s`,
    `q`→`g`).
@@ -35,12 +37,33 @@ SINGLE_LETTER: dict[str, str] = {
     "q": "g", "9": "g", "6": "b", "7": "t", "2": "z",
 }  # fmt: skip
 
+#: Letters whose Unicode name does not say which letter people read, keyed by that name so
+#: every entry is checked against the Unicode database at import (a typo fails loudly).
+#: Kept short: only letters that pass for a basic letter in URL-bar fonts and that TR39 folds
+#: to another letter or leaves alone. Letters whose name does say it (`ɐ` LATIN SMALL LETTER
+#: TURNED A, `ı` DOTLESS I) are read by `_LATIN_LETTER` instead.
+READS_AS: dict[str, str] = {
+    # ə: a bowl under a hook, drawn like a single-storey `a` with its stroke on top; TR39
+    # folds it to `e` (a turned e), but `əmazon` is read as amazon, and dnstwist uses it for a.
+    "LATIN SMALL LETTER SCHWA": "a",
+    # ǝ: the same glyph as ə in almost every font (TR39 folds the two together).
+    "LATIN SMALL LETTER TURNED E": "a",
+    # ʊ: an open `u` with flared tips; TR39 leaves it alone.
+    "LATIN SMALL LETTER UPSILON": "u",
+    # ᶌ: a `v` with a small hook off its right foot; TR39 folds it to `y`, but it has no
+    # descender and reads as the v its name says (`naᶌer` for naver).
+    "LATIN SMALL LETTER V WITH PALATAL HOOK": "v",
+}
+_READS_AS_CHARS = {unicodedata.lookup(name): letter for name, letter in READS_AS.items()}
+
 Span = tuple[int, int]
 
 
 @lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
     """Fold one non-ASCII character to its ASCII-ish skeleton (may be empty or several)."""
+    if char in _READS_AS_CHARS:
+        return _READS_AS_CHARS[char]
     decomposed = unicodedata.normalize("NFD", char)
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     if not base:
@@ -54,13 +77,20 @@ def _fold_char(char: str) -> str:
     return folded
 
 
+#: A Latin letter named after the basic letter(s) it is drawn from: decorated (`ƈ` c with
+#: hook), small capitals (`ʙ`), ligatures (`œ`), dotless or script forms (`ı`, `ɡ`), and the
+#: turned or reversed forms that still read as their letter (`ɐ` turned a, `ɒ` turned alpha,
+#: `ɘ` reversed e). Other turned letters do not (`ʎ` turned y reads as a lambda).
 _LATIN_LETTER = re.compile(
-    r"^LATIN (?:SMALL|CAPITAL) LETTER (?:SMALL CAPITAL )?([A-Z]{1,2})(?: |$)"
+    r"^LATIN (?:SMALL|CAPITAL) (?:LETTER|LIGATURE) "
+    r"(?:(?:SMALL CAPITAL|DOTLESS|SCRIPT) ([A-Z]{1,2})|([A-Z]{1,2})|TURNED (A|ALPHA)|REVERSED (E))"
+    r"(?: |$)"
 )
+_NAMED_LETTER = {"ALPHA": "a"}
 
 
 def _latin_base(char: str) -> str:
-    """`ƈ` (c with hook), `ʙ` (small capital b), `æ` (ae): the plain letters.
+    """`ƈ` (c with hook), `ʙ` (small capital b), `æ` (ae), `ɐ` (turned a): the plain letters.
 
     TR39 leaves many decorated Latin letters alone; their Unicode names say which letter
     they decorate, and that is what a reader sees.
@@ -68,7 +98,10 @@ def _latin_base(char: str) -> str:
     if char.isascii():
         return char
     match = _LATIN_LETTER.match(unicodedata.name(char, ""))
-    return match.group(1).lower() if match else char
+    if not match:
+        return char
+    letter = next(group for group in match.groups() if group)
+    return _NAMED_LETTER.get(letter, letter.lower())
 
 
 def _fold_ascii(text: str) -> str:
@@ -157,9 +190,13 @@ def readings(label: str) -> tuple[str, str]:
 
 
 def two_i(label: str) -> str:
-    """The skeleton of an ASCII label with `ii` read as two letters (i, i → l, l) rather than
+    """The skeleton of a label with `ii` read as two letters (i, i → l, l) rather than
     `u`: `hanrnaii` imitates hanmail, not `hanmau`. '' when the label has no `ii`."""
-    if "ii" not in label or not label.isascii():
+    if not label.isascii():
+        label = _base_letters(label)  # `aiĩbaba`: ĩ passes for i, so `iĩ` is such a pair
+        if not label.isascii():
+            return ""
+    if "ii" not in label:
         return ""
     return _singles(_PAIRS_NO_II.sub(_pair, label.lower()))
 
@@ -175,7 +212,7 @@ def plain(label: str) -> str:
 
 def shape(skel: str) -> str:
     """A skeleton with shape-alike letters (b/d, c/e, m/n/r, u/v) folded too, and an `l`
-    stroke merged into the letter it touches (`lc`→k, `lh`→h, `dl`→d)."""
+    stroke merged into the letter it touches (`lc`→k, `lh`→h, `dl`→d, `lb`→b)."""
     if "l" in skel:
         skel = _STROKES.sub(_stroke, skel)
     if skel.isascii():
@@ -183,7 +220,7 @@ def shape(skel: str) -> str:
     return skel.translate(SHAPES)
 
 
-_STROKE_LETTERS = {"lc": "k", "lh": "h", "dl": "d"}
+_STROKE_LETTERS = {"lc": "k", "lh": "h", "dl": "d", "lb": "b"}
 _STROKES = re.compile("|".join(_STROKE_LETTERS))
 
 

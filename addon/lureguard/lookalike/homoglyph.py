@@ -21,7 +21,7 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
     """Reasons for every brand whose skeleton equals the label's (the label itself differs)."""
     index = visit.index
     matches = index.skeletons.get(visit.skeleton)
-    if not matches and "ii" in visit.label:
+    if not matches and "u" in visit.skeleton:
         matches = index.skeletons.get(two_i(visit.label))
     if not matches:
         return _shape_alikes(visit)
@@ -46,9 +46,14 @@ def _explain(visit: Visit, brand_label: str) -> tuple[str, tuple[int, ...]]:
 
 def _shape_alikes(visit: Visit) -> list[Reason]:
     """`acondank`: letters that look alike by shape (c/e, d/b) in a long brand name."""
-    if len(visit.skeleton) not in visit.index.shape_lengths or visit.established:
+    lengths = visit.index.shape_lengths
+    if visit.established or not (
+        len(visit.skeleton) in lengths or (visit.plain and len(visit.plain) in lengths)
+    ):
         return []
     found = visit.index.shapes.get(shape(visit.skeleton))
+    if not found and visit.plain:
+        found = visit.index.shapes.get(shape(visit.plain))
     if not found:
         return []
     reasons = []

@@ -139,16 +139,18 @@ class BrandIndex:
             automaton.make_automaton()
             self.automaton = automaton
         shapes: dict[str, set[str]] = defaultdict(set)
-        for skel in self.skeletons:
-            if len(skel) >= MIN_SHAPE_LABEL:
-                shapes[shape_of(skel)].add(skel)
+        # Plain readings too: `barelaycarb` is barclaycard with c/e and d/b, and its `cl`
+        # must stay two letters to meet them (the skeleton folds it to `d`).
+        for reading, skel in readings.items():
+            if len(reading) >= MIN_SHAPE_LABEL:
+                shapes[shape_of(reading)].add(skel)
         self.shapes = dict(shapes)
         # A stroke merge (`lc`→k) shortens a visited label by one letter per merge.
         self.shape_lengths = frozenset(
             n
-            for skel in self.skeletons
-            if len(skel) >= MIN_SHAPE_LABEL
-            for n in (len(skel), len(skel) + 1, len(skel) + 2)
+            for reading in readings
+            if len(reading) >= MIN_SHAPE_LABEL
+            for n in (len(reading), len(reading) + 1, len(reading) + 2)
         )
         glued: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for skel, entries in self.skeletons.items():
