@@ -110,3 +110,9 @@ def test_explain_names_the_hand_read_letter() -> None:
 def test_shape_merges_an_l_stroke_into_b() -> None:
     assert shape(skeleton("aeonlbanlc")) == shape(skeleton("aeonbank"))
     assert shape("label") == "label"  # an l that does not touch the b stays a letter
+
+
+def test_strokes_merge_only_when_asked() -> None:
+    # A brand's own `lb` (alibaba: `i` folds to l) stays two letters in the index key.
+    assert shape(skeleton("alibaba"), strokes=False) == "allbaba"
+    assert shape(skeleton("aldaba")) != shape(skeleton("alibaba"), strokes=False)

@@ -27,6 +27,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("xn--pypal-elc.com", "homoglyph", "paypal.com"),  # pəypal: schwa reads as a
         ("xn--hotmai-nwa.com", "homoglyph", "hotmail.com"),  # hotmaiï: `iï` is two l's
         ("aeonlbanlc.co.jp", "homoglyph", "aeonbank.co.jp"),  # `lb` for b, `lc` for k
+        ("cbay.com", "homoglyph", "ebay.com"),  # c/e on a four-letter name
         # IDN: mixed and whole-script labels
         ("xn--pple-43d.com", "idn-mixed-script", "apple.com"),  # Cyrillic а + Latin
         ("xn--80aa0cbo65f.com", "idn-mixed-script", "paypal.com"),  # раураl, all Cyrillic
@@ -70,7 +71,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "facebook-studio.com", "pcloud.com", "tnt.fr", "bay.com", "mail.bg", "email.net",
         "apple.stackexchange.com", "paypal.de", "www.paypal.co.uk", "google.mk",
         "mail.google.co.jp", "login.microsoftonline.com", "outlook.live.com", "chase-manhattan.com",
-        "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com",
+        "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com", "vps.com",
         "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
     ],
 )  # fmt: skip

@@ -29,7 +29,7 @@ MULTI_LETTER: dict[str, str] = {
     "rn": "m", "nn": "m", "vv": "w", "cl": "d", "ii": "u",
 }  # fmt: skip
 #: Letters that pass for each other by shape at a glance (mirror images, similar strokes).
-#: Too loose for short names; `shape` applies them on top of a skeleton for names of 5+ letters.
+#: Too loose for short names; `shape` applies them on top of a skeleton for names of 4+ letters.
 SHAPES = str.maketrans({"d": "b", "c": "e", "n": "m", "r": "m", "v": "u"})
 #: Single ASCII characters that pass for another (digits for letters, I/l/1, q/g).
 SINGLE_LETTER: dict[str, str] = {
@@ -210,10 +210,12 @@ def plain(label: str) -> str:
     return _singles(label)
 
 
-def shape(skel: str) -> str:
-    """A skeleton with shape-alike letters (b/d, c/e, m/n/r, u/v) folded too, and an `l`
-    stroke merged into the letter it touches (`lc`→k, `lh`→h, `dl`→d, `lb`→b)."""
-    if "l" in skel:
+def shape(skel: str, strokes: bool = True) -> str:
+    """A skeleton with shape-alike letters (b/d, c/e, m/n/r, u/v) folded too, and (with
+    `strokes`) an `l` stroke merged into the letter it touches (`lc`→k, `lh`→h, `dl`→d,
+    `lb`→b). Strokes are a trick of the visited name: a brand's own `lb` (alibaba, whose `i`
+    folds to l) is two letters, so the index keys protected names without them."""
+    if strokes and "l" in skel:
         skel = _STROKES.sub(_stroke, skel)
     if skel.isascii():
         return skel.encode().translate(_SHAPE_BYTES).decode()

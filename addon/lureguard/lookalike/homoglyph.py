@@ -2,7 +2,7 @@
 
 Covers ASCII tricks (`rnicrosoft`: rn→m, `paypa1`: 1→l) and Latin letters with diacritics
 (`mícrosoft`); labels using other scripts are reported by the IDN technique first. Names of
-five letters or more also match with shape-alike letters folded (`acondank` for aeonbank).
+four letters or more also match with shape-alike letters folded (`acondank` for aeonbank).
 """
 
 from __future__ import annotations
@@ -45,15 +45,15 @@ def _explain(visit: Visit, brand_label: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _shape_alikes(visit: Visit) -> list[Reason]:
-    """`acondank`: letters that look alike by shape (c/e, d/b) in a long brand name."""
+    """`acondank`: letters that look alike by shape (c/e, d/b) in a brand name of 4+ letters."""
     lengths = visit.index.shape_lengths
     if visit.established or not (
         len(visit.skeleton) in lengths or (visit.plain and len(visit.plain) in lengths)
     ):
         return []
-    found = visit.index.shapes.get(shape(visit.skeleton))
+    found = _shape_match(visit.skeleton, visit.index.shapes)
     if not found and visit.plain:
-        found = visit.index.shapes.get(shape(visit.plain))
+        found = _shape_match(visit.plain, visit.index.shapes)
     if not found:
         return []
     reasons = []
@@ -66,6 +66,15 @@ def _shape_alikes(visit: Visit) -> list[Reason]:
             )
             reasons.append(reason("homoglyph", entry, detail, positions(edits)))
     return reasons
+
+
+def _shape_match(text: str, shapes: dict[str, set[str]]) -> set[str] | None:
+    """Protected skeletons shaped like `text`, read with its `l` strokes kept, then merged
+    (`alidaba` keeps its `l`; `aeonlbanlc` merges `lb` and `lc`)."""
+    found = shapes.get(shape(text, strokes=False))
+    if not found and "l" in text:
+        found = shapes.get(shape(text))
+    return found
 
 
 class HomoglyphDetector:

@@ -23,7 +23,7 @@ LONG_LABEL = 10
 #: From this length on, one edit leaves the first or the last three letters intact.
 END_CHECK_LONG = 7
 #: Shortest protected skeleton matched with shape-alike letters folded (`confusables.shape`).
-MIN_SHAPE_LABEL = 5
+MIN_SHAPE_LABEL = 4
 #: Shortest protected skeleton that typo detection considers.
 MIN_TYPO_LABEL = 3
 
@@ -143,7 +143,7 @@ class BrandIndex:
         # must stay two letters to meet them (the skeleton folds it to `d`).
         for reading, skel in readings.items():
             if len(reading) >= MIN_SHAPE_LABEL:
-                shapes[shape_of(reading)].add(skel)
+                shapes[shape_of(reading, strokes=False)].add(skel)
         self.shapes = dict(shapes)
         # A stroke merge (`lc`→k) shortens a visited label by one letter per merge.
         self.shape_lengths = frozenset(
