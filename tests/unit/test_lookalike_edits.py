@@ -21,6 +21,7 @@ from lureguard.lookalike.keyboard import adjacent, one_bit_apart, similar_shape
         ("paypal1", "paypal", "addition", (6,)),
         ("paypqal", "paypal", "insertion", (4,)),
         ("amazosn", "amazon", "plural", (5,)),
+        ("aeonbanlc", "aeonbank", "homoglyph", (7, 8)),  # `lc` passes for k
     ],
 )
 def test_each_slip_is_named_and_placed(
@@ -52,3 +53,8 @@ def test_keyboard_layouts_and_bits() -> None:
     assert one_bit_apart("o", "n")
     assert not one_bit_apart("a", "a")
     assert similar_shape("b", "d")
+
+
+def test_lc_is_one_look_alike_only_where_it_stands_for_k() -> None:
+    assert [e.kind for e in describe("aeonbanlc", "aeonbank")] == ["homoglyph"]
+    assert "homoglyph" not in [e.kind for e in describe("eclipse", "ekipse")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Editop, Levenshtein
 
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.keyboard import VOWELS, adjacent, one_bit_apart, similar_shape
@@ -25,9 +25,18 @@ def describe(visited: str, target: str) -> list[Edit]:
     if swap is not None:
         return [swap]
     edits: list[Edit] = []
-    for op in Levenshtein.editops(visited, target):
+    ops = list(Levenshtein.editops(visited, target))
+    skip = False
+    for k, op in enumerate(ops):
         tag, i, j = str(op.tag), int(op.src_pos), int(op.dest_pos)
-        if tag == "replace":
+        if skip:
+            skip = False
+            continue
+        merged = _stroke_pair(visited, target, op, ops[k + 1] if k + 1 < len(ops) else None)
+        if merged is not None:
+            edits.append(merged)
+            skip = True
+        elif tag == "replace":
             edits.append(_replace(visited[i], target[j], i))
         elif tag == "delete":
             edits.append(_extra(visited, i))
@@ -35,6 +44,20 @@ def describe(visited: str, target: str) -> list[Edit]:
             at = min(i, len(visited) - 1)
             edits.append(Edit("omission", f"'{target[j]}' left out at position {i}", (at,)))
     return edits
+
+
+def _stroke_pair(visited: str, target: str, op: Editop, nxt: Editop | None) -> Edit | None:
+    """`lc` passing for `k`: Levenshtein aligns it as a replaced letter plus an extra one
+    (either order); read together they are one look-alike, as `confusables.shape` has it."""
+    if nxt is None or {str(op.tag), str(nxt.tag)} != {"replace", "delete"}:
+        return None
+    i = int(op.src_pos)
+    if int(nxt.src_pos) != i + 1:
+        return None
+    j = int((op if str(op.tag) == "replace" else nxt).dest_pos)
+    if visited[i : i + 2] != "lc" or target[j] != "k":
+        return None
+    return Edit("homoglyph", f"'lc' at position {i} passes for 'k'", (i, i + 1))
 
 
 def sentence(edits: list[Edit]) -> str:
