@@ -82,6 +82,19 @@ def playwright_driver() -> Iterator[Playwright]:
         yield p
 
 
+#: Headless Chromium as root with only our extension, and no background traffic of its own.
+EXTENSION_ARGS = [
+    f"--disable-extensions-except={EXTENSION}",
+    f"--load-extension={EXTENSION}",
+    "--no-sandbox",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--dns-prefetch-disable",
+]
+
+
 def launch(playwright: Playwright, profile: Path) -> BrowserContext:
     """Chromium with only our extension loaded (root needs --no-sandbox)."""
     rules = ", ".join(f"MAP {host} 127.0.0.1" for host in MAPPED)
@@ -91,14 +104,7 @@ def launch(playwright: Playwright, profile: Path) -> BrowserContext:
         headless=True,
         viewport={"width": 1000, "height": 700},
         args=[
-            f"--disable-extensions-except={EXTENSION}",
-            f"--load-extension={EXTENSION}",
-            "--no-sandbox",
-            "--no-first-run",
-            "--disable-sync",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--dns-prefetch-disable",
+            *EXTENSION_ARGS,
             f"--host-resolver-rules={rules}, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         ],
     )

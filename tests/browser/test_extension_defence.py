@@ -20,7 +20,14 @@ from playwright.sync_api import BrowserContext, Error, Page, Playwright
 
 from lureguard.api.origins import CHROME_EXTENSION_ID
 from lureguard.proxy.probe import proof
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, EXTENSION, Browser, Site, service_worker
+from tests.browser.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    EXTENSION_ARGS,
+    Browser,
+    Site,
+    service_worker,
+)
 from tests.integration.test_api import Api
 from tests.support.fixtures import lureguard_proxy, origin, test_ca
 from tests.support.proxy import ProxyProcess, wait_listening
@@ -34,16 +41,6 @@ TYPED_BLOCK_HOST = "hotrnall.com"  # THALLIUM blocklist: block, first seen when 
 LINKED_BLOCK_HOST = "change-pw.com"  # THALLIUM blocklist: block, first seen as a scanned link
 MAPPED = (WARN_HOST, TYPED_BLOCK_HOST, LINKED_BLOCK_HOST, "mail.example.org")
 WARNING_PAGE = f"chrome-extension://{CHROME_EXTENSION_ID}/warning.html"
-BASE_ARGS = [
-    f"--disable-extensions-except={EXTENSION}",
-    f"--load-extension={EXTENSION}",
-    "--no-sandbox",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--dns-prefetch-disable",
-]
 
 
 def launch(playwright: Playwright, profile: Path, args: list[str]) -> BrowserContext:
@@ -52,7 +49,7 @@ def launch(playwright: Playwright, profile: Path, args: list[str]) -> BrowserCon
         executable_path=CHROMIUM,
         headless=True,
         viewport={"width": 1100, "height": 820},
-        args=BASE_ARGS + args,
+        args=EXTENSION_ARGS + args,
     )
 
 
@@ -198,8 +195,11 @@ def test_proceed_on_a_warn_host_lasts_its_duration(direct: Browser, site: Site, 
     page.goto(site.url("/mail-landing"))
     page.goto(site.url("/other", host=WARN_HOST))
     assert page.url == site.url("/other", host=WARN_HOST)
-    # Logged through the API, like the proxy's own bypasses.
-    logged = json.loads((api.data_dir / "bypasses.jsonl").read_text().splitlines()[-1])
+    # Logged through the API, like the proxy's own bypasses (the background posts it after
+    # the navigation, so give it a moment on a busy machine).
+    log = api.data_dir / "bypasses.jsonl"
+    direct.wait(lambda: log.is_file() and WARN_HOST in log.read_text(), "the bypass log", page)
+    logged = json.loads(log.read_text().splitlines()[-1])
     assert (logged["host"], logged["duration"], logged["verdict"]) == (WARN_HOST, "hour", "warn")
     assert logged["url"] == site.url("/account", host=WARN_HOST)
     events = (api.data_dir / "events.jsonl").read_text().splitlines()
