@@ -213,7 +213,9 @@ def _from_plain_host(original: str, host: str) -> Target:
     """Fast path for the common case: an ASCII lowercase host the regex already vetted."""
     if host.endswith("."):
         host = host[:-1]
-    if len(host) > MAX_NAME_OCTETS or max(map(len, host.split("."))) > MAX_LABEL_OCTETS:
+    if len(host) > MAX_LABEL_OCTETS and (
+        len(host) > MAX_NAME_OCTETS or max(map(len, host.split("."))) > MAX_LABEL_OCTETS
+    ):
         return _from_host(original, host, port=None, url=None)  # for the precise error
     last = host[host.rfind(".") + 1 :]
     if last.isdigit() or last.startswith("0x"):

@@ -7,15 +7,20 @@ probe is built once into the `BrandIndex` when the engine loads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Sequence
+from typing import Protocol
 
 from lureguard.hosts import Target
+from lureguard.lookalike.bitsquat import detect_bitsquat
+from lureguard.lookalike.combosquat import detect_combosquat
+from lureguard.lookalike.embedding import detect_embedding
+from lureguard.lookalike.homoglyph import detect_homoglyph
+from lureguard.lookalike.idn import detect_idn
 from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.tldswap import detect_tld_swap
+from lureguard.lookalike.typo import detect_typo
+from lureguard.lookalike.visit import Visit
 from lureguard.verdict import Reason
-
-if TYPE_CHECKING:
-    from lureguard.lookalike.visit import Visit
 
 
 class Detector(Protocol):
@@ -51,52 +56,26 @@ class LookalikeDetector:
     name = "lookalike"
 
     def __init__(self, cache_size: int = DOMAIN_CACHE) -> None:
-        from lureguard.lookalike.bitsquat import detect_bitsquat
-        from lureguard.lookalike.combosquat import detect_combosquat
-        from lureguard.lookalike.embedding import detect_embedding
-        from lureguard.lookalike.homoglyph import detect_homoglyph
-        from lureguard.lookalike.idn import detect_idn
-        from lureguard.lookalike.tldswap import detect_tld_swap
-        from lureguard.lookalike.typo import detect_typo
-        from lureguard.lookalike.visit import Visit
-
-        self._visit = Visit
-        #: techniques on the registrable domain, before and after embedding (order matters)
-        self.before: list[Callable[[Visit], list[Reason]]] = [
-            detect_tld_swap,
-            detect_idn,
-            detect_homoglyph,
-        ]
-        self.embedding: Callable[[Visit], list[Reason]] = detect_embedding
-        self.after: list[Callable[[Visit], list[Reason]]] = [
-            detect_bitsquat,
-            detect_typo,
-            detect_combosquat,
-        ]
         self.cache_size = cache_size
         self._by_domain: dict[str, tuple[BrandIndex, tuple[Reason, ...], tuple[Reason, ...]]] = {}
-
-    @property
-    def techniques(self) -> list[Callable[[Visit], list[Reason]]]:
-        """Every technique in reporting order."""
-        return [*self.before, self.embedding, *self.after]
 
     def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
         """All techniques' reasons, at most one per brand."""
         if not target.domain_label:
             return ()
-        visit = self._visit(target, index)
+        visit = Visit(target, index)
         domain = target.registered_domain
         known = self._by_domain.get(domain)
         if known is not None and known[0] is index:
             before, after = known[1], known[2]
         else:
-            before = _run(self.before, visit)
-            after = _run(self.after, visit)
+            # Direct calls (not a list of callables): the native build calls them natively.
+            before = _joined(detect_tld_swap(visit), detect_idn(visit), detect_homoglyph(visit))
+            after = _joined(detect_bitsquat(visit), detect_typo(visit), detect_combosquat(visit))
             if len(self._by_domain) >= self.cache_size:
                 self._by_domain.clear()  # bounded; clearing is atomic, so threads may share it
             self._by_domain[domain] = (index, before, after)
-        embedded = self.embedding(visit)
+        embedded = detect_embedding(visit)
         if not (before or embedded or after):
             return []
         reasons: list[Reason] = []
@@ -109,14 +88,11 @@ class LookalikeDetector:
         return reasons
 
 
-def _run(techniques: list[Callable[[Visit], list[Reason]]], visit: Visit) -> tuple[Reason, ...]:
+def _joined(*found: list[Reason]) -> tuple[Reason, ...]:
     """The reasons of several techniques in order (a shared empty tuple when none)."""
-    found: list[Reason] = []
-    for technique in techniques:
-        more = technique(visit)
-        if more:  # rarely: most names match no technique
-            found.extend(more)
-    return tuple(found) if found else _NO_REASONS
+    if not any(found):  # most names match no technique
+        return _NO_REASONS
+    return tuple(one for reasons in found for one in reasons)
 
 
 def default_detectors() -> list[Detector]:
