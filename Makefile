@@ -4,27 +4,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint bench quality clean
+.PHONY: run test native lint bench quality clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "make: no Python >= 3.12 found (see scripts/find-python)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Runtime install; re-run when the project definition changes.
+# Runtime install (with the native-build tools); re-run when the project definition changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[native]'
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,native]'
 	@touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+# The engine's hot path compiled with mypyc (lureguard/native.py); quick when current.
+native: $(VENV)/.installed
+	$(BIN)/python -m lureguard.native_build
+
+run: native
 	$(BIN)/lureguard rules compile
 	$(BIN)/lureguard run $(ARGS)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev native
 	$(BIN)/ruff check addon tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest $(ARGS)
@@ -34,11 +38,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check addon tests bench
 	$(BIN)/mypy
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev native
 	$(BIN)/python bench/engine.py
 
-quality: $(VENV)/.installed-dev
+quality: $(VENV)/.installed-dev native
 	$(BIN)/python bench/quality.py
 
 clean:
+	-test -x $(BIN)/python && $(BIN)/python -m lureguard.native_build --clean
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

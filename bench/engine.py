@@ -12,13 +12,16 @@ then measures in fresh subprocesses so numbers do not leak into each other:
   "phishy" (generated names full of phishing words: the lookalike detectors' worst case).
 
 Machines here are shared and noisy, so the result is reported as a ratio to that floor.
-Usage: .venv/bin/python bench/engine.py [--entries N] [--hosts N] [--json]
+The engine runs as `make` builds it (native, see lureguard/native.py); `--pure` measures the
+pure-Python fallback instead.
+Usage: .venv/bin/python bench/engine.py [--entries N] [--hosts N] [--pure] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 HELD_OUT = REPO.parent / "shared" / "data" / "popular" / "alexa-2015-top-50k.csv"
@@ -129,6 +133,7 @@ else:
     before = peak_mb()
     start = time.perf_counter()
     from lureguard.engine import Engine
+    from lureguard.native import status
     engine = Engine.from_db(Path(db))
     load = time.perf_counter() - start
     rss = peak_mb()
@@ -136,16 +141,18 @@ else:
     flagged = sum(1 for host in hosts if engine.check(host).flagged)
     elapsed = time.perf_counter() - start
     print(json.dumps({"load_s": load, "rss_mb": rss, "rss_before_mb": before,
-                      "per_second": len(hosts) / elapsed, "flagged": flagged}))
+                      "per_second": len(hosts) / elapsed, "flagged": flagged,
+                      "build": status()}))
 """
 
 
-def child(mode: str, db: Path, hosts_file: Path) -> dict[str, float]:
+def child(mode: str, db: Path, hosts_file: Path, pure: bool) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter pinned to one core where possible."""
     cmd = [sys.executable, "-c", CHILD, mode, str(db), str(hosts_file)]
     if shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    env = {**os.environ, "LUREGUARD_PURE": "1" if pure else ""}
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
@@ -153,6 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--hosts", type=int, default=100_000)
+    parser.add_argument("--pure", action="store_true", help="measure the pure-Python engine")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args()
 
@@ -182,12 +190,13 @@ def main() -> None:
             # Interleave the two measurements so drift on a shared machine hits both alike.
             floors, engines = [], []
             for _ in range(2):
-                floors.append(child("floor", db, hosts_file)["per_second"])
-                engines.append(child("engine", db, hosts_file))
+                floors.append(child("floor", db, hosts_file, args.pure)["per_second"])
+                engines.append(child("engine", db, hosts_file, args.pure))
             floor = max(floors)
             best = max(engines, key=lambda r: r["per_second"])
             report["load_s"] = round(min(r["load_s"] for r in engines), 2)
             report["rss_mb"] = round(min(r["rss_mb"] for r in engines), 1)
+            report["engine_build"] = best["build"]
             report[name] = {
                 "engine_per_s": round(best["per_second"]),
                 "floor_per_s": round(floor),
@@ -201,6 +210,7 @@ def main() -> None:
         f"rule set: {report['entries']:,} generated blocklist entries + "
         f"{report['brands']} brands ({report['protected_labels']} protected labels)"
     )
+    print(f"engine:  {report['engine_build']}")
     print(f"compile: {report['compile_s']} s -> {report['db_mb']} MB database")
     print(
         f"load:    {report['load_s']} s, resident memory {report['rss_mb']} MB "

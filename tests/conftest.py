@@ -15,6 +15,12 @@ from lureguard.ruleset.build import compile_dir
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_report_header() -> str:
+    from lureguard import native
+
+    return f"lureguard engine: {native.status()}"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Nothing a test runs may write into the real user data dir."""

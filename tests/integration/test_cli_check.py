@@ -94,6 +94,7 @@ def test_unusable_db_is_one_error_line(tmp_path: Path, content: bytes | None, me
 def test_version_and_help() -> None:
     proc = run("--version")
     assert __version__ in proc.stdout.decode()
+    assert "(engine: " in proc.stdout.decode()
     for args in (["--help"], ["check", "--help"], ["rules", "compile", "--help"]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0

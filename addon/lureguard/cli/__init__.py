@@ -9,12 +9,18 @@ import sys
 
 import click
 
-from lureguard import __version__
+from lureguard import __version__, native
 from lureguard.cli.common import CONTEXT_SETTINGS, Settings, data_dir_option
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "--version", "-V", prog_name="lureguard")
+@click.version_option(
+    __version__,
+    "--version",
+    "-V",
+    prog_name="lureguard",
+    message=f"%(prog)s %(version)s (engine: {native.status()})",
+)
 @data_dir_option
 @click.pass_context
 def main(ctx: click.Context, data_dir: str | None) -> None:
