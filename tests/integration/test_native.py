@@ -14,7 +14,12 @@ from lureguard.engine import Engine
 
 LUREGUARD = str(Path(sys.executable).with_name("lureguard"))
 ADDON = Path(native.__file__).resolve().parent.parent
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+#: ../shared/data beside the checkout, or where CI's clean clone finds it.
+SHARED = next(
+    path
+    for path in (Path(__file__).resolve().parents[3] / "shared" / "data", Path("/work/shared/data"))
+    if path.is_dir()
+)
 
 
 def test_make_test_runs_on_the_current_native_build() -> None:
