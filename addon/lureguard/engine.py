@@ -91,7 +91,7 @@ class Engine:
             return self._verdict(target, "allow", [reason])
         if target.is_ip or registered in self.index.popular:
             return self._verdict(target, "allow", [])
-        found: list[Reason] = self._pattern_reasons(host)
+        found: list[Reason] = self._pattern_reasons(host) if self.patterns.size else []
         for detector in self.detectors:
             found.extend(detector.detect(target, self.index))
         if not found:

@@ -13,7 +13,7 @@ import contextlib
 import ipaddress
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Final
 from urllib.parse import unquote
 
 import idna
@@ -36,26 +36,45 @@ class HostError(ValueError):
     """The input is not a URL or host name; the message says why in one sentence."""
 
 
-class Target(NamedTuple):
+class Target:
     """A normalised host (and URL, when one was given).
 
     `host` is the ASCII (punycode) form used for lookups and display of what was really
     visited; `unicode_host` is the decoded form detectors analyse. For IP literals
-    `registered_domain` and `suffix` are empty. A NamedTuple rather than a frozen dataclass:
-    one is built per request and this is three times cheaper to construct.
+    `registered_domain` and `suffix` are empty. A plain class with `Final` attributes, like
+    `Verdict`: one is built per request, and the native build constructs it natively.
     """
 
-    input: str
-    host: str
-    unicode_host: str
-    registered_domain: str
-    domain_label: str
-    suffix: str
-    is_ip: bool = False
-    port: int | None = None
-    url: str | None = None
-    #: the host and its parent domains, longest first (lookups walk them)
-    names: tuple[str, ...] = ()
+    __slots__ = ("domain_label", "host", "input", "is_ip", "names", "port",
+                 "registered_domain", "suffix", "unicode_host", "url")  # fmt: skip
+
+    def __init__(
+        self,
+        input: str,
+        host: str,
+        unicode_host: str,
+        registered_domain: str,
+        domain_label: str,
+        suffix: str,
+        is_ip: bool = False,
+        port: int | None = None,
+        url: str | None = None,
+        names: tuple[str, ...] = (),
+    ) -> None:
+        self.input: Final = input
+        self.host: Final = host
+        self.unicode_host: Final = unicode_host
+        self.registered_domain: Final = registered_domain
+        self.domain_label: Final = domain_label
+        self.suffix: Final = suffix
+        self.is_ip: Final = is_ip
+        self.port: Final = port
+        self.url: Final = url
+        #: the host and its parent domains, longest first (lookups walk them)
+        self.names: Final = names
+
+    def __repr__(self) -> str:
+        return f"Target({self.input!r} -> {self.host!r}, url={self.url!r})"
 
     @property
     def unicode_registered_domain(self) -> str:

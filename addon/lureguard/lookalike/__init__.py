@@ -88,11 +88,11 @@ class LookalikeDetector:
         return reasons
 
 
-def _joined(*found: list[Reason]) -> tuple[Reason, ...]:
-    """The reasons of several techniques in order (a shared empty tuple when none)."""
-    if not any(found):  # most names match no technique
+def _joined(first: list[Reason], second: list[Reason], third: list[Reason]) -> tuple[Reason, ...]:
+    """The reasons of three techniques in order (a shared empty tuple when none)."""
+    if not (first or second or third):  # most names match no technique
         return _NO_REASONS
-    return tuple(one for reasons in found for one in reasons)
+    return (*first, *second, *third)
 
 
 def default_detectors() -> list[Detector]:

@@ -5,7 +5,6 @@ or a brand name split by dots so the host reads as it without them (`m.icrosoft.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -15,7 +14,6 @@ from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
-_SEPARATORS = re.compile(r"[.\-]")
 #: A brand name alone as a subdomain label must be at least this long to count.
 MIN_SUBDOMAIN_NAME = 5
 #: How many official-suffix tokens may follow an embedded name (`co.uk` is two).
@@ -57,7 +55,7 @@ def _glued_suffix(visit: Visit) -> list[Reason]:
 
 def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
     index = visit.index
-    tokens = _SEPARATORS.split(head) if "-" in head else head.split(".")
+    tokens = (head.replace("-", ".") if "-" in head else head).split(".")
     heads = index.suffix_heads
     if heads.isdisjoint(tokens[1:]):
         return []  # no official suffix follows any token

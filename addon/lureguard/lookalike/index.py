@@ -7,7 +7,7 @@ is a hash map or an automaton, so a detector probes a few keys, never scans all 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,12 +173,11 @@ class BrandIndex:
         self.common = frozenset(self._common_skeletons())
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
 
-    def substrings(self, text: str) -> Iterator[tuple[int, str]]:
+    def substrings(self, text: str) -> list[tuple[int, str]]:
         """(start, skeleton) of every protected skeleton inside `text`, in one C pass."""
         if self.automaton is None:
-            return
-        for end, skel in self.automaton.iter(text):
-            yield end - len(skel) + 1, skel
+            return []
+        return [(end - len(skel) + 1, skel) for end, skel in self.automaton.iter(text)]
 
     def _common_skeletons(self) -> Iterable[str]:
         """Protected skeletons found strictly inside the label of an unrelated popular domain.

@@ -92,7 +92,7 @@ def _joined_variants(skel: str) -> list[str]:
 def _typo_reason(label: str, entry: Protected) -> Reason:
     brand_label = entry.label
     edits = describe(label, brand_label)
-    kinds = dict.fromkeys(_KIND_WORDS.get(e.kind, e.kind) for e in edits)
+    kinds = dict.fromkeys([_KIND_WORDS.get(e.kind, e.kind) for e in edits])
     detail = (
         f"'{label}' is '{brand_label}' with {' and '.join(kinds)} ({sentence(edits)}); "
         f"real site: {entry.domain}"
