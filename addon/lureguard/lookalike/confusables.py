@@ -222,8 +222,8 @@ def shape(skel: str, strokes: bool = True) -> str:
     `strokes`) an `l` stroke merged into the letter it touches (`lc`→k, `lh`→h, `dl`→d,
     `lb`→b). Strokes are a trick of the visited name: a brand's own `lb` (alibaba, whose `i`
     folds to l) is two letters, so the index keys protected names without them."""
-    if strokes and "l" in skel and any(pair in skel for pair in _STROKE_LETTERS):
-        skel = _STROKES.sub(_stroke, skel)  # rare: most skeletons hold an l, few a stroke
+    if strokes and has_strokes(skel):
+        skel = _STROKES.sub(_stroke, skel)
     if skel.isascii():
         return skel.encode().translate(_SHAPE_BYTES).decode()
     return skel.translate(SHAPES)
@@ -231,6 +231,11 @@ def shape(skel: str, strokes: bool = True) -> str:
 
 _STROKE_LETTERS = {"lc": "k", "lh": "h", "dl": "d", "lb": "b"}
 _STROKES = re.compile("|".join(_STROKE_LETTERS))
+
+
+def has_strokes(skel: str) -> bool:
+    """True when `shape` merges an `l` stroke in `skel`: rare, though most skeletons hold an l."""
+    return "l" in skel and any(pair in skel for pair in _STROKE_LETTERS)
 
 
 def _stroke(match: re.Match[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import explain, shape, two_i
+from lureguard.lookalike.confusables import explain, has_strokes, shape, two_i
 from lureguard.lookalike.edits import describe, positions, sentence
 from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, reason
@@ -72,7 +72,7 @@ def _shape_match(text: str, shapes: dict[str, set[str]]) -> set[str] | None:
     """Protected skeletons shaped like `text`, read with its `l` strokes kept, then merged
     (`alidaba` keeps its `l`; `aeonlbanlc` merges `lb` and `lc`)."""
     found = shapes.get(shape(text, strokes=False))
-    if not found and "l" in text:
+    if not found and has_strokes(text):
         found = shapes.get(shape(text))
     return found
 

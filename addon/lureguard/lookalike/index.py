@@ -67,8 +67,10 @@ class BrandIndex:
     #: first and last four letters of every deletion key, per key length (`visit._may_probe`)
     probe_heads: dict[int, frozenset[str]] = field(default_factory=dict)
     probe_tails: dict[int, frozenset[str]] = field(default_factory=dict)
-    #: first and last two or three letters of every reading of five letters or more
-    ends: frozenset[str] = frozenset()
+    #: first and last three letters (two as well, below END_CHECK_LONG letters) of every
+    #: reading of MIN_TYPO_LABEL letters or more (`visit._ends_match`)
+    starts: frozenset[str] = frozenset()
+    finishes: frozenset[str] = frozenset()
     #: protected reading (skeleton, or plain reading when it differs) -> its skeleton
     readings: dict[str, str] = field(default_factory=dict)
     #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
@@ -119,11 +121,12 @@ class BrandIndex:
             for variant in deletions(text, typo_budget(len(text))):
                 deletes[variant].add(text)
         self.readings = readings
-        self.ends = frozenset(
-            end for text in readings if len(text) >= MIN_TYPO_LABEL
-            for k in ((3,) if len(text) >= END_CHECK_LONG else (2, 3))
-            for end in (f"{text[:k]}<", f">{text[-k:]}")
-        )  # fmt: skip
+        widths = {
+            text: (3,) if len(text) >= END_CHECK_LONG else (2, 3)
+            for text in readings if len(text) >= MIN_TYPO_LABEL
+        }  # fmt: skip
+        self.starts = frozenset(text[:k] for text, ks in widths.items() for k in ks)
+        self.finishes = frozenset(text[-k:] for text, ks in widths.items() for k in ks)
         for skel in self.skeletons:
             if len(skel) >= MIN_TYPO_LABEL:
                 automaton.add_word(skel, skel)

@@ -65,8 +65,11 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     n = len(text)
     if n < MIN_TYPO_LABEL or not deletes:
         return []
+    heads = index.probe_heads
     if n > SHORT_VISITED and not (
-        _ends_match(text, index.ends) and _may_probe(text, index.probe_heads, index.probe_tails)
+        (n in heads or n - 1 in heads)  # no key of a length a probe has: nothing to find
+        and _ends_match(text, index.starts, index.finishes)
+        and _may_probe(text, heads, index.probe_tails)
     ):
         return []
     candidates: set[str] = set()
@@ -97,12 +100,12 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
 SHORT_VISITED = 5
 
 
-def _ends_match(text: str, ends: frozenset[str]) -> bool:
+def _ends_match(text: str, starts: frozenset[str], finishes: frozenset[str]) -> bool:
     """Cheap necessary condition: one edit (or two on the long names) leaves the first or the
     last letters of a name intact, so a label sharing no such end with any name is no slip."""
-    if f"{text[:3]}<" in ends or f">{text[-3:]}" in ends:
+    if text[:3] in starts or text[-3:] in finishes:
         return True
-    return len(text) < END_CHECK_LONG + 1 and (f"{text[:2]}<" in ends or f">{text[-2:]}" in ends)
+    return len(text) < END_CHECK_LONG + 1 and (text[:2] in starts or text[-2:] in finishes)
 
 
 _NONE: frozenset[str] = frozenset()
