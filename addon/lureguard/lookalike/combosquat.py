@@ -45,7 +45,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             end = start + len(name)
             if name not in found and _rest_is_lure(visit, visit.plain[:start], visit.plain[end:]):
                 found[name] = (start, end)
-    if "-" in skel and not index.skeletons.keys().isdisjoint(skel.split("-")):
+    if "-" in skel and any(part in index.skeletons for part in skel.split("-")):
         offset = 0
         for part in skel.split("-"):
             end = offset + len(part)
