@@ -189,7 +189,7 @@ def main() -> None:
             hosts_file.write_text("\n".join(hosts))
             # Interleave the two measurements so drift on a shared machine hits both alike.
             floors, engines = [], []
-            for _ in range(2):
+            for _ in range(3):
                 floors.append(child("floor", db, hosts_file, args.pure)["per_second"])
                 engines.append(child("engine", db, hosts_file, args.pure))
             floor = max(floors)

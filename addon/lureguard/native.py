@@ -78,9 +78,10 @@ def built_digest() -> str | None:
 
 
 def extensions() -> list[Path]:
-    """Compiled extension files present in the package (current or stale)."""
+    """Compiled extension files beside the group's sources (current or stale)."""
     suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
-    return [p for p in PACKAGE_DIR.rglob("*") if p.name.endswith(suffixes)]
+    folders = sorted({source_path(module).parent for module in COMPILED})
+    return [p for folder in folders for p in folder.iterdir() if p.name.endswith(suffixes)]
 
 
 def why_pure() -> str | None:
