@@ -26,6 +26,13 @@ class Engine:
     def __init__(self, data: RuleData, detectors: Sequence[Detector] | None = None) -> None:
         self.data = data
         self.rules = data.rules
+        # The tables every check reads, held by the engine itself: the native build then
+        # reads them natively instead of through RuleData (an interpreted class).
+        self.allow_exact = data.allow_exact
+        self.allow_suffix = data.allow_suffix
+        self.block_exact = data.block_exact
+        self.block_suffix = data.block_suffix
+        self.url_prefixes = data.url_prefixes
         self.index = _build_index(data)
         self.patterns = PatternIndex(data.patterns)
         self.detectors: list[Detector] = list(
@@ -65,8 +72,7 @@ class Engine:
         """Decide on an already parsed target."""
         host = target.host
         names = target.names
-        data = self.data
-        allowed = data.allow_exact.get(host) or _first(names, data.allow_suffix)
+        allowed = self.allow_exact.get(host) or _first(names, self.allow_suffix)
         if allowed is not None:
             info = self.rules[allowed]
             detail = f"{host} is on the allowlist '{info.title}'"
@@ -103,26 +109,26 @@ class Engine:
 
         The proxy uses this at CONNECT time: only such hosts are decrypted.
         """
-        if host in self.data.url_prefixes:
+        if host in self.url_prefixes:
             return True
         return self.check(host).flagged
 
     def _listed(self, target: Target, names: Sequence[str]) -> list[Reason]:
         host = target.host
         reasons: list[Reason] = []
-        rule_id = self.data.block_exact.get(host)
+        rule_id = self.block_exact.get(host)
         if rule_id is not None:
             reasons.append(
                 self._list_reason("blocklist", self.rules[rule_id], f"{host} is on the blocklist")
             )
         else:
-            rule_id = _first(names, self.data.block_suffix)
+            rule_id = _first(names, self.block_suffix)
             if rule_id is not None:
                 info = self.rules[rule_id]
                 reasons.append(
                     self._list_reason("blocklist", info, f"{host} is inside a blocklisted domain")
                 )
-        prefixes = self.data.url_prefixes.get(host)
+        prefixes = self.url_prefixes.get(host)
         if prefixes and target.url is not None:
             bare = target.url.split("://", 1)[1]
             for prefix, prefix_rule in prefixes:
