@@ -11,8 +11,8 @@ leaves only the sources.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
 import shutil
 import sys
 import sysconfig
@@ -64,18 +64,18 @@ def build() -> None:
     with tempfile.TemporaryDirectory(prefix="lureguard-native-") as tmp:
         source = Path(tmp) / "src"
         shutil.copytree(native.PACKAGE_DIR, source / "lureguard", ignore=_not_source)
-        os.chdir(source)
-        extensions = mypycify(
-            [*options, "--ignore-missing-imports",
-             *(str(native.source_path(m).relative_to(ROOT)) for m in native.COMPILED)],
-            target_dir=str(Path(tmp) / "c"),
-            group_name=native.GROUP,
-        )  # fmt: skip
-        dist = Distribution({"name": "lureguard-native", "ext_modules": extensions})
-        command = dist.get_command_obj("build_ext")
-        command.build_lib = str(Path(tmp) / "lib")
-        command.build_temp = str(Path(tmp) / "obj")
-        dist.run_command("build_ext")
+        with contextlib.chdir(source):  # mypy names modules by their path from here
+            extensions = mypycify(
+                [*options, "--ignore-missing-imports",
+                 *(str(native.source_path(m).relative_to(ROOT)) for m in native.COMPILED)],
+                target_dir=str(Path(tmp) / "c"),
+                group_name=native.GROUP,
+            )  # fmt: skip
+            dist = Distribution({"name": "lureguard-native", "ext_modules": extensions})
+            command = dist.get_command_obj("build_ext")
+            command.build_lib = str(Path(tmp) / "lib")
+            command.build_temp = str(Path(tmp) / "obj")
+            dist.run_command("build_ext")
         built = Path(tmp) / "lib"
         clean()
         for path in built.rglob("*"):
