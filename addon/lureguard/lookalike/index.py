@@ -39,6 +39,29 @@ def typo_budget(length: int) -> int:
     return 2 if length >= LONG_LABEL else 1
 
 
+class CodeBits:
+    """A set of ints kept as a bitmap of their low bits, 256 bits per member: a test reads
+    one byte, where a `set` would box the int and hash it. Members sharing low bits make a
+    false "maybe" (about one test in 256), never a miss: a filter, not a set."""
+
+    __slots__ = ("bits", "mask")
+
+    def __init__(self, codes: Iterable[int]) -> None:
+        members = list(codes)
+        size = 1 << max(10, (len(members) * 256).bit_length())
+        table = bytearray(size >> 3)
+        for code in members:
+            low = code & (size - 1)
+            table[low >> 3] |= 1 << (low & 7)
+        self.bits = bytes(table)
+        self.mask = size - 1
+
+    def may_hold(self, code: int) -> bool:
+        """False when `code` is certainly not a member."""
+        low = code & self.mask
+        return (self.bits[low >> 3] >> (low & 7)) & 1 == 1
+
+
 @dataclass(frozen=True, slots=True)
 class Protected:
     """A label a brand owns (`microsoft` of microsoft.com) and the domain it stands for."""
@@ -64,13 +87,16 @@ class BrandIndex:
     popular: set[str] = field(default_factory=set)
     #: deletion neighbourhood (up to `typo_budget` deletions) -> protected readings
     deletes: dict[str, set[str]] = field(default_factory=dict)
-    #: first and last four letters of every deletion key, per key length (`visit._may_probe`)
-    probe_heads: dict[int, frozenset[str]] = field(default_factory=dict)
-    probe_tails: dict[int, frozenset[str]] = field(default_factory=dict)
+    #: first and last four letters of every deletion key with its length, as `probe_code`s
+    #: (`visit._may_probe`)
+    probe_heads: CodeBits = field(default_factory=lambda: CodeBits(()))
+    probe_tails: CodeBits = field(default_factory=lambda: CodeBits(()))
+    #: lengths of the deletion keys
+    key_lengths: frozenset[int] = frozenset()
     #: first and last three letters (two as well, below END_CHECK_LONG letters) of every
-    #: reading of MIN_TYPO_LABEL letters or more (`visit._ends_match`)
-    starts: frozenset[str] = frozenset()
-    finishes: frozenset[str] = frozenset()
+    #: reading of MIN_TYPO_LABEL letters or more, as `end_code`s (`visit._ends_match`)
+    starts: CodeBits = field(default_factory=lambda: CodeBits(()))
+    finishes: CodeBits = field(default_factory=lambda: CodeBits(()))
     #: protected reading (skeleton, or plain reading when it differs) -> its skeleton
     readings: dict[str, str] = field(default_factory=dict)
     #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
@@ -125,19 +151,23 @@ class BrandIndex:
             text: (3,) if len(text) >= END_CHECK_LONG else (2, 3)
             for text in readings if len(text) >= MIN_TYPO_LABEL
         }  # fmt: skip
-        self.starts = frozenset(text[:k] for text, ks in widths.items() for k in ks)
-        self.finishes = frozenset(text[-k:] for text, ks in widths.items() for k in ks)
+        self.starts = CodeBits(end_code(text[:k]) for text, ks in widths.items() for k in ks)
+        self.finishes = CodeBits(end_code(text[-k:]) for text, ks in widths.items() for k in ks)
         for skel in self.skeletons:
             if len(skel) >= MIN_TYPO_LABEL:
                 automaton.add_word(skel, skel)
         self.deletes = dict(deletes)
-        heads: dict[int, set[str]] = defaultdict(set)
-        tails: dict[int, set[str]] = defaultdict(set)
-        for key in self.deletes:
-            heads[len(key)].add(key[:4])
-            tails[len(key)].add(key[-4:])
-        self.probe_heads = {n: frozenset(found) for n, found in heads.items()}
-        self.probe_tails = {n: frozenset(found) for n, found in tails.items()}
+        self.key_lengths = frozenset(len(k) for k in self.deletes)
+        self.probe_heads = CodeBits(
+            probe_code(ord(k[0]), ord(k[1]), ord(k[2]), ord(k[3]), len(k))
+            for k in self.deletes
+            if len(k) >= 4
+        )
+        self.probe_tails = CodeBits(
+            probe_code(ord(k[-4]), ord(k[-3]), ord(k[-2]), ord(k[-1]), len(k))
+            for k in self.deletes
+            if len(k) >= 4
+        )
         if len(automaton):
             automaton.make_automaton()
             self.automaton = automaton
@@ -202,6 +232,19 @@ class BrandIndex:
                 if start > 0 and end < len(skel) and skel[start - 1] != "-" and skel[end] != "-":
                     seen.add(found)
         return seen
+
+
+def probe_code(a: int, b: int, c: int, d: int, length: int) -> int:
+    """Four code points and a length as one int (distinct for ASCII), so `visit._may_probe`
+    tests a spelling without building a string. A polynomial, so every letter reaches the
+    low bits the set's hash table indexes by."""
+    return (((length * 131 + a) * 131 + b) * 131 + c) * 131 + d
+
+
+def end_code(piece: str) -> int:
+    """`probe_code` of two or three letters (`visit._ends_match`)."""
+    third = ord(piece[2]) if len(piece) > 2 else 0
+    return probe_code(ord(piece[0]), ord(piece[1]), third, 0, len(piece))
 
 
 def deletions(text: str, depth: int) -> set[str]:

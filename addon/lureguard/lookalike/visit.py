@@ -10,7 +10,9 @@ from lureguard.lookalike.index import (
     END_CHECK_LONG,
     MIN_TYPO_LABEL,
     BrandIndex,
+    CodeBits,
     Protected,
+    probe_code,
     typo_budget,
 )
 from lureguard.verdict import Kind, Reason
@@ -65,11 +67,11 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     n = len(text)
     if n < MIN_TYPO_LABEL or not deletes:
         return []
-    heads = index.probe_heads
+    lengths = index.key_lengths
     if n > SHORT_VISITED and not (
-        (n in heads or n - 1 in heads)  # no key of a length a probe has: nothing to find
+        (n in lengths or n - 1 in lengths)  # no key of a length a probe has: nothing to find
         and _ends_match(text, index.starts, index.finishes)
-        and _may_probe(text, heads, index.probe_tails)
+        and _may_probe(text, index.probe_heads, index.probe_tails)
     ):
         return []
     candidates: set[str] = set()
@@ -100,45 +102,57 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
 SHORT_VISITED = 5
 
 
-def _ends_match(text: str, starts: frozenset[str], finishes: frozenset[str]) -> bool:
+def _ends_match(text: str, starts: CodeBits, finishes: CodeBits) -> bool:
     """Cheap necessary condition: one edit (or two on the long names) leaves the first or the
-    last letters of a name intact, so a label sharing no such end with any name is no slip."""
-    if text[:3] in starts or text[-3:] in finishes:
+    last letters of a name intact, so a label sharing no such end with any name is no slip.
+    The ends are read as `index.end_code`s, without building strings."""
+    a = ord(text[0])
+    b = ord(text[1])
+    x = ord(text[-2])
+    y = ord(text[-1])
+    if starts.may_hold(probe_code(a, b, ord(text[2]), 0, 3)) or finishes.may_hold(
+        probe_code(ord(text[-3]), x, y, 0, 3)
+    ):
         return True
-    return len(text) < END_CHECK_LONG + 1 and (text[:2] in starts or text[-2:] in finishes)
+    return len(text) < END_CHECK_LONG + 1 and (
+        starts.may_hold(probe_code(a, b, 0, 0, 2)) or finishes.may_hold(probe_code(x, y, 0, 0, 2))
+    )
 
 
-_NONE: frozenset[str] = frozenset()
-
-
-def _may_probe(
-    text: str, heads: dict[int, frozenset[str]], tails: dict[int, frozenset[str]]
-) -> bool:
+def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
     """Exact negative filter for the deletion probes (six letters or more): a probe key is
     `text` or `text` with one letter deleted, so its first four letters are one of six
     spellings of `text`'s first five, and likewise at the end. When no key of the right
     length starts (or ends) that way, none of the len+1 probes can hit. Most clean labels
-    leave here after a few set lookups instead of building and probing every deletion."""
-    same, shorter = heads.get(len(text), _NONE), heads.get(len(text) - 1, _NONE)
-    head = text[:4]
+    leave here after a few bitmap reads (`index.CodeBits`: no strings are built)
+    instead of building and probing every deletion."""
+    n = len(text)
+    a = ord(text[0])
+    b = ord(text[1])
+    c = ord(text[2])
+    d = ord(text[3])
+    e = ord(text[4])
     if not (
-        head in same
-        or head in shorter
-        or text[1:5] in shorter
-        or text[0] + text[2:5] in shorter
-        or text[:2] + text[3:5] in shorter
-        or text[:3] + text[4] in shorter
+        heads.may_hold(probe_code(a, b, c, d, n))
+        or heads.may_hold(probe_code(a, b, c, d, n - 1))  # a deletion after the fourth letter
+        or heads.may_hold(probe_code(b, c, d, e, n - 1))
+        or heads.may_hold(probe_code(a, c, d, e, n - 1))
+        or heads.may_hold(probe_code(a, b, d, e, n - 1))
+        or heads.may_hold(probe_code(a, b, c, e, n - 1))
     ):
         return False
-    same, shorter = tails.get(len(text), _NONE), tails.get(len(text) - 1, _NONE)
-    tail = text[-4:]
+    a = ord(text[-5])
+    b = ord(text[-4])
+    c = ord(text[-3])
+    d = ord(text[-2])
+    e = ord(text[-1])
     return (
-        tail in same
-        or tail in shorter
-        or text[-5:-1] in shorter
-        or text[-5:-2] + text[-1] in shorter
-        or text[-5:-3] + text[-2:] in shorter
-        or text[-5] + text[-3:] in shorter
+        tails.may_hold(probe_code(b, c, d, e, n))
+        or tails.may_hold(probe_code(b, c, d, e, n - 1))  # a deletion before the last four letters
+        or tails.may_hold(probe_code(a, b, c, d, n - 1))
+        or tails.may_hold(probe_code(a, b, c, e, n - 1))
+        or tails.may_hold(probe_code(a, b, d, e, n - 1))
+        or tails.may_hold(probe_code(a, c, d, e, n - 1))
     )
 
 
