@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import re
+
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from lureguard.lookalike.confusables import explain, fold, plain, readings, shape, skeleton
+from lureguard.lookalike.confusables import (
+    _STROKE_LETTERS,
+    MULTI_LETTER,
+    _replace_groups,
+    explain,
+    fold,
+    plain,
+    readings,
+    shape,
+    skeleton,
+)
 
 
 def test_unicode_confusables_fold_to_latin() -> None:
@@ -36,6 +48,23 @@ def test_ascii_fast_path_agrees_with_fold(label: str) -> None:
     folded, second = readings(label)
     assert folded == skeleton(label)
     assert second == plain(label)
+
+
+def _regex_replace(text: str, table: dict[str, str]) -> str:
+    return re.sub("|".join(table), lambda match: table[match.group()], text)
+
+
+@given(st.text(alphabet="rnvcliu", max_size=20))
+@example("rnn")
+def test_letter_groups_fold_like_a_regex(text: str) -> None:
+    assert _replace_groups(text, tuple(MULTI_LETTER.items())) == _regex_replace(text, MULTI_LETTER)
+
+
+@given(st.text(alphabet="dlchbk", max_size=20))
+@example("dlc")
+def test_strokes_merge_like_a_regex(text: str) -> None:
+    expected = _regex_replace(text, _STROKE_LETTERS)
+    assert _replace_groups(text, tuple(_STROKE_LETTERS.items())) == expected
 
 
 def test_plain_reading_keeps_letter_groups() -> None:

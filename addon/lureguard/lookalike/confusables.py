@@ -25,6 +25,7 @@ import disarm
 CONFUSABLES_SOURCE = f"Unicode TR39 confusables {disarm.CONFUSABLES_VERSION} (disarm 0.17.2)"
 
 #: Letter groups that render like one letter in common sans-serif URL bar fonts.
+#: In an order `_replace_groups` can apply one by one (`rn` before `nn`).
 MULTI_LETTER: dict[str, str] = {
     "rn": "m", "nn": "m", "vv": "w", "cl": "d", "ii": "u",
 }  # fmt: skip
@@ -146,11 +147,28 @@ def _base_letters(label: str) -> str:
 
 
 def _ascii_skeleton(label: str) -> str:
-    # Fast path for the common case; must agree with `fold` (tested): the regex replaces
-    # letter groups left to right without overlaps, exactly as `fold` scans.
-    if not _has_pair(label):
-        return _singles(label)
-    return _singles(_PAIRS.sub(_pair, label))
+    # Fast path for the common case; must agree with `fold` (tested).
+    return _singles(_fold_pairs(label))
+
+
+def _fold_pairs(text: str) -> str:
+    """`text` with its letter groups folded (`rn`→m), as `fold` scans it."""
+    return _replace_groups(text, _PAIR_LETTERS)
+
+
+def _replace_groups(text: str, groups: tuple[tuple[str, str], ...]) -> str:
+    """`text` with two-letter groups replaced left to right without overlaps, like a regex
+    alternation, at a tenth of the cost of a regex with a callback.
+
+    One `str.replace` per group in order gives the same result when (1) a group ending in a
+    letter comes before every group starting with it (`rn` before `nn`: in `rnn` the leftmost
+    match wins) and (2) no replacement letter forms a group that comes later in the order.
+    Both tables are written in such an order, and tests compare them with a regex.
+    """
+    for group, letter in groups:
+        if group in text:
+            text = text.replace(group, letter)
+    return text
 
 
 def _has_pair(text: str) -> bool:
@@ -178,8 +196,8 @@ def _singles(text: str) -> str:
     return text.encode().translate(_ASCII_BYTES).decode()
 
 
-_PAIRS = re.compile("|".join(MULTI_LETTER))
 _PAIR_TEXTS = tuple(MULTI_LETTER)
+_PAIR_LETTERS = tuple(MULTI_LETTER.items())
 _PAIRS_NO_II = re.compile("|".join(p for p in MULTI_LETTER if p != "ii"))
 
 
@@ -187,9 +205,10 @@ def readings(label: str) -> tuple[str, str]:
     """`(skeleton(label), plain(label))` with one scan of an ASCII label."""
     if label.isascii():
         lowered = label.lower()
-        if not _has_pair(lowered):
+        folded = _fold_pairs(lowered)
+        if len(folded) == len(lowered):  # no group: a fold always shortens
             return _singles(lowered), ""
-        return _singles(_PAIRS.sub(_pair, lowered)), _singles(lowered)
+        return _singles(folded), _singles(lowered)
     base = _base_letters(label)
     if base.isascii():
         return _ascii_skeleton(base), plain(base)
@@ -223,23 +242,20 @@ def shape(skel: str, strokes: bool = True) -> str:
     `lb`→b). Strokes are a trick of the visited name: a brand's own `lb` (alibaba, whose `i`
     folds to l) is two letters, so the index keys protected names without them."""
     if strokes and has_strokes(skel):
-        skel = _STROKES.sub(_stroke, skel)
+        skel = _replace_groups(skel, _STROKE_GROUPS)
     if skel.isascii():
         return skel.encode().translate(_SHAPE_BYTES).decode()
     return skel.translate(SHAPES)
 
 
-_STROKE_LETTERS = {"lc": "k", "lh": "h", "dl": "d", "lb": "b"}
-_STROKES = re.compile("|".join(_STROKE_LETTERS))
+#: `dl` first: in `dlc` it is the leftmost group (see `_replace_groups`).
+_STROKE_LETTERS = {"dl": "d", "lc": "k", "lh": "h", "lb": "b"}
+_STROKE_GROUPS = tuple(_STROKE_LETTERS.items())
 
 
 def has_strokes(skel: str) -> bool:
     """True when `shape` merges an `l` stroke in `skel`: rare, though most skeletons hold an l."""
     return "l" in skel and any(pair in skel for pair in _STROKE_LETTERS)
-
-
-def _stroke(match: re.Match[str]) -> str:
-    return _STROKE_LETTERS[match.group()]
 
 
 def explain(visited: str, target: str) -> tuple[str, tuple[int, ...]]:
