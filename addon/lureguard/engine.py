@@ -113,7 +113,7 @@ class Engine:
             return True
         return self.check(host).flagged
 
-    def _listed(self, target: Target, names: Sequence[str]) -> list[Reason]:
+    def _listed(self, target: Target, names: tuple[str, ...]) -> list[Reason]:
         host = target.host
         reasons: list[Reason] = []
         rule_id = self.block_exact.get(host)
@@ -175,7 +175,7 @@ def _one_line(message: str, path: Path) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
-def _first(names: Sequence[str], table: dict[str, str]) -> str | None:
+def _first(names: tuple[str, ...], table: dict[str, str]) -> str | None:
     """The value of the longest name found in `table` (most specific entry wins)."""
     if table:
         for name in names:

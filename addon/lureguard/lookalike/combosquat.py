@@ -45,9 +45,9 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             end = start + len(name)
             if name not in found and _rest_is_lure(visit, visit.plain[:start], visit.plain[end:]):
                 found[name] = (start, end)
-    if "-" in skel and any(part in index.skeletons for part in skel.split("-")):
+    if "-" in skel and any(part in index.skeletons for part in visit.parts()):
         offset = 0
-        for part in skel.split("-"):
+        for part in visit.parts():
             end = offset + len(part)
             if part != skel and part not in found and part in index.skeletons:
                 before, after = skel[: max(0, offset - 1)], skel[end + 1 :]
@@ -98,8 +98,8 @@ def _combo_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:
 def _misspelled_parts(visit: Visit) -> list[Reason]:
     """`paypall-login`: a hyphen part that is a typo of a brand name, the rest lure words."""
     reasons = []
-    parts = visit.skeleton.split("-")
-    raw_parts = visit.label.split("-")
+    parts = visit.parts()
+    raw_parts = parts if visit.label == visit.skeleton else visit.label.split("-")
     offset = 0
     popular = visit.index.popular_labels
     for k, part in enumerate(parts):

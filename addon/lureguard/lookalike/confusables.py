@@ -255,7 +255,7 @@ _STROKE_GROUPS = tuple(_STROKE_LETTERS.items())
 
 def has_strokes(skel: str) -> bool:
     """True when `shape` merges an `l` stroke in `skel`: rare, though most skeletons hold an l."""
-    return "l" in skel and any(pair in skel for pair in _STROKE_LETTERS)
+    return "l" in skel and any(pair in skel for pair, _ in _STROKE_GROUPS)
 
 
 def explain(visited: str, target: str) -> tuple[str, tuple[int, ...]]:

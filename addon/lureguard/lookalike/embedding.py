@@ -31,7 +31,11 @@ def detect_embedding(visit: Visit) -> list[Reason]:
     head = host[: -len(target.suffix) - 1] if target.suffix else host
     if "." not in head and "-" not in head:
         return []
-    return _embedded_domain(visit, head) or _split_name(visit, head) or _subdomain_name(visit, head)
+    if "." not in head:
+        return _embedded_domain(visit, head)
+    labels = head.split(".")
+    found = _embedded_domain(visit, head) or _split_name(visit, labels)
+    return found or _subdomain_name(visit, labels)
 
 
 def _glued_suffix(visit: Visit) -> list[Reason]:
@@ -81,11 +85,8 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
     return reasons
 
 
-def _split_name(visit: Visit, head: str) -> list[Reason]:
+def _split_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """`m.icrosoft.com`, `micro.soft-login.com`: labels that spell a brand once joined."""
-    labels = head.split(".")
-    if len(labels) < 2:
-        return []
     index = visit.index
     for k in range(2, min(len(labels), 4) + 1):
         joined = "".join(labels[-k:]).replace("-", "")
@@ -121,11 +122,10 @@ def _label_skeleton(label: str) -> str:
     return skeleton(label)
 
 
-def _subdomain_name(visit: Visit, head: str) -> list[Reason]:
+def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """`paypal.account-check.net`: a distinctive brand name as a subdomain of another site."""
-    labels = head.split(".")[:-1]
     index = visit.index
-    for label in labels:
+    for label in labels[:-1]:
         if len(label) < MIN_SUBDOMAIN_NAME:
             continue
         skel = _label_skeleton(label)

@@ -21,7 +21,7 @@ from lureguard.verdict import Kind, Reason
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_near", "established", "index", "label", "plain", "skeleton", "target")
+    __slots__ = ("_near", "_parts", "established", "index", "label", "plain", "skeleton", "target")
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
@@ -32,6 +32,13 @@ class Visit:
         #: True when popular sites use this label: a name of its own (finance, email)
         self.established = label in index.popular_labels
         self._near: list[tuple[str, int]] | None = None
+        self._parts: list[str] | None = None
+
+    def parts(self) -> list[str]:
+        """The skeleton's hyphen-separated parts (several techniques read them)."""
+        if self._parts is None:
+            self._parts = self.skeleton.split("-")
+        return self._parts
 
     def near(self) -> list[tuple[str, int]]:
         """Protected skeletons within their typo budget of this label's skeleton (not equal)."""
