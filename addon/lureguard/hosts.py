@@ -20,16 +20,18 @@ import idna
 
 from lureguard.psl import bundled, parent_names
 
-MAX_INPUT_CHARS = 100_000
-MAX_NAME_OCTETS = 253
-MAX_LABEL_OCTETS = 63
+MAX_INPUT_CHARS: Final = 100_000
+MAX_NAME_OCTETS: Final = 253
+MAX_LABEL_OCTETS: Final = 63
 
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_ASCII_LABEL = re.compile(r"^[a-z0-9_-]+$")
-_FAST_HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$")
-_PSL = bundled()
-_NON_HOST_SCHEMES = frozenset({"mailto", "javascript", "data", "about", "blob", "file", "tel"})
-_AUTHORITY_END = re.compile(r"[/?#\\]")
+_SCHEME: Final = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_ASCII_LABEL: Final = re.compile(r"^[a-z0-9_-]+$")
+_FAST_HOST: Final = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$")
+_PSL: Final = bundled()
+_NON_HOST_SCHEMES: Final = frozenset(
+    {"mailto", "javascript", "data", "about", "blob", "file", "tel"}
+)
+_AUTHORITY_END: Final = re.compile(r"[/?#\\]")
 
 
 class HostError(ValueError):
@@ -339,7 +341,7 @@ def _idna_encode(host: str) -> str:
     return ".".join(labels)
 
 
-_IPV4_PART = re.compile(r"0[xX][0-9a-fA-F]*|[0-9]+")
+_IPV4_PART: Final = re.compile(r"0[xX][0-9a-fA-F]*|[0-9]+")
 
 
 def _ip_form(host: str) -> str | None:

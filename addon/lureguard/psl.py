@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
+from typing import Final
 
-SNAPSHOT = ".tld_set_snapshot"
+SNAPSHOT: Final = ".tld_set_snapshot"
 
 
 class PublicSuffixList:

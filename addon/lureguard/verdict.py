@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, get_args
 
 Level = Literal["allow", "warn", "block"]
-LEVELS: tuple[Level, ...] = get_args(Level)
+LEVELS: Final[tuple[Level, ...]] = get_args(Level)
 
 Kind = Literal[
     "blocklist",
@@ -25,9 +25,9 @@ Kind = Literal[
     "allowlisted",
     "link-mismatch",
 ]
-KINDS: tuple[Kind, ...] = get_args(Kind)
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
 
-_RANK = {"allow": 0, "warn": 1, "block": 2}
+_RANK: Final = {"allow": 0, "warn": 1, "block": 2}
 
 
 def stricter(a: Level, b: Level) -> Level:

@@ -8,7 +8,7 @@ probe is built once into the `BrandIndex` when the engine loads.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Final, Protocol
 
 from lureguard.hosts import Target
 from lureguard.lookalike.bitsquat import detect_bitsquat
@@ -35,9 +35,9 @@ class Detector(Protocol):
 
 #: Registrable domains whose label-only reasons a detector remembers (a few MB at most; the
 #: proxy remembers as many hosts, `proxy.checker.CACHE_LIMIT`).
-DOMAIN_CACHE = 20_000
+DOMAIN_CACHE: Final = 20_000
 
-_NO_REASONS: tuple[Reason, ...] = ()
+_NO_REASONS: Final[tuple[Reason, ...]] = ()
 
 
 class LookalikeDetector:

@@ -7,6 +7,7 @@ those names to catch the traffic. Candidates come from the typo index (one subst
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.index import BrandIndex
@@ -15,7 +16,7 @@ from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
 #: Flips in shorter names (`aol` -> `eol`, `col`, `iol`) land on other people's names.
-MIN_BITSQUAT = 5
+MIN_BITSQUAT: Final = 5
 
 
 def flipped_position(visited: str, target: str) -> int | None:

@@ -11,6 +11,7 @@ words (`googlewatchblog`, `facebook-studio`) stay clean.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import fold
@@ -20,7 +21,7 @@ from lureguard.lookalike.words import lure_only
 from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
-MIN_MISSPELLED = 6
+MIN_MISSPELLED: Final = 6
 
 
 def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:

@@ -19,21 +19,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
 import disarm
 
-CONFUSABLES_SOURCE = f"Unicode TR39 confusables {disarm.CONFUSABLES_VERSION} (disarm 0.17.2)"
+CONFUSABLES_SOURCE: Final = f"Unicode TR39 confusables {disarm.CONFUSABLES_VERSION} (disarm 0.17.2)"
 
 #: Letter groups that render like one letter in common sans-serif URL bar fonts.
 #: In an order `_replace_groups` can apply one by one (`rn` before `nn`).
-MULTI_LETTER: dict[str, str] = {
+MULTI_LETTER: Final[dict[str, str]] = {
     "rn": "m", "nn": "m", "vv": "w", "cl": "d", "ii": "u",
 }  # fmt: skip
 #: Letters that pass for each other by shape at a glance (mirror images, similar strokes).
 #: Too loose for short names; `shape` applies them on top of a skeleton for names of 4+ letters.
-SHAPES = str.maketrans({"d": "b", "c": "e", "n": "m", "r": "m", "v": "u"})
+SHAPES: Final = str.maketrans({"d": "b", "c": "e", "n": "m", "r": "m", "v": "u"})
 #: Single ASCII characters that pass for another (digits for letters, I/l/1, q/g).
-SINGLE_LETTER: dict[str, str] = {
+SINGLE_LETTER: Final[dict[str, str]] = {
     "0": "o", "1": "l", "i": "l", "|": "l", "3": "e", "4": "a", "5": "s", "8": "b",
     "q": "g", "9": "g", "6": "b", "7": "t", "2": "z",
 }  # fmt: skip
@@ -43,7 +44,7 @@ SINGLE_LETTER: dict[str, str] = {
 #: Kept short: only letters that pass for a basic letter in URL-bar fonts and that TR39 folds
 #: to another letter or leaves alone. Letters whose name does say it (`ɐ` LATIN SMALL LETTER
 #: TURNED A, `ı` DOTLESS I) are read by `_LATIN_LETTER` instead.
-READS_AS: dict[str, str] = {
+READS_AS: Final[dict[str, str]] = {
     # ə: a bowl under a hook, drawn like a single-storey `a` with its stroke on top; TR39
     # folds it to `e` (a turned e), but `əmazon` is read as amazon, and dnstwist uses it for a.
     "LATIN SMALL LETTER SCHWA": "a",
@@ -55,7 +56,7 @@ READS_AS: dict[str, str] = {
     # descender and reads as the v its name says (`naᶌer` for naver).
     "LATIN SMALL LETTER V WITH PALATAL HOOK": "v",
 }
-_READS_AS_CHARS = {unicodedata.lookup(name): letter for name, letter in READS_AS.items()}
+_READS_AS_CHARS: Final = {unicodedata.lookup(name): letter for name, letter in READS_AS.items()}
 
 Span = tuple[int, int]
 
@@ -82,12 +83,12 @@ def _fold_char(char: str) -> str:
 #: hook), small capitals (`ʙ`), ligatures (`œ`), dotless or script forms (`ı`, `ɡ`), and the
 #: turned or reversed forms that still read as their letter (`ɐ` turned a, `ɒ` turned alpha,
 #: `ɘ` reversed e). Other turned letters do not (`ʎ` turned y reads as a lambda).
-_LATIN_LETTER = re.compile(
+_LATIN_LETTER: Final = re.compile(
     r"^LATIN (?:SMALL|CAPITAL) (?:LETTER|LIGATURE) "
     r"(?:(?:SMALL CAPITAL|DOTLESS|SCRIPT) ([A-Z]{1,2})|([A-Z]{1,2})|TURNED (A|ALPHA)|REVERSED (E))"
     r"(?: |$)"
 )
-_NAMED_LETTER = {"ALPHA": "a"}
+_NAMED_LETTER: Final = {"ALPHA": "a"}
 
 
 def _latin_base(char: str) -> str:
@@ -187,8 +188,8 @@ def _byte_table(table: dict[int, str]) -> bytes:
     return bytes([ord(chr(i).translate(table)) for i in range(256)])
 
 
-_ASCII_BYTES = _byte_table(str.maketrans(SINGLE_LETTER))
-_SHAPE_BYTES = _byte_table(SHAPES)
+_ASCII_BYTES: Final = _byte_table(str.maketrans(SINGLE_LETTER))
+_SHAPE_BYTES: Final = _byte_table(SHAPES)
 
 
 def _singles(text: str) -> str:
@@ -196,9 +197,9 @@ def _singles(text: str) -> str:
     return text.encode().translate(_ASCII_BYTES).decode()
 
 
-_PAIR_TEXTS = tuple(MULTI_LETTER)
-_PAIR_LETTERS = tuple(MULTI_LETTER.items())
-_PAIRS_NO_II = re.compile("|".join(p for p in MULTI_LETTER if p != "ii"))
+_PAIR_TEXTS: Final = tuple(MULTI_LETTER)
+_PAIR_LETTERS: Final = tuple(MULTI_LETTER.items())
+_PAIRS_NO_II: Final = re.compile("|".join(p for p in MULTI_LETTER if p != "ii"))
 
 
 def readings(label: str) -> tuple[str, str]:
@@ -248,9 +249,14 @@ def shape(skel: str, strokes: bool = True) -> str:
     return skel.translate(SHAPES)
 
 
+def shape_letter(code: int) -> int:
+    """The code point `shape` (without strokes) turns the ASCII code point `code` into."""
+    return _SHAPE_BYTES[code]
+
+
 #: `dl` first: in `dlc` it is the leftmost group (see `_replace_groups`).
-_STROKE_LETTERS = {"dl": "d", "lc": "k", "lh": "h", "lb": "b"}
-_STROKE_GROUPS = tuple(_STROKE_LETTERS.items())
+_STROKE_LETTERS: Final = {"dl": "d", "lc": "k", "lh": "h", "lb": "b"}
+_STROKE_GROUPS: Final = tuple(_STROKE_LETTERS.items())
 
 
 def has_strokes(skel: str) -> bool:

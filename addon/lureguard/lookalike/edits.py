@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from rapidfuzz.distance import Editop, Levenshtein
 
@@ -109,7 +110,7 @@ def _extra(visited: str, i: int) -> Edit:
 
 #: Edits people make by slipping on a keyboard or misreading (dnstwist and typosquatting
 #: studies model the same ones); a random letter swapped or inserted is not one of them.
-PLAUSIBLE = frozenset(
+PLAUSIBLE: Final = frozenset(
     {"homoglyph", "bitsquat", "keyboard", "vowel-swap", "repetition", "hyphenation",
      "transposition", "omission", "insertion", "addition", "plural"}
 )  # fmt: skip
@@ -117,13 +118,13 @@ PLAUSIBLE = frozenset(
 
 #: Slips that keep a three-letter name recognisable as that name; anything else (`tnt` for
 #: `ntt`, `alo` for `aol`) spells someone else's name.
-TINY_PLAUSIBLE = frozenset({"repetition", "hyphenation", "addition"})
+TINY_PLAUSIBLE: Final = frozenset({"repetition", "hyphenation", "addition"})
 #: Four-letter names also tolerate slips that keep every letter in place or next to it.
-SHORT_PLAUSIBLE = TINY_PLAUSIBLE | {"transposition", "insertion", "plural"}
-SHORT_NAME = 4
+SHORT_PLAUSIBLE: Final = TINY_PLAUSIBLE | {"transposition", "insertion", "plural"}
+SHORT_NAME: Final = 4
 #: Judged on skeletons (where `l` stands for i, 1 and l), key neighbours and bit patterns
 #: mean nothing, so only shape-independent slips count there.
-SKELETON_PLAUSIBLE = PLAUSIBLE - {"keyboard", "insertion", "bitsquat"}
+SKELETON_PLAUSIBLE: Final = PLAUSIBLE - {"keyboard", "insertion", "bitsquat"}
 
 
 def plausible(visited: str, target: str, *, skeletons: bool = False) -> bool:

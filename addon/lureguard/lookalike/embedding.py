@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
@@ -15,9 +16,9 @@ from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
-MIN_SUBDOMAIN_NAME = 5
+MIN_SUBDOMAIN_NAME: Final = 5
 #: How many official-suffix tokens may follow an embedded name (`co.uk` is two).
-MAX_SUFFIX_TOKENS = 3
+MAX_SUFFIX_TOKENS: Final = 3
 
 
 def detect_embedding(visit: Visit) -> list[Reason]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import explain
@@ -17,7 +18,7 @@ from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
 #: Invisible characters that survive IDNA mapping in some registries or browsers.
-INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u034f\u180e")
+INVISIBLE: Final = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u034f\u180e")
 
 
 def scripts(label: str) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import ahocorasick
 
@@ -19,13 +19,13 @@ from lureguard.lookalike.confusables import skeleton as skeleton_of
 from lureguard.verdict import Level
 
 #: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
-LONG_LABEL = 10
+LONG_LABEL: Final = 10
 #: From this length on, one edit leaves the first or the last three letters intact.
-END_CHECK_LONG = 7
+END_CHECK_LONG: Final = 7
 #: Shortest protected skeleton matched with shape-alike letters folded (`confusables.shape`).
-MIN_SHAPE_LABEL = 4
+MIN_SHAPE_LABEL: Final = 4
 #: Shortest protected skeleton that typo detection considers.
-MIN_TYPO_LABEL = 3
+MIN_TYPO_LABEL: Final = 3
 
 
 def typo_budget(length: int) -> int:
@@ -107,6 +107,8 @@ class BrandIndex:
     shapes: dict[str, set[str]] = field(default_factory=dict)
     #: lengths of visited skeletons that may have a shape match (saves the fold otherwise)
     shape_lengths: frozenset[int] = frozenset()
+    #: first four letters of every `shapes` key with its length, as `head_code`s
+    shape_heads: CodeBits = field(default_factory=lambda: CodeBits(()))
     #: a protected skeleton glued to one of its own suffixes (`paypalcom`, `aeonbankco` + .jp)
     #: -> (skeleton, official suffix, the visited suffix required or '')
     glued: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
@@ -158,16 +160,8 @@ class BrandIndex:
                 automaton.add_word(skel, skel)
         self.deletes = dict(deletes)
         self.key_lengths = frozenset(len(k) for k in self.deletes)
-        self.probe_heads = CodeBits(
-            probe_code(ord(k[0]), ord(k[1]), ord(k[2]), ord(k[3]), len(k))
-            for k in self.deletes
-            if len(k) >= 4
-        )
-        self.probe_tails = CodeBits(
-            probe_code(ord(k[-4]), ord(k[-3]), ord(k[-2]), ord(k[-1]), len(k))
-            for k in self.deletes
-            if len(k) >= 4
-        )
+        self.probe_heads = CodeBits(head_code(k) for k in self.deletes if len(k) >= 4)
+        self.probe_tails = CodeBits(tail_code(k) for k in self.deletes if len(k) >= 4)
         if len(automaton):
             automaton.make_automaton()
             self.automaton = automaton
@@ -178,6 +172,7 @@ class BrandIndex:
             if len(reading) >= MIN_SHAPE_LABEL:
                 shapes[shape_of(reading, strokes=False)].add(skel)
         self.shapes = dict(shapes)
+        self.shape_heads = CodeBits(head_code(k) for k in self.shapes)
         # A stroke merge (`lc`→k) shortens a visited label by one letter per merge.
         self.shape_lengths = frozenset(
             n
@@ -239,6 +234,16 @@ def probe_code(a: int, b: int, c: int, d: int, length: int) -> int:
     tests a spelling without building a string. A polynomial, so every letter reaches the
     low bits the set's hash table indexes by."""
     return (((length * 131 + a) * 131 + b) * 131 + c) * 131 + d
+
+
+def head_code(text: str) -> int:
+    """`probe_code` of the first four letters of `text` and its length."""
+    return probe_code(ord(text[0]), ord(text[1]), ord(text[2]), ord(text[3]), len(text))
+
+
+def tail_code(text: str) -> int:
+    """`probe_code` of the last four letters of `text` and its length."""
+    return probe_code(ord(text[-4]), ord(text[-3]), ord(text[-2]), ord(text[-1]), len(text))
 
 
 def end_code(piece: str) -> int:

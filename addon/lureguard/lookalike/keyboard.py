@@ -5,14 +5,18 @@ A slip onto a neighbouring key is the commonest typo; naming it makes the warnin
 
 from __future__ import annotations
 
+from typing import Final
+
 #: Key rows of the three layouts most phishing targets type on: QWERTY, QWERTZ, AZERTY.
-LAYOUTS = (
+LAYOUTS: Final = (
     ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"),
     ("1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"),
     ("1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"),
 )
 #: Letters people confuse by shape rather than by key (mirror images, similar strokes).
-SIMILAR_SHAPES = frozenset({"bd", "db", "ce", "ec", "mn", "nm", "nr", "rn", "uv", "vu", "gq", "qg"})
+SIMILAR_SHAPES: Final = frozenset(
+    {"bd", "db", "ce", "ec", "mn", "nm", "nr", "rn", "uv", "vu", "gq", "qg"}
+)
 
 
 def _neighbours() -> dict[str, frozenset[str]]:
@@ -29,8 +33,8 @@ def _neighbours() -> dict[str, frozenset[str]]:
     return {c: frozenset(n) for c, n in result.items()}
 
 
-NEIGHBOURS = _neighbours()
-VOWELS = frozenset("aeiouy")
+NEIGHBOURS: Final = _neighbours()
+VOWELS: Final = frozenset("aeiouy")
 
 
 def adjacent(a: str, b: str) -> bool:

@@ -16,6 +16,7 @@ len(label)+1 hash probes whatever the number of brands.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.edits import describe, plausible, positions, sentence
@@ -24,11 +25,11 @@ from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
 #: Names shorter than this accept one raw edit only: no slip mixed with a look-alike.
-MIXED_SLIPS = 7
+MIXED_SLIPS: Final = 7
 #: A visited label shorter than this must at least start like the name it slips from.
-MIN_VISITED = 5
+MIN_VISITED: Final = 5
 
-_KIND_WORDS = {
+_KIND_WORDS: Final = {
     "omission": "a left-out letter",
     "repetition": "a doubled letter",
     "insertion": "an extra letter",

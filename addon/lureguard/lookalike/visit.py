@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.hosts import Target
@@ -106,7 +108,7 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
 
 #: Visited labels up to this long may be slips of three- and four-letter names, which the
 #: end filter does not cover.
-SHORT_VISITED = 5
+SHORT_VISITED: Final = 5
 
 
 def _ends_match(text: str, starts: CodeBits, finishes: CodeBits) -> bool:

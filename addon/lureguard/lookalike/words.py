@@ -9,12 +9,13 @@ sites and the brand's own campaign domains look exactly like that.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from lureguard.lookalike.confusables import skeleton
 
 #: Account chores, urgency, trust, support, money, delivery, crypto-wallet chores (airdrop,
 #: claim, sync, v2), and address-like tokens.
-_WORDS = """
+_WORDS: Final = """
     2fa access account activate activation agree agreement airdrop alert app approve apps
     auth authenticate authentication bank banking billing bonus bridge business care case
     cdn center centre check claim click client cloud com compliance confirm confirmation
@@ -31,10 +32,10 @@ _WORDS = """
     unlock update upgrade us user v1 v2 v3 validate validation verification verify view vip
     wallet web webmail ww www zendesk
 """
-LURE_WORDS = frozenset(_WORDS.split())
-_SKELETONS = frozenset(skeleton(w) for w in LURE_WORDS)
-_LONGEST = max(len(w) for w in _SKELETONS)
-_STARTS = frozenset(w[:2] for w in _SKELETONS)
+LURE_WORDS: Final = frozenset(_WORDS.split())
+_SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
+_LONGEST: Final = max(len(w) for w in _SKELETONS)
+_STARTS: Final = frozenset(w[:2] for w in _SKELETONS)
 
 
 @lru_cache(maxsize=4096)
