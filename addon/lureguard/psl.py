@@ -9,7 +9,7 @@ included: every tenant of github.io or blogspot.com is an owner of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -33,7 +33,7 @@ class PublicSuffixList:
             else:
                 self.exact.add(_ascii(rule))
 
-    def split(self, names: Sequence[str]) -> tuple[str, str, str]:
+    def split(self, names: list[str]) -> tuple[str, str, str]:
         """(registered domain, its label, public suffix) for a host given as its names.
 
         `names` is the host followed by each parent (`a.b.co.uk`, `b.co.uk`, `co.uk`, `uk`).
@@ -42,11 +42,13 @@ class PublicSuffixList:
         """
         count = len(names)
         at = count
-        for i, name in enumerate(names):
+        exact, wildcard = self.exact, self.wildcard
+        for i in range(count):
+            name = names[i]
             if name in self.exceptions:
                 at = i + 1
                 break
-            if name in self.exact or (i + 1 < count and names[i + 1] in self.wildcard):
+            if name in exact or (i + 1 < count and names[i + 1] in wildcard):
                 at = i
                 break
         if at == 0:
