@@ -232,7 +232,7 @@ class BrandIndex:
 def probe_code(a: int, b: int, c: int, d: int, length: int) -> int:
     """Four code points and a length as one int (distinct for ASCII), so `visit._may_probe`
     tests a spelling without building a string. A polynomial, so every letter reaches the
-    low bits the set's hash table indexes by."""
+    low bits that `CodeBits` keeps."""
     return (((length * 131 + a) * 131 + b) * 131 + c) * 131 + d
 
 
