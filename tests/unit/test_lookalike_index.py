@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 from lureguard.engine import Engine
 from lureguard.hosts import parse_target
 from lureguard.lookalike import LookalikeDetector
-from lureguard.lookalike.confusables import SHAPES, shape, skeleton
+from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.embedding import _head
-from lureguard.lookalike.homoglyph import _may_shape
 from lureguard.lookalike.index import BrandIndex, deletions, typo_budget
 from lureguard.lookalike.visit import _may_probe, near_skeletons
 from lureguard.lookalike.words import lure_only
@@ -77,26 +76,6 @@ def test_probe_filter_passes_near_names_and_stops_others(engine: Engine) -> None
         assert _probe_hits(near, index)
         assert _may_probe(near, index.probe_heads, index.probe_tails)
     assert not _may_probe("examplesite", index.probe_heads, index.probe_tails)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.data())
-def test_shape_filter_passes_every_name_shaped_like_a_brand(
-    engine: Engine, data: st.DataObject
-) -> None:
-    index = engine.index
-    key = data.draw(st.sampled_from(sorted(index.shapes)))
-    # Any letter that `shape` folds onto the key's letter: `acondank` for aeonbank's `aeombamk`.
-    spelled = "".join(
-        data.draw(st.sampled_from([c, *(chr(k) for k, v in SHAPES.items() if v == c)])) for c in key
-    )
-    assert shape(spelled, strokes=False) == key
-    assert _may_shape(spelled, index.shape_heads)
-
-
-def test_shape_filter_stops_other_names(engine: Engine) -> None:
-    assert not _may_shape("examplesite", engine.index.shape_heads)
-    assert not _may_shape("abc", engine.index.shape_heads)
 
 
 @settings(max_examples=300, deadline=None)

@@ -249,11 +249,6 @@ def shape(skel: str, strokes: bool = True) -> str:
     return skel.translate(SHAPES)
 
 
-def shape_letter(code: int) -> int:
-    """The code point `shape` (without strokes) turns the ASCII code point `code` into."""
-    return _SHAPE_BYTES[code]
-
-
 #: `dl` first: in `dlc` it is the leftmost group (see `_replace_groups`).
 _STROKE_LETTERS: Final = {"dl": "d", "lc": "k", "lh": "h", "lb": "b"}
 _STROKE_GROUPS: Final = tuple(_STROKE_LETTERS.items())

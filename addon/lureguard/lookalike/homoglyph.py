@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import explain, has_strokes, shape, shape_letter, two_i
+from lureguard.lookalike.confusables import explain, has_strokes, shape, two_i
 from lureguard.lookalike.edits import describe, positions, sentence
-from lureguard.lookalike.index import MIN_SHAPE_LABEL, BrandIndex, CodeBits, probe_code
+from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
@@ -51,9 +51,9 @@ def _shape_alikes(visit: Visit) -> list[Reason]:
         len(visit.skeleton) in lengths or (visit.plain and len(visit.plain) in lengths)
     ):
         return []
-    found = _shape_match(visit.skeleton, visit.index)
+    found = _shape_match(visit.skeleton, visit.index.shapes)
     if not found and visit.plain:
-        found = _shape_match(visit.plain, visit.index)
+        found = _shape_match(visit.plain, visit.index.shapes)
     if not found:
         return []
     reasons = []
@@ -68,30 +68,13 @@ def _shape_alikes(visit: Visit) -> list[Reason]:
     return reasons
 
 
-def _shape_match(text: str, index: BrandIndex) -> set[str] | None:
+def _shape_match(text: str, shapes: dict[str, set[str]]) -> set[str] | None:
     """Protected skeletons shaped like `text`, read with its `l` strokes kept, then merged
     (`alidaba` keeps its `l`; `aeonlbanlc` merges `lb` and `lc`)."""
-    shapes = index.shapes
-    found = shapes.get(shape(text, strokes=False)) if _may_shape(text, index.shape_heads) else None
+    found = shapes.get(shape(text, strokes=False))
     if not found and has_strokes(text):
         found = shapes.get(shape(text))
     return found
-
-
-def _may_shape(text: str, heads: CodeBits) -> bool:
-    """Cheap necessary condition for `shape(text, strokes=False)` to be a key of
-    `index.shapes`: that fold keeps the length and maps letter to letter, so its first four
-    letters and length must be those of a key. Most labels leave here without a fold."""
-    if len(text) < MIN_SHAPE_LABEL:
-        return False  # every key is at least this long
-    a = ord(text[0])
-    b = ord(text[1])
-    c = ord(text[2])
-    d = ord(text[3])
-    if a > 127 or b > 127 or c > 127 or d > 127:
-        return True  # `shape_letter` reads ASCII only
-    code = probe_code(shape_letter(a), shape_letter(b), shape_letter(c), shape_letter(d), len(text))
-    return heads.may_hold(code)
 
 
 class HomoglyphDetector:

@@ -94,9 +94,9 @@ class BrandIndex:
     #: lengths of the deletion keys
     key_lengths: frozenset[int] = frozenset()
     #: first and last three letters (two as well, below END_CHECK_LONG letters) of every
-    #: reading of MIN_TYPO_LABEL letters or more, as `end_code`s (`visit._ends_match`)
-    starts: CodeBits = field(default_factory=lambda: CodeBits(()))
-    finishes: CodeBits = field(default_factory=lambda: CodeBits(()))
+    #: reading of MIN_TYPO_LABEL letters or more (`visit._ends_match`)
+    starts: frozenset[str] = frozenset()
+    finishes: frozenset[str] = frozenset()
     #: protected reading (skeleton, or plain reading when it differs) -> its skeleton
     readings: dict[str, str] = field(default_factory=dict)
     #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
@@ -107,8 +107,6 @@ class BrandIndex:
     shapes: dict[str, set[str]] = field(default_factory=dict)
     #: lengths of visited skeletons that may have a shape match (saves the fold otherwise)
     shape_lengths: frozenset[int] = frozenset()
-    #: first four letters of every `shapes` key with its length, as `head_code`s
-    shape_heads: CodeBits = field(default_factory=lambda: CodeBits(()))
     #: a protected skeleton glued to one of its own suffixes (`paypalcom`, `aeonbankco` + .jp)
     #: -> (skeleton, official suffix, the visited suffix required or '')
     glued: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
@@ -153,8 +151,8 @@ class BrandIndex:
             text: (3,) if len(text) >= END_CHECK_LONG else (2, 3)
             for text in readings if len(text) >= MIN_TYPO_LABEL
         }  # fmt: skip
-        self.starts = CodeBits(end_code(text[:k]) for text, ks in widths.items() for k in ks)
-        self.finishes = CodeBits(end_code(text[-k:]) for text, ks in widths.items() for k in ks)
+        self.starts = frozenset(text[:k] for text, ks in widths.items() for k in ks)
+        self.finishes = frozenset(text[-k:] for text, ks in widths.items() for k in ks)
         for skel in self.skeletons:
             if len(skel) >= MIN_TYPO_LABEL:
                 automaton.add_word(skel, skel)
@@ -172,7 +170,6 @@ class BrandIndex:
             if len(reading) >= MIN_SHAPE_LABEL:
                 shapes[shape_of(reading, strokes=False)].add(skel)
         self.shapes = dict(shapes)
-        self.shape_heads = CodeBits(head_code(k) for k in self.shapes)
         # A stroke merge (`lc`→k) shortens a visited label by one letter per merge.
         self.shape_lengths = frozenset(
             n
@@ -244,12 +241,6 @@ def head_code(text: str) -> int:
 def tail_code(text: str) -> int:
     """`probe_code` of the last four letters of `text` and its length."""
     return probe_code(ord(text[-4]), ord(text[-3]), ord(text[-2]), ord(text[-1]), len(text))
-
-
-def end_code(piece: str) -> int:
-    """`probe_code` of two or three letters (`visit._ends_match`)."""
-    third = ord(piece[2]) if len(piece) > 2 else 0
-    return probe_code(ord(piece[0]), ord(piece[1]), third, 0, len(piece))
 
 
 def deletions(text: str, depth: int) -> set[str]:

@@ -111,21 +111,12 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
 SHORT_VISITED: Final = 5
 
 
-def _ends_match(text: str, starts: CodeBits, finishes: CodeBits) -> bool:
+def _ends_match(text: str, starts: frozenset[str], finishes: frozenset[str]) -> bool:
     """Cheap necessary condition: one edit (or two on the long names) leaves the first or the
-    last letters of a name intact, so a label sharing no such end with any name is no slip.
-    The ends are read as `index.end_code`s, without building strings."""
-    a = ord(text[0])
-    b = ord(text[1])
-    x = ord(text[-2])
-    y = ord(text[-1])
-    if starts.may_hold(probe_code(a, b, ord(text[2]), 0, 3)) or finishes.may_hold(
-        probe_code(ord(text[-3]), x, y, 0, 3)
-    ):
+    last letters of a name intact, so a label sharing no such end with any name is no slip."""
+    if text[:3] in starts or text[-3:] in finishes:
         return True
-    return len(text) < END_CHECK_LONG + 1 and (
-        starts.may_hold(probe_code(a, b, 0, 0, 2)) or finishes.may_hold(probe_code(x, y, 0, 0, 2))
-    )
+    return len(text) < END_CHECK_LONG + 1 and (text[:2] in starts or text[-2:] in finishes)
 
 
 def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
