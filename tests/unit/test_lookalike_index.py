@@ -63,7 +63,7 @@ def _probe_hits(text: str, index: BrandIndex) -> bool:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="mlcrosftpayegonuhdkbwiz-é", min_size=5, max_size=18))
+@given(st.text(alphabet="mlcrosftpayegonuhdkbwiz-é", min_size=6, max_size=18))
 def test_probe_filter_never_hides_a_hit(engine: Engine, text: str) -> None:
     index = engine.index
     if _probe_hits(text, index):

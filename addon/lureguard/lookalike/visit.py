@@ -77,9 +77,9 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     if n < MIN_TYPO_LABEL or not deletes:
         return []
     lengths = index.key_lengths
-    if n >= 5 and not (  # `_may_probe` reads five letters
+    if n > SHORT_VISITED and not (
         (n in lengths or n - 1 in lengths)  # no key of a length a probe has: nothing to find
-        and (n <= SHORT_VISITED or _ends_match(text, index.starts, index.finishes))
+        and _ends_match(text, index.starts, index.finishes)
         and _may_probe(text, index.probe_heads, index.probe_tails)
     ):
         return []
@@ -120,7 +120,7 @@ def _ends_match(text: str, starts: frozenset[str], finishes: frozenset[str]) -> 
 
 
 def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
-    """Exact negative filter for the deletion probes (five letters or more): a probe key is
+    """Exact negative filter for the deletion probes (six letters or more): a probe key is
     `text` or `text` with one letter deleted, so its first four letters are one of six
     spellings of `text`'s first five, and likewise at the end. When no key of the right
     length starts (or ends) that way, none of the len+1 probes can hit. Most clean labels
