@@ -124,8 +124,8 @@ def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
     `text` or `text` with one letter deleted, so its first four letters are one of six
     spellings of `text`'s first five, and likewise at the end. When no key of the right
     length starts (or ends) that way, none of the len+1 probes can hit. Most clean labels
-    leave here after a few bitmap reads (`index.CodeBits`: no strings are built)
-    instead of building and probing every deletion."""
+    leave here after a few bitmap reads (`index.CodeBits`), with no string built, instead of
+    building and probing every deletion."""
     n = len(text)
     a = ord(text[0])
     b = ord(text[1])
