@@ -178,10 +178,6 @@ def _has_pair(text: str) -> bool:
     return any(pair in text for pair in _PAIR_TEXTS)
 
 
-def _pair(match: re.Match[str]) -> str:
-    return MULTI_LETTER[match.group()]
-
-
 def _byte_table(table: dict[int, str]) -> bytes:
     """A one-character `str.maketrans` table as a `bytes.translate` table: for ASCII text
     that is ten times cheaper, and every check folds several strings."""
@@ -199,7 +195,7 @@ def _singles(text: str) -> str:
 
 _PAIR_TEXTS: Final = tuple(MULTI_LETTER)
 _PAIR_LETTERS: Final = tuple(MULTI_LETTER.items())
-_PAIRS_NO_II: Final = re.compile("|".join(p for p in MULTI_LETTER if p != "ii"))
+_PAIR_LETTERS_NO_II: Final = tuple(item for item in _PAIR_LETTERS if item[0] != "ii")
 
 
 def readings(label: str) -> tuple[str, str]:
@@ -225,7 +221,7 @@ def two_i(label: str) -> str:
             return ""
     if "ii" not in label:
         return ""
-    return _singles(_PAIRS_NO_II.sub(_pair, label.lower()))
+    return _singles(_replace_groups(label.lower(), _PAIR_LETTERS_NO_II))
 
 
 def plain(label: str) -> str:
