@@ -17,6 +17,7 @@ from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.ruleset.database import RuleData, RuleInfo, read_database
 from lureguard.ruleset.errors import RuleDatabaseError
 from lureguard.ruleset.patterns import PatternIndex
+from lureguard.urlnorm import normalize_url
 from lureguard.verdict import LEVELS, Level, Reason, Verdict, stricter
 
 
@@ -130,7 +131,8 @@ class Engine:
                 )
         prefixes = self.url_prefixes.get(host)
         if prefixes and target.url is not None:
-            bare = target.url.split("://", 1)[1]
+            # Prefixes are stored in this canonical form (database.read_database).
+            bare = normalize_url(target.url).split("://", 1)[1]
             for prefix, prefix_rule in prefixes:
                 if bare.startswith(prefix):
                     info = self.rules[prefix_rule]

@@ -35,6 +35,7 @@ COMPILED: tuple[str, ...] = (
     "lureguard.verdict",
     "lureguard.psl",
     "lureguard.hosts",
+    "lureguard.urlnorm",
     "lureguard.engine",
     "lureguard.lookalike",
     "lureguard.lookalike.bitsquat",

@@ -151,3 +151,50 @@ def test_check_never_recompiles_over_managed_rules(tmp_path: Path, managed_by: s
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "block"
     assert (data / "rules.db").read_bytes() == before
+
+
+URL_RULE = """\
+id: campaign/acme-invoices
+kind: blocklist
+description: A phishing page on a shared host.
+source: tests
+urls: [https://sites.example.org/acme/invoice]
+"""
+
+#: Every spelling of the blocklisted path that the security review (issue 20) got through.
+URL_RULE_SPELLINGS = [
+    "https://sites.example.org/acme/invoice",
+    "https://sites.example.org/acme/%69nvoice",
+    "https://sites.example.org//acme/invoice",
+    "https://sites.example.org/ACME/invoice",
+    "https://sites.example.org:443/acme/invoice",
+    "https://sites.example.org/./acme/invoice",
+    "https://sites.example.org/x/../acme/invoice",
+    "https://sites.example.org/acme;x/invoice",
+    "https://sites.example.org/%2e%2e/acme/invoice",
+    "https://sites.example.org\\acme\\invoice",
+    "http://sites.example.org:80/Acme//%49nvoice;jsessionid=1?id=7",
+]
+
+
+def test_check_blocks_every_spelling_of_a_url_prefix(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "acme.yaml").write_text(URL_RULE)
+    db = tmp_path / "rules.db"
+    compiled = run("rules", "compile", "--rules", str(rules), "--out", str(db))
+    assert compiled.returncode == 0, compiled.stderr
+    others = ["https://sites.example.org/acme/other", "https://sites.example.org:8443/acme/invoice"]
+    stdin = "\n".join([*URL_RULE_SPELLINGS, *others]) + "\n"
+    proc = run("check", "--db", str(db), "--json", "-", stdin=stdin.encode())
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    verdicts = {o["input"]: o["verdict"] for o in out}
+    assert verdicts == {
+        **{url: "block" for url in URL_RULE_SPELLINGS},
+        **{url: "allow" for url in others},
+    }
+    assert all(
+        [r["kind"] for r in o["reasons"]] == ["url-rule"] for o in out[: len(URL_RULE_SPELLINGS)]
+    )
+    assert "(sites.example.org/acme/invoice)" in out[1]["reasons"][0]["detail"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from lureguard.ruleset.errors import RuleDatabaseError
 from lureguard.ruleset.model import SCHEMA_VERSION
+from lureguard.urlnorm import normalize_url
 from lureguard.verdict import Level
 
 
@@ -123,8 +124,13 @@ def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
     ):
         # Intern the rule id: a million entries of one feed share one string.
         targets[(kind, match)].setdefault(host, rules[rule_id].id)
+    prefixes: dict[str, dict[tuple[str, str], None]] = {}
     for host, prefix, rule_id in conn.execute("SELECT host, prefix, rule_id FROM url_prefixes"):
-        data.url_prefixes.setdefault(host, []).append((prefix.split("://", 1)[1], rule_id))
+        # Compiles store canonical prefixes; normalising again (idempotent) also covers a
+        # database built before URL normalisation, whose raw prefixes would never match.
+        entry = (normalize_url(prefix).split("://", 1)[1], rules[rule_id].id)
+        prefixes.setdefault(host, {})[entry] = None
+    data.url_prefixes = {host: list(entries) for host, entries in prefixes.items()}
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "host_patterns" in tables:  # absent in databases compiled before pattern rules existed
         data.patterns = list(conn.execute("SELECT pattern, rule_id FROM host_patterns"))

@@ -23,6 +23,7 @@ from lureguard.ruleset.model import (
     RuleKind,
 )
 from lureguard.ruleset.yamlsource import Document
+from lureguard.urlnorm import normalize_url
 from lureguard.verdict import Level
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._/-]{0,127}$")
@@ -324,7 +325,7 @@ def _blocklist(check: _Checker, base_dir: Path | None) -> dict[str, Any]:
                 )
             )
             continue
-        urls.append(target.url)
+        urls.append(normalize_url(target.url))
     if not (hosts or suffixes or urls) and not check.problems:
         check.problem("a blocklist needs at least one entry in 'hosts', 'hosts_file' or 'urls'")
     return {"hosts": tuple(hosts), "suffixes": tuple(suffixes), "urls": tuple(urls)}
