@@ -71,7 +71,13 @@ def test_policy_caps_offered_and_forged_bypass(capped_proxy: ProxyProcess) -> No
         BASE + ACTION + "proceed",
         data={"token": token.group(1), "for": "day", "next": "/inbox"},
     )
-    assert forged.status == 303
+    assert forged.status == 403  # the token is for "this visit" only
+    offered_visit = curl(
+        proxy,
+        BASE + ACTION + "proceed",
+        data={"token": token.group(1), "for": "visit", "next": "/inbox"},
+    )
+    assert offered_visit.status == 303
     assert curl(proxy, BASE + "/inbox", headers=NAV).status == 200
 
     events = [

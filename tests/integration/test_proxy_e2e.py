@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import threading
 import time
@@ -14,6 +13,7 @@ import pytest
 from lureguard.paths import bundled_rules_dir
 from lureguard.ruleset.build import compile_dir
 from tests.support.certs import CA_NAME
+from tests.support.forms import form_token
 from tests.support.origin import BODY_PREFIX
 from tests.support.proxy import LUREGUARD, ProxyProcess, curl
 
@@ -30,12 +30,8 @@ def _events(proxy: ProxyProcess) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def _token(html: str, action: str) -> str:
-    form = re.search(rf'action="{re.escape(ACTION + action)}".*?</form>', html, re.S)
-    assert form, f"no {action} form in the page"
-    found = re.search(r'name="token" value="([^"]+)"', form.group(0))
-    assert found
-    return found.group(1)
+def _token(html: str, action: str, choice: str | None = None) -> str:
+    return form_token(html, action, choice)
 
 
 def test_warning_page_over_https_and_origin_never_contacted(lureguard_proxy: ProxyProcess) -> None:
@@ -132,7 +128,7 @@ def test_bypass_with_token_once(lureguard_proxy: ProxyProcess) -> None:
     base = "https://www.rnicrosoft.com"
     ca = lureguard_proxy.mitm_ca
     page = curl(lureguard_proxy, base + "/inbox", cacert=ca, headers=NAV)
-    token = _token(page.body, "proceed")
+    token = _token(page.body, "proceed", "hour")
     without = curl(
         lureguard_proxy, base + ACTION + "proceed", cacert=ca, data={"for": "hour", "next": "/"}
     )

@@ -211,7 +211,7 @@ def test_renderer_escapes_every_field() -> None:
     )  # fmt: skip
     rendered = page.warning_page(
         verdict, action="warn", url=f"http://x/{evil}", ruleset=evil,
-        proceed_token=evil, report_token=evil, referrer=f"http://ref.example/{evil}",
+        proceed_tokens={"visit": evil, "day": evil}, report_token=evil, referrer=f"http://ref.example/{evil}",
         notice=evil,
     )  # fmt: skip
     html = rendered.body.decode()

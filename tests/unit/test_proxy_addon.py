@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from mitmproxy.test import taddons, tflow
 from lureguard.engine import Engine
 from lureguard.proxy.addon import LureguardAddon, is_navigation
 from lureguard.proxy.page import ACTION_BASE
+from tests.support.forms import form_token
 
 NAV = {"Sec-Fetch-Dest": "document", "Accept": "text/html"}
 
@@ -75,12 +75,8 @@ def harness(bundled_engine: Engine, bundled_db: Path, tmp_path: Path) -> Iterato
         yield Harness(addon, tctx, tmp_path)
 
 
-def _token(html: str, action: str) -> str:
-    form = re.search(rf'action="{re.escape(ACTION_BASE + action)}".*?</form>', html, re.S)
-    assert form
-    found = re.search(r'name="token" value="([^"]+)"', form.group(0))
-    assert found
-    return found.group(1)
+def _token(html: str, action: str, choice: str | None = None) -> str:
+    return form_token(html, action, choice)
 
 
 def test_clean_host_is_passed_through_and_lookalike_intercepted(harness: Harness) -> None:
@@ -153,7 +149,7 @@ def test_rule_mode_override_and_bad_values(harness: Harness) -> None:
 def test_bypass_token_is_single_use_and_bound_to_host(harness: Harness) -> None:
     page = harness.request("https://rnicrosoft.com/inbox", NAV)
     assert page.response is not None
-    token = _token(page.response.text, "proceed")
+    token = _token(page.response.text, "proceed", "day")
     other = harness.request(
         "https://paypa1.com" + ACTION_BASE + "proceed", method="POST",
         form={"token": token, "for": "hour", "next": "/"},

@@ -16,6 +16,7 @@ from lureguard.engine import Engine
 from lureguard.proxy.addon import LureguardAddon
 from lureguard.proxy.bypass import BypassStore, choices, seconds_for, spoken
 from lureguard.proxy.page import ACTION_BASE
+from tests.support.forms import form_token
 
 NAV = {"Sec-Fetch-Dest": "document", "Accept": "text/html"}
 HOST = "rnicrosoft.com"
@@ -58,9 +59,11 @@ def _offered(html: str) -> list[tuple[str, str]]:
 def _proceed(addon: LureguardAddon, choice: str) -> HTTPFlow:
     page = _request(addon, f"https://{HOST}/inbox")
     assert page.response is not None
-    token = re.search(r'name="token" value="([^"]+)"', page.response.text or "")
-    assert token
-    form = {"token": token.group(1), "for": choice, "next": "/inbox"}
+    html = page.response.text or ""
+    offered = choice in dict(_offered(html))
+    # A choice the page did not offer is forged with the token of one it did.
+    token = form_token(html, "proceed", choice if offered else None)
+    form = {"token": token, "for": choice, "next": "/inbox"}
     return _request(addon, f"https://{HOST}{ACTION_BASE}proceed", form)
 
 
@@ -107,12 +110,15 @@ def test_page_offers_only_what_fits(proxy: tuple[LureguardAddon, taddons.context
     assert addon.status()["bypass_max"] == 600
 
 
-def test_forged_longer_choice_is_clamped(
+def test_forged_longer_choice_is_refused_and_the_offered_one_capped(
     proxy: tuple[LureguardAddon, taddons.context, Clock], tmp_path: Path
 ) -> None:
     addon, tctx, clock = proxy
     tctx.configure(addon, lureguard_bypass_max=600)
-    done = _proceed(addon, "day")  # not offered: the page only had "this visit (10 min)"
+    forged = _proceed(addon, "day")  # not offered: the page only had "this visit (10 min)"
+    assert forged.response is not None
+    assert forged.response.status_code == 403
+    done = _proceed(addon, "visit")
     assert done.response is not None
     assert done.response.status_code == 303
     events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]

@@ -11,6 +11,12 @@ import pytest
 from lureguard.engine import Engine
 from lureguard.proxy.bypass import BypassStore
 from lureguard.proxy.highlight import compare, registered_span
+from lureguard.proxy.navigation import (
+    NO_FETCH_METADATA,
+    USER_NAVIGATION,
+    NotUserNavigation,
+    proceed_sender,
+)
 from lureguard.proxy.page import short_403, warning_page
 from lureguard.proxy.policy import Policy, PolicyError, parse_rule_modes
 from lureguard.proxy.reload import EngineHolder
@@ -120,7 +126,7 @@ def test_page_escapes_everything_from_the_site() -> None:
         action="warn",
         url=f"https://rnicrosoft.com/{evil}?q=\"'><img>",
         ruleset="v1",
-        proceed_token='t"><b>',
+        proceed_tokens={"visit": 't"><b>'},
         report_token=None,
         referrer="javascript:alert(1)",
     )
@@ -138,7 +144,7 @@ def test_page_for_a_blocklisted_host_and_unicode_name() -> None:
     page = warning_page(
         _verdict("xn--pple-43d.com", HOMO, display="аpple.com"),
         action="block", url="https://xn--pple-43d.com/", ruleset="v1",
-        proceed_token=None, report_token="r", referrer="https://mail.example.org/inbox",
+        proceed_tokens={}, report_token="r", referrer="https://mail.example.org/inbox",
     )  # fmt: skip
     html = page.body.decode()
     assert "spelled xn--pple-43d.com" in html
@@ -185,3 +191,36 @@ def test_stats_snapshot() -> None:
     assert snap["counts"]["blocks"] == 2
     assert set(snap["counts"]) == set(COUNTERS)
     assert snap["uptime_seconds"] >= 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "sender"),
+    [
+        ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-User": "?1"},
+         USER_NAVIGATION),
+        ({"Origin": "null"}, NO_FETCH_METADATA),  # the sandboxed page's form on plain HTTP
+        ({}, NO_FETCH_METADATA),  # curl and other non-browser clients
+        ({"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}, None),  # fetch()
+        ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}, None),  # form.submit()
+        ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe", "Sec-Fetch-User": "?1"}, None),
+        ({"Origin": "http://rnicrosoft.com"}, None),  # a script of the site on plain HTTP
+    ],
+)  # fmt: skip
+def test_only_the_users_navigation_may_proceed(headers: dict[str, str], sender: str | None) -> None:
+    if sender is None:
+        with pytest.raises(NotUserNavigation):
+            proceed_sender(headers)
+    else:
+        assert proceed_sender(headers) == sender
+
+
+def test_proceed_tokens_name_their_duration_and_share_one_use() -> None:
+    signer = TokenSigner(b"k" * 32)
+    tokens = signer.issue_group(["proceed:visit", "proceed:day"], "rnicrosoft.com")
+    with pytest.raises(TokenError, match="another page"):
+        signer.redeem(tokens["proceed:visit"], "proceed:day", "rnicrosoft.com")
+    signer.redeem(tokens["proceed:visit"], "proceed:visit", "rnicrosoft.com")
+    with pytest.raises(TokenError, match="already used"):
+        signer.redeem(tokens["proceed:day"], "proceed:day", "rnicrosoft.com")
+    odd = signer.issue("proceed:visit", "a|b")  # a hostile Host header still round-trips
+    assert signer.redeem(odd, "proceed:visit", "a|b").host == "a|b"

@@ -9,6 +9,7 @@ import ipaddress
 import json
 import logging
 import socket
+import sys
 import threading
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -124,6 +125,14 @@ class _Server(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up early is one debug line, not a traceback on stderr."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            log.debug("verdict API: client %s went away (%s)", client_address, exc)
+            return
+        log.error("verdict API: request from %s failed", client_address, exc_info=exc)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -161,7 +161,8 @@ def mitmproxy_arguments(defaults: list[tuple[str, str]], extra: tuple[str, ...])
 
 
 def _run_mitmdump(addon: Any, args: list[str]) -> None:
-    """mitmdump's own main loop (signal handling included), with our addon added first."""
+    """mitmdump's own main loop (signal handling included), with our addon added after
+    mitmproxy's own addons and the `-s` scripts (their hooks run before ours)."""
     from mitmproxy.tools import cmdline
     from mitmproxy.tools.dump import DumpMaster
     from mitmproxy.tools.main import run as mitm_run

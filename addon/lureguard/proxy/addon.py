@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,16 @@ from lureguard.proxy import page, probe
 from lureguard.proxy.bypass import BypassStore, choices, seconds_for
 from lureguard.proxy.checker import Checker
 from lureguard.proxy.events import LOG_FILE, EventLog
-from lureguard.proxy.policy import MODES, Action, Policy, PolicyError, parse_mode, parse_rule_modes
+from lureguard.proxy.navigation import NotUserNavigation, proceed_sender
+from lureguard.proxy.policy import (
+    MODES,
+    Action,
+    Policy,
+    PolicyError,
+    parse_mode,
+    parse_rule_modes,
+    strictness,
+)
 from lureguard.proxy.reload import EngineHolder
 from lureguard.proxy.reports import REPORTS_FILE, ReportBook
 from lureguard.proxy.stats import Stats
@@ -39,6 +49,8 @@ log = logging.getLogger(__name__)
 FAIL_POLICIES = ("open", "closed")
 _TLS_LAYERS = (layers.ServerTLSLayer, layers.ClientTLSLayer)
 DEFAULT_API_PORT = 8081
+#: What browsers remove from anywhere in a URL before reading it.
+_URL_IGNORED = str.maketrans("", "", "\t\n\r")
 
 
 class LureguardAddon:
@@ -223,27 +235,28 @@ class LureguardAddon:
         req = flow.request
         if req.scheme == "http":
             self.stats.add("http_requests")
-        host = _norm(req.pretty_host)
-        checker = self._checker()
-        verdict = checker.url_verdict(host, lambda: str(req.pretty_url))
-        if not verdict.flagged:
-            # A client may name one host in the URL, CONNECT or SNI and another in Host.
-            host, verdict = _tunnel_verdict(flow, checker, host, verdict)
-            if not verdict.flagged:
-                return
-        action = self.policy.action(verdict)
-        if action is None:
+        if len(req.headers.get_all("Host")) > 1:
+            # Joined, two Host headers make a name no rule matches: refused, as HTTP says.
+            flow.response = _response(page.bad_request("a request may carry only one Host"))
             return
+        checker = self._checker()
+        judged = self._judge(flow, checker)
+        if not judged:
+            return
+        host, verdict, action = judged[0]
         if req.method == "POST" and req.path.startswith(page.ACTION_BASE):
             self._form(flow, host, verdict, action, checker)
             return
         client = _client(flow)
         url = _log_url(req.pretty_url)
-        if action == "warn" and self.bypasses.active(host):
+        # Every flagged name the request carries must be bypassed, not only the Host header's.
+        pending = [j for j in judged if not (j[2] == "warn" and self.bypasses.active(j[0]))]
+        if not pending:
             self.events.verdict(
                 verdict, client=client, action="bypassed", ruleset=checker.version, url=url
             )
             return
+        host, verdict, action = pending[0]
         self.events.verdict(verdict, client=client, action=action, ruleset=checker.version, url=url)
         if action == "monitor":
             self.stats.add("monitored")
@@ -253,6 +266,23 @@ class LureguardAddon:
             flow.response = _response(self._warning(flow, host, verdict, action, checker))
         else:
             flow.response = _response(page.short_403(verdict, action))
+
+    def _judge(self, flow: http.HTTPFlow, checker: Checker) -> list[tuple[str, Verdict, Action]]:
+        """Every name the request carries that policy acts on, with its verdict and action,
+        strictest first (the Host header's first among equals).
+
+        A client may name one host in Host and another in the URL, the SNI or the CONNECT
+        target; each is judged, so no name can hide behind another.
+        """
+        req = flow.request
+        judged: list[tuple[str, Verdict, Action]] = []
+        for name in _request_names(flow):
+            verdict = checker.url_verdict(name, partial(_url_on, req, name))
+            action = self.policy.action(verdict)
+            if action is not None:
+                judged.append((name, verdict, action))
+        judged.sort(key=lambda item: -strictness(item[2]))
+        return judged
 
     def _warning(
         self,
@@ -265,18 +295,19 @@ class LureguardAddon:
         reported: bool = False,
     ) -> page.Rendered:
         signer = self._signer()
-        proceed = signer.issue("proceed", host) if self.policy.can_proceed(action) else None
+        offered = choices(self.bypass_max) if self.policy.can_proceed(action) else []
+        tokens = signer.issue_group([_proceed_purpose(c.key) for c in offered], host)
         report = None if reported else signer.issue("report", host)
         return page.warning_page(
             verdict,
             action=action,
             url=flow.request.pretty_url,
             ruleset=checker.version,
-            proceed_token=proceed,
+            proceed_tokens={c.key: tokens[_proceed_purpose(c.key)] for c in offered},
             report_token=report,
             referrer=flow.request.headers.get("Referer"),
             notice=notice,
-            choices=choices(self.bypass_max),
+            choices=offered,
         )
 
     def _form(
@@ -289,14 +320,17 @@ class LureguardAddon:
         client = _client(flow)
         reasons = [r.to_dict() for r in verdict.reasons]
         if which == "proceed":
-            duration = seconds_for(form.get("for", ""), self.bypass_max)
+            key = form.get("for", "")
+            duration = seconds_for(key, self.bypass_max)
             try:
                 if not self.policy.can_proceed(action):
                     raise TokenError("policy does not allow proceeding to this site")
                 if duration is None:
                     raise TokenError("choose how long to proceed for")
-                self._signer().redeem(token, "proceed", host)
-            except TokenError as exc:
+                granted_by = proceed_sender(flow.request.headers)
+                # The token names the duration: a form cannot ask for longer than was clicked.
+                self._signer().redeem(token, _proceed_purpose(key), host)
+            except (TokenError, NotUserNavigation) as exc:
                 self.stats.add("bypasses_rejected")
                 self.events.write(
                     "bypass-refused", client=client, host=host, verdict=verdict.verdict,
@@ -309,8 +343,8 @@ class LureguardAddon:
             self.stats.add("bypasses")
             self.events.write(
                 "bypass", client=client, host=host, verdict=verdict.verdict, action="bypass",
-                reasons=reasons, duration=form.get("for"), seconds=duration,
-                until=int(until), ruleset_version=checker.version,
+                reasons=reasons, duration=key, seconds=duration, until=int(until),
+                granted_by=granted_by, ruleset_version=checker.version,
             )  # fmt: skip
             flow.response = http.Response.make(
                 303, b"", {"Location": next_path, "Cache-Control": "no-store"}
@@ -504,19 +538,33 @@ def _response(rendered: page.Rendered) -> http.Response:
     return http.Response.make(rendered.status, rendered.body, rendered.headers)
 
 
-def _tunnel_verdict(
-    flow: http.HTTPFlow, checker: Checker, host: str, verdict: Verdict
-) -> tuple[str, Verdict]:
-    """The first flagged verdict among the request's authority, the client's SNI and the
-    CONNECT target, when they differ from the Host header; else `(host, verdict)` unchanged."""
+def _request_names(flow: http.HTTPFlow) -> list[str]:
+    """The distinct host names a request carries: the Host header's first, then the URL's
+    authority, the client's SNI and the CONNECT target."""
     address = flow.server_conn.address
-    for name in (flow.request.host, flow.client_conn.sni, address[0] if address else None):
-        other = _norm(name) if isinstance(name, str) and name else host
-        if other != host:
-            found = checker.host_verdict(other)
-            if found.flagged:
-                return other, found
-    return host, verdict
+    names: list[str] = []
+    candidates = (
+        flow.request.pretty_host,
+        flow.request.host,
+        flow.client_conn.sni,
+        address[0] if address else None,
+    )
+    for name in candidates:
+        if isinstance(name, str) and name and _norm(name) not in names:
+            names.append(_norm(name))
+    return names
+
+
+def _url_on(req: http.Request, host: str) -> str:
+    """The request's URL on `host` (for hosts with URL rules)."""
+    if host == _norm(req.pretty_host):
+        return str(req.pretty_url)
+    return f"{req.scheme}://{host}{req.path}"
+
+
+def _proceed_purpose(key: str) -> str:
+    """The token purpose of one "proceed anyway" duration."""
+    return f"proceed:{key}"
 
 
 def _norm(host: str) -> str:
@@ -534,7 +582,14 @@ def _log_url(url: str) -> str:
 
 
 def _safe_next(path: str) -> str:
-    """Only a path on the same host may follow a bypass."""
+    """Only a path on the same host may follow a bypass.
+
+    Browsers drop tabs and newlines anywhere in a URL and C0 controls and spaces around it
+    (`/\t/evil.example/` reads as `//evil.example/`), so the check sees what they will see.
+    """
+    path = path.translate(_URL_IGNORED).strip("".join(map(chr, range(0x21))))
     if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
         return "/"
     return path

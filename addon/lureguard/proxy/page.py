@@ -84,15 +84,22 @@ def _css() -> str:
 
 @cache
 def security_headers() -> dict[str, str]:
-    """Headers for every page the proxy itself serves."""
+    """Headers for every page the proxy itself serves.
+
+    The pages are served on the flagged site's own origin, so they isolate themselves from it:
+    `sandbox` (forms only) gives them an opaque origin whose DOM no script of the site can read,
+    and COOP cuts the link to a window of the site that opened them.
+    """
     digest = base64.b64encode(hashlib.sha256(_css().encode()).digest()).decode()
     csp = (
         f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; sandbox allow-forms"
     )
     return {
         "Content-Type": "text/html; charset=utf-8",
         "Content-Security-Policy": csp,
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Resource-Policy": "same-origin",
         "X-Frame-Options": "DENY",
         "Cache-Control": "no-store",
         "Pragma": "no-cache",
@@ -128,13 +135,14 @@ def warning_page(
     action: str,
     url: str,
     ruleset: str,
-    proceed_token: str | None,
+    proceed_tokens: dict[str, str],
     report_token: str | None,
     referrer: str | None = None,
     notice: str | None = None,
     choices: list[bypass.Choice] | None = None,
 ) -> Rendered:
-    """The full warning page for a navigation; `choices` are the bypass lengths offered."""
+    """The full warning page for a navigation; `choices` are the bypass lengths offered,
+    `proceed_tokens` the one-time token of each (empty: no "proceed anyway")."""
     reason = main_reason(verdict)
     host = verdict.host or ""
     display = verdict.display_host or host
@@ -147,6 +155,7 @@ def warning_page(
     else:
         title = "This site may be a trap"
     next_path = _next_path(url)
+    offered = bypass.choices() if choices is None else choices
     html = (
         _environment()
         .get_template("warning.html")
@@ -166,13 +175,13 @@ def warning_page(
             reasons=[r for r in verdict.reasons if r.level != "allow"],
             ruleset=ruleset,
             url=_short(url),
-            can_proceed=proceed_token is not None,
-            proceed_token=proceed_token,
+            can_proceed=bool(proceed_tokens),
+            proceed_tokens=proceed_tokens,
             report_token=report_token,
             next_path=next_path,
             action_base=ACTION_BASE,
             notice=notice,
-            choices=bypass.choices() if choices is None else choices,
+            choices=[c for c in offered if c.key in proceed_tokens],
         )
     )
     return Rendered(403, html.encode("utf-8"), dict(security_headers()))
@@ -202,6 +211,13 @@ def short_403(verdict: Verdict, action: str) -> Rendered:
     return Rendered(403, body.encode(), headers)
 
 
+def bad_request(why: str) -> Rendered:
+    """A malformed request (two Host headers): a plain 400, never checked or forwarded."""
+    body = f"lureguard: bad request: {why}\n".encode()
+    headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    return Rendered(400, body, headers)
+
+
 def _safe_back(referrer: str | None, host: str) -> str | None:
     """The referring page, if it is a web page on another host (never this one)."""
     if not referrer:
@@ -210,7 +226,10 @@ def _safe_back(referrer: str | None, host: str) -> str | None:
         parts = urlsplit(referrer)
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.hostname == host:
+    # `PAYPA1.COM.` is the flagged host too: compare names as the proxy does.
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.hostname.rstrip(".").lower() == host.rstrip(".").lower():
         return None
     return referrer
 

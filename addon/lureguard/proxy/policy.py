@@ -18,6 +18,11 @@ Action = Literal["block", "warn", "monitor"]
 _RANK = {"monitor": 0, "warn": 1, "block": 2}
 
 
+def strictness(action: Action) -> int:
+    """Order of actions: block is stricter than warn, warn than monitor."""
+    return _RANK[action]
+
+
 class PolicyError(ValueError):
     """An option value that cannot be a policy; the message names the bad part."""
 

@@ -3,7 +3,9 @@
 A token is `purpose|host|expiry|nonce` signed with HMAC-SHA256 under a per-install secret (a
 file in the data dir, mode 0600). The signature binds it to one host, one purpose and an
 expiry; the nonce makes it single use. Without the secret no page can forge one, so another
-site cannot lift a warning by posting a form.
+site cannot lift a warning by posting a form. "Proceed anyway" gets one token per duration
+(`proceed:day`), all sharing one nonce: the duration the user clicked is the one granted, and
+spending any of them spends them all.
 """
 
 from __future__ import annotations
@@ -68,9 +70,19 @@ class TokenSigner:
 
     def issue(self, purpose: str, host: str, lifetime: int = TOKEN_LIFETIME) -> str:
         """A fresh token for one form on one host's warning page."""
+        return self.issue_group([purpose], host, lifetime)[purpose]
+
+    def issue_group(
+        self, purposes: list[str], host: str, lifetime: int = TOKEN_LIFETIME
+    ) -> dict[str, str]:
+        """One token per purpose, all with one nonce: redeeming any of them spends them all."""
         expires = int(self._clock()) + lifetime
-        payload = f"{purpose}|{host}|{expires}|{secrets.token_urlsafe(12)}".encode()
-        return f"{_b64(payload)}.{_b64(self._sign(payload))}"
+        nonce = secrets.token_urlsafe(12)
+        tokens = {}
+        for purpose in purposes:
+            payload = f"{purpose}|{host}|{expires}|{nonce}".encode()
+            tokens[purpose] = f"{_b64(payload)}.{_b64(self._sign(payload))}"
+        return tokens
 
     def redeem(self, token: str, purpose: str, host: str) -> Claims:
         """Check a token and mark it used; raises `TokenError` with the reason."""
@@ -95,7 +107,9 @@ class TokenSigner:
             raise TokenError("the token is malformed") from None
         if not hmac.compare_digest(signature, self._sign(payload)):
             raise TokenError("the token's signature is not valid")
-        purpose, host, expires, nonce = payload.decode().split("|")
+        # Only the host can hold a '|' (a hostile Host header): split around it.
+        purpose, _, rest = payload.decode().partition("|")
+        host, expires, nonce = rest.rsplit("|", 2)
         return Claims(purpose, host, int(expires), nonce)
 
     def _sign(self, payload: bytes) -> bytes:
