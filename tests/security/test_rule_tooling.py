@@ -2,20 +2,33 @@
 
 * Pattern rules: a host built to make glob matching backtrack must cost microseconds, not
   seconds, since every check runs in the proxy's request hook.
+* `hosts_file` pointing at a FIFO, `/dev/zero` or a huge file: `rules lint` and `rules
+  compile` answer with one `file:line:col: error` line, never hang, never exhaust memory, and
+  leave the installed database as it was. Run as real processes with a timeout and a memory
+  cap, so a regression fails instead of hanging or taking the machine down.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lureguard.engine import Engine
+from lureguard.fsutil import MAX_READ_BYTES
 from lureguard.ruleset.build import compile_dir
 from lureguard.ruleset.patterns import PatternError, parse_pattern
+
+LUREGUARD = str(Path(sys.executable).parent / "lureguard")
 
 # --- 5. pattern matching cost --------------------------------------------------------------
 
@@ -89,3 +102,110 @@ def test_bounded_matcher_matches_exactly_what_the_dialect_defines(
     reference = _reference_regex(pattern.text)
     for host in hosts:
         assert pattern.matches(host) is (reference.fullmatch(host) is not None), host
+
+
+# --- 6. hosts_file that is not a regular file ----------------------------------------------
+
+GOOD_RULE = """\
+id: block/good
+kind: blocklist
+description: test
+source: tests
+hosts: [evil-site.com]
+"""
+LIST_RULE = """\
+id: block/listed
+kind: blocklist
+description: a host list beside the rule
+source: tests
+hosts_file: {name}
+"""
+#: Address space for one CLI process: plenty for lureguard, a quick MemoryError for a reader
+#: that does not stop.
+MEMORY_CAP = 2 * 2**30
+
+
+def _capped() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [LUREGUARD, *args],
+        capture_output=True,
+        text=True,
+        timeout=30,  # a FIFO opened for reading waits for a writer forever
+        preexec_fn=_capped,
+        check=False,
+    )
+
+
+def _special(rules: Path, kind: str) -> str:
+    """Make `rules/<name>` a FIFO, a symlink to /dev/zero, or a regular file over the limit."""
+    name = f"{kind}.txt"
+    path = rules / name
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "zero":
+        path.symlink_to("/dev/zero")
+    else:
+        with path.open("wb") as handle:  # sparse: no disk space, but reads as zeros
+            handle.truncate(MAX_READ_BYTES + 1)
+    (rules / f"{kind}.yaml").write_text(LIST_RULE.format(name=name))
+    return name
+
+
+EXPECTED = {
+    "fifo": "not a regular file (a named pipe)",
+    "zero": "not a regular file (a character device)",
+    "huge": f"file is larger than {MAX_READ_BYTES // 2**20} MiB",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_lint_reports_a_special_hosts_file_as_one_error_line(tmp_path: Path, kind: str) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "good.yaml").write_text(GOOD_RULE)
+    name = _special(rules, kind)
+    result = _cli("rules", "lint", "--no-guard", str(rules))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        f"rules/{kind}.yaml:5:13: error: cannot read hosts_file '{name}': "
+        f"{EXPECTED[kind]} [block/listed]"
+    ]
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_compile_refuses_a_special_hosts_file_and_keeps_the_database(
+    tmp_path: Path, kind: str
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "good.yaml").write_text(GOOD_RULE)
+    db = tmp_path / "rules.db"
+    first = _cli("rules", "compile", "--rules", str(rules), "--out", str(db))
+    assert first.returncode == 0, first.stderr
+    before = (hashlib.sha256(db.read_bytes()).hexdigest(), db.stat().st_mtime_ns)
+    name = _special(rules, kind)
+    result = _cli("rules", "compile", "--rules", str(rules), "--out", str(db))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert (
+        f"{kind}.yaml:5:13: error: cannot read hosts_file '{name}': {EXPECTED[kind]}"
+        in result.stderr
+    )
+    assert f"1 error(s); {db} was not changed" in result.stderr
+    assert (hashlib.sha256(db.read_bytes()).hexdigest(), db.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules", "rules.db"]
+
+
+def test_a_stray_fifo_beside_the_rules_does_not_block_a_compile(tmp_path: Path) -> None:
+    # Host lists beside the rules are hashed into the version even when no rule names them.
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "good.yaml").write_text(GOOD_RULE)
+    os.mkfifo(rules / "stray.txt")
+    result = _cli("rules", "compile", "--rules", str(rules), "--out", str(tmp_path / "r.db"))
+    assert result.returncode == 0, result.stderr

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lureguard.fsutil import read_regular
 from lureguard.hosts import HostError, parse_target
 from lureguard.popular import PopularList
 from lureguard.ruleset.errors import Problem
@@ -345,7 +346,7 @@ class _Locator:
             folder = rule.location.path.rpartition("/")[0]
             display = f"{folder}/{name}" if folder else name
             try:
-                raw = (path.parent / name).read_bytes().split(b"\n")
+                raw = read_regular(path.parent / name).split(b"\n")
             except OSError:
                 return
             for number, line in enumerate(raw, start=1):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lureguard.fsutil import read_regular
 from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.model import Location, Rule
 from lureguard.ruleset.schema import validate
@@ -99,7 +100,7 @@ def _add(result: LoadedRules, doc: Document, path: Path, seen: dict[str, Locatio
 
 def _hash_file(hasher: hashlib._Hash, path: Path) -> None:
     try:
-        hasher.update(path.read_bytes())
+        hasher.update(read_regular(path))
     except OSError:
         hasher.update(b"<unreadable>")
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from lureguard.fsutil import read_regular
 from lureguard.hosts import HostError, parse_target
 from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.model import (
@@ -242,7 +243,7 @@ def _file_entries(check: _Checker, base_dir: Path | None) -> list[tuple[str, Loc
         else name
     )
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         check.problem(f"cannot read hosts_file '{name}': {exc.strerror}", "hosts_file")
         return []

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from lureguard.fsutil import read_regular
 from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.model import Location
 
@@ -48,13 +49,15 @@ class Document:
 def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
     """Yield each document of a YAML file, or a Problem where the file cannot be read."""
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        yield Problem(Location(display, line, 1), f"file is not valid UTF-8 (byte {exc.start})")
-        return
+        raw = read_regular(path)
     except OSError as exc:
         yield Problem(Location(display, 1, 1), f"cannot read file: {exc.strerror}")
+        return
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        yield Problem(Location(display, line, 1), f"file is not valid UTF-8 (byte {exc.start})")
         return
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
