@@ -6,6 +6,8 @@
   compile` answer with one `file:line:col: error` line, never hang, never exhaust memory, and
   leave the installed database as it was. Run as real processes with a timeout and a memory
   cap, so a regression fails instead of hanging or taking the machine down.
+* `rules import` with line breaks and control characters in the file name, the options and
+  the feed: the YAML written holds exactly the intended rules and lints clean.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lureguard.cli import main
 from lureguard.engine import Engine
 from lureguard.fsutil import MAX_READ_BYTES
 from lureguard.ruleset.build import compile_dir
@@ -209,3 +214,83 @@ def test_a_stray_fifo_beside_the_rules_does_not_block_a_compile(tmp_path: Path) 
     os.mkfifo(rules / "stray.txt")
     result = _cli("rules", "compile", "--rules", str(rules), "--out", str(tmp_path / "r.db"))
     assert result.returncode == 0, result.stderr
+
+
+# --- 7. YAML injection through rules import ------------------------------------------------
+
+#: Every kind of line break YAML knows; each could end the `# Imported ... from NAME` comment.
+BREAKS = {"lf": "\n", "cr": "\r", "crlf": "\r\n", "nel": "\x85", "ls": "\u2028", "ps": "\u2029"}
+INJECTED = (
+    "{id: inj-allow, kind: allowlist, description: x, source: x, hosts: ['*.evil-one.example']}"
+)
+FEED = "phish-one.com\nphish-two.net\n"
+
+
+def _import(
+    tmp_path: Path, name: str, *options: str, fmt: str = "domains", out_name: str = "feed.yaml"
+) -> Path:
+    feed = tmp_path / name
+    out = tmp_path / f"rules-{fmt}" / out_name
+    result = CliRunner().invoke(
+        main,
+        ["rules", "import", "--format", fmt, "--source", "Example", "--added", "2026-11-25",
+         "--out", str(out), *options, str(feed)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _rules_in(out: Path) -> list[dict[str, object]]:
+    return [doc for doc in yaml.safe_load_all(out.read_text("utf-8")) if doc is not None]
+
+
+def _lints_clean(rules: Path) -> None:
+    result = CliRunner().invoke(main, ["rules", "lint", "--no-guard", str(rules)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("brk", sorted(BREAKS))
+def test_import_file_name_with_line_breaks_adds_no_rule(tmp_path: Path, brk: str) -> None:
+    b = BREAKS[brk]
+    name = f"feed{b}---{b}{INJECTED}{b}---{b}#.txt"
+    (tmp_path / name).write_text(FEED)
+    out = _import(tmp_path, name)
+    rules = _rules_in(out)
+    assert [(r["id"], r["kind"], r["hosts"]) for r in rules] == [
+        ("feed/example", "blocklist", ["phish-one.com", "phish-two.net"])
+    ]
+    first = out.read_text("utf-8").splitlines()[0]
+    assert first.startswith("# Imported by `lureguard rules import --format domains` from feed")
+    assert "evil-one.example" in first  # kept, visibly escaped, as provenance
+    _lints_clean(out.parent)
+
+
+def test_import_options_and_feed_text_cannot_add_lines(tmp_path: Path) -> None:
+    # Options end up in the rule (title, license, tags) and in the comment of a big host list;
+    # a MetaMask fuzzylist is quoted into a note; feed URLs become entries.
+    hostile = "x\n*.evil-one.example\r\x85\u2028\x07\x1b[2J\u202e"
+    big = tmp_path / "big.txt"
+    big.write_text("".join(f"phish-{n}.com\n" for n in range(600)))
+    out = _import(tmp_path, "big.txt", "--kind", "allowlist", "--license", hostile,
+                  "--title", hostile, "--tag", hostile, out_name="big\u2028x.yaml")  # fmt: skip
+    listed = (out.parent / "big_x.txt").read_text("utf-8").splitlines()
+    assert [line for line in listed if not line.startswith("#")] == [
+        f"phish-{n}.com" for n in range(600)
+    ]
+    (rule,) = _rules_in(out)
+    assert rule["title"] == rule["license"] == rule["tags"][0]  # type: ignore[index]
+    assert rule["title"] == r"x\x0a*.evil-one.example\x0d\x85\u2028\x07\x1b[2J\u202e"
+    assert rule["hosts_file"] == "big_x.txt"
+    _lints_clean(out.parent)
+
+    (tmp_path / "mm.json").write_text(
+        '{"blacklist": ["phish-one.com"], "fuzzylist": ["a\\u0007b", "c\\u2028- evil", "d\\re"]}'
+    )
+    (tmp_path / "op.txt").write_text("https://phish-one.com/login\u2028x\u0085y\n")
+    for feed, fmt in (("mm.json", "metamask"), ("op.txt", "openphish")):
+        out = _import(tmp_path, feed, fmt=fmt)
+        (rule,) = _rules_in(out)
+        text = out.read_text("utf-8")
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", text), text
+        _lints_clean(out.parent)
+    assert rule["urls"] == ["https://phish-one.com/login%E2%80%A8x%C2%85y"]

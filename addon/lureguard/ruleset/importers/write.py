@@ -8,11 +8,14 @@ so an interrupted import never leaves half a rule file for the proxy to compile.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -21,6 +24,9 @@ from lureguard.ruleset.importers.collect import Collected
 #: More entries than this go to a hosts_file beside the YAML.
 INLINE_MAX = 500
 TESTS_PER_RULE = 3
+#: Control and format characters, surrogates, unassigned code points and the line and
+#: paragraph separators: never written as they are (see `printable`).
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class FeedMeta:
 
 def render(found: Collected, meta: FeedMeta, *, out: Path | None) -> tuple[str, dict[str, str]]:
     """The YAML text and the side files {name: text} an import writes for `found`."""
+    meta = _printable_meta(meta)
+    urls = [_url_escaped(url) for url in found.urls]
     side: dict[str, str] = {}
     docs: list[str] = []
     if meta.kind == "allowlist":
@@ -49,7 +57,7 @@ def render(found: Collected, meta: FeedMeta, *, out: Path | None) -> tuple[str, 
         docs.append(_doc(meta, meta.rule_id, "allowlist", entries, [], out, side))
     else:
         entries = [*found.hosts, *(f"*.{s}" for s in found.suffixes)]
-        docs.append(_doc(meta, meta.rule_id, "blocklist", entries, list(found.urls), out, side))
+        docs.append(_doc(meta, meta.rule_id, "blocklist", entries, urls, out, side))
         if found.allow:
             allow = [f"*.{s}" for s in found.allow]
             docs.append(_doc(meta, f"{meta.rule_id}-allow", "allowlist", allow, [], out, side))
@@ -61,7 +69,7 @@ def render(found: Collected, meta: FeedMeta, *, out: Path | None) -> tuple[str, 
         *(
             ("# Note: " if n == 0 else "#   ") + line
             for note in found.notes
-            for n, line in enumerate(_wrap(note))
+            for n, line in enumerate(_wrap(printable(note)))
         ),
     ]
     return "\n".join(header) + "\n" + "---\n".join(docs), side
@@ -96,8 +104,10 @@ def _doc(
         rule["severity"] = meta.severity
     if meta.tags:
         rule["tags"] = list(meta.tags)
+    entries = [printable(entry) for entry in entries]  # canonical hosts: a no-op, kept as a net
     if out is not None and len(entries) > INLINE_MAX:
-        name = f"{out.stem}.txt" if kind == meta.kind else f"{out.stem}-allow.txt"
+        stem = "".join("_" if _unsafe(char) else char for char in out.stem)
+        name = f"{stem}.txt" if kind == meta.kind else f"{stem}-allow.txt"
         rule["hosts_file"] = name
         side[name] = _host_list(meta, rule_id, entries)
     elif entries:
@@ -117,6 +127,49 @@ def _host_list(meta: FeedMeta, rule_id: str, entries: list[str]) -> str:
     if meta.license:
         head += f"# License: {meta.license}\n"
     return head + "\n".join(entries) + "\n"
+
+
+def printable(text: str) -> str:
+    """`text` with every character that could start a new line of YAML written as an escape.
+
+    Whatever an import writes comes from its input (file name, options, feed): a line break
+    there (CR, LF, NEL, U+2028...) would start a new key, rule or document when the YAML is
+    read, a control character makes the file unreadable, a bidi control hides what it says.
+    They are written as visible escapes (`\\x0a`, `\\u2028`) instead.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escape(char) if _unsafe(char) else char for char in text)
+
+
+def _unsafe(char: str) -> bool:
+    return unicodedata.category(char) in _UNSAFE_CATEGORIES
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _printable_meta(meta: FeedMeta) -> FeedMeta:
+    """`meta` with `printable` applied to every text in it."""
+    texts = {
+        field.name: printable(value)
+        for field in dataclasses.fields(meta)
+        if isinstance(value := getattr(meta, field.name), str)
+    }
+    return dataclasses.replace(meta, **texts, tags=tuple(printable(t) for t in meta.tags))
+
+
+def _url_escaped(url: str) -> str:
+    """A URL with unsafe characters percent-encoded, as a browser sends them."""
+    if url.isascii() and url.isprintable():
+        return url
+    return "".join(
+        quote(char, safe="", errors="surrogatepass") if _unsafe(char) else char for char in url
+    )
 
 
 def _wrap(text: str, width: int = 96) -> list[str]:
