@@ -30,7 +30,10 @@ def test_clean_rules_have_no_findings(tmp_path: Path) -> None:
 def test_schema_errors_and_yaml_errors_pass_through(tmp_path: Path) -> None:
     found = lint(tmp_path, a=block("  - evil.net\n", "hostz: [x]\n"), b="id: [unclosed\n")
     assert "rules/a.yaml:5:1: error: unknown key 'hostz' for a blocklist rule" in found[0]
-    assert found[1].startswith("rules/b.yaml:2:1: error: YAML syntax error")
+    assert found[1] == (
+        "rules/b.yaml:1:5: error: YAML syntax error: this '[' is never closed "
+        "(parsing stopped at line 2, column 1: expected ',' or ']', but got '<stream end>')"
+    )
 
 
 def test_duplicate_rule_id(tmp_path: Path) -> None:

@@ -60,9 +60,28 @@ def test_duplicate_ids_and_keys_are_reported(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error_has_a_position(tmp_path: Path) -> None:
-    rules = write_rules(tmp_path, broken="id: x\nkind: [unclosed\n")
+    rules = write_rules(tmp_path, broken="id: x\nkind: blocklist\nhosts:\n  - a.net\n c: 1\n")
     (problem,) = messages(rules)
-    assert problem.startswith("rules/broken.yaml:3:1: error: YAML syntax error")
+    assert problem.startswith("rules/broken.yaml:5:2: error: YAML syntax error: expected")
+
+
+def test_unclosed_bracket_points_where_it_opened_and_where_parsing_stopped(
+    tmp_path: Path,
+) -> None:
+    rules = write_rules(
+        tmp_path,
+        square="id: x\nkind: blocklist\nhosts: [a.net,\n  b.net\n\ndescription: d\n",
+        curly='id: x\ntests: {match: [a.net],\n  no_match: []\nsource: s\n',
+        quote='id: x\ndescription: "never ends\nsource: s\n',
+    )
+    assert sorted(messages(rules)) == [
+        "rules/curly.yaml:2:8: error: YAML syntax error: this '{' is never closed "
+        "(parsing stopped at line 4, column 1: expected ',' or '}', but got '<scalar>')",
+        "rules/quote.yaml:2:14: error: YAML syntax error: this '\"' is never closed "
+        "(parsing stopped at line 4, column 1: found unexpected end of stream)",
+        "rules/square.yaml:3:8: error: YAML syntax error: this '[' is never closed "
+        "(parsing stopped at line 6, column 12: expected ',' or ']', but got ':')",
+    ]
 
 
 def test_non_utf8_and_nul_bytes_are_reported_not_raised(tmp_path: Path) -> None:

@@ -90,10 +90,7 @@ def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
                 yield Problem(dup[1], f"key '{dup[0]}' appears twice in one mapping")
             yield Document(data, positions, start, keys)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        yield Problem(Location(display, line, col), f"YAML syntax error: {what}")
+        yield _syntax_problem(exc, text, display)
     except yaml.YAMLError as exc:
         yield Problem(Location(display, 1, 1), f"YAML error: {exc}")
     except RecursionError:
@@ -104,6 +101,36 @@ def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
         yield Problem(Location(display, 1, 1), "YAML aliases expand to too many values")
     finally:
         loader.dispose()
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    """A syntax error at the bracket or quote that was never closed, if that is the cause
+    (PyYAML's context mark), saying where parsing stopped; else where parsing stopped."""
+    stop, opened = exc.problem_mark, exc.context_mark
+    what = exc.problem or exc.context or "invalid YAML"
+    if stop is not None and opened is not None and (opened.line, opened.column) != (
+        stop.line,
+        stop.column,
+    ):
+        char = text[opened.index : opened.index + 1]
+        if char in _OPENERS and (exc.context or "").endswith(_OPENERS[char]):
+            return Problem(
+                Location(display, opened.line + 1, opened.column + 1),
+                f"YAML syntax error: this {char!r} is never closed "
+                f"(parsing stopped at line {stop.line + 1}, column {stop.column + 1}: {what})",
+            )
+    mark = stop or opened
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(Location(display, line, col), f"YAML syntax error: {what}")
+
+
+#: What PyYAML's context says for each opening character it can leave unclosed.
+_OPENERS = {
+    "[": "flow sequence",
+    "{": "flow mapping",
+    '"': "quoted scalar",
+    "'": "quoted scalar",
+}
 
 
 def _location(node: yaml.Node, display: str) -> Location:
