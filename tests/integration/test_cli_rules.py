@@ -341,6 +341,26 @@ def test_docs_examples_lint_test_compile_and_check(tmp_path: Path) -> None:
     assert "BLOCK" in checked.stdout
 
 
+def test_json_schema_refuses_an_empty_blocklist_and_a_whole_top_level_domain() -> None:
+    """Editors flag these as they are typed; lint adds multi-label suffixes (`*.co.uk`)."""
+    schema = json.loads((REPO / "rules/schema.json").read_text())
+    (then,) = [
+        b["then"] for b in schema["allOf"] if b["if"]["properties"]["kind"]["const"] == "blocklist"
+    ]
+    assert [a["required"] for a in then["anyOf"]] == [["hosts"], ["hosts_file"], ["urls"]]
+    assert then["anyOf"][0]["properties"]["hosts"]["minItems"] == 1
+    assert then["anyOf"][2]["properties"]["urls"]["minItems"] == 1
+    item = then["properties"]["hosts"]["items"]
+
+    def accepted(entry: str) -> bool:
+        return bool(re.search(item["pattern"], entry)) and not re.search(
+            item["not"]["pattern"], entry
+        )
+
+    assert [accepted(e) for e in ("*.org", "*.com.", "*.xn--p1ai", "*.")] == [False] * 4
+    assert [accepted(e) for e in ("*.evil.org", "evil.org", "*.co.uk")] == [True] * 3
+
+
 def test_json_schema_lists_the_keys_schema_py_accepts() -> None:
     schema = json.loads((REPO / "rules/schema.json").read_text())
     assert set(schema["properties"]) == COMMON_KEYS

@@ -105,13 +105,15 @@ def test_hosts_file_entries_are_located_in_the_text_file(tmp_path: Path) -> None
 
 
 def test_false_alarm_guard_for_blocklists(tmp_path: Path) -> None:
-    found = lint(tmp_path, a=block("  - www.popular.com\n  - '*.org'\n  - '*.famous.org'\n"))
+    found = lint(
+        tmp_path, a=block("  - www.popular.com\n  - '*.famous.org'\n  - '*.www.famous.org'\n")
+    )
     assert found == [
         "rules/a.yaml:6:5: error: false-alarm guard: 'www.popular.com' is a popular domain "
         "(popular.com) [block/a]",
-        "rules/a.yaml:8:5: warning: '*.famous.org' is shadowed by '*.org' [block/a]",
-        "rules/a.yaml:8:5: error: false-alarm guard: '*.famous.org' covers popular domains: "
+        "rules/a.yaml:7:5: error: false-alarm guard: '*.famous.org' covers popular domains: "
         "famous.org [block/a]",
+        "rules/a.yaml:8:5: warning: '*.www.famous.org' is shadowed by '*.famous.org' [block/a]",
     ]
 
 
@@ -161,3 +163,13 @@ def test_lint_never_crashes_on_odd_input(tmp_path: Path) -> None:
     messages = [str(p) for p in report.problems]
     assert any("rules/d.yaml:2:1: error: file is not valid UTF-8" in m for m in messages)
     assert sum("must be a mapping" in m for m in messages) == 2
+
+
+def test_blocking_a_whole_hosting_platform_warns(tmp_path: Path) -> None:
+    found = lint(tmp_path, a=block('  - "*.github.io"\n  - "*.evil.github.io"\n'))
+    assert found == [
+        "rules/a.yaml:6:5: warning: '*.github.io' blocks every site hosted on the platform "
+        "'github.io' (a public suffix of its own); keep it only if the whole platform is "
+        "unwanted here [block/a]",
+        "rules/a.yaml:7:5: warning: '*.evil.github.io' is shadowed by '*.github.io' [block/a]",
+    ]

@@ -71,7 +71,7 @@ def test_unclosed_bracket_points_where_it_opened_and_where_parsing_stopped(
     rules = write_rules(
         tmp_path,
         square="id: x\nkind: blocklist\nhosts: [a.net,\n  b.net\n\ndescription: d\n",
-        curly='id: x\ntests: {match: [a.net],\n  no_match: []\nsource: s\n',
+        curly="id: x\ntests: {match: [a.net],\n  no_match: []\nsource: s\n",
         quote='id: x\ndescription: "never ends\nsource: s\n',
     )
     assert sorted(messages(rules)) == [
@@ -114,3 +114,56 @@ def test_hosts_file_entries_are_validated_with_their_own_line(tmp_path: Path) ->
         "rules/big.txt:3:1: error: host 'not a host': host 'not a host' contains the character ' ' "
         "[block/test]"
     ]
+
+
+def _blocklist(entries: str) -> str:
+    return f"id: block/x\nkind: blocklist\ndescription: d\nsource: s\n{entries}"
+
+
+def test_a_blocklist_without_entries_is_an_error(tmp_path: Path) -> None:
+    rules = write_rules(tmp_path, none=_blocklist(""), empty=_blocklist("hosts: []\nurls: []\n"))
+    (rules / "only-comments.txt").write_text("# nothing yet\n\n")
+    (rules / "file.yaml").write_text(_blocklist("hosts_file: only-comments.txt\n"))
+    found = messages(rules)
+    assert len(found) == 3
+    assert all(
+        "a blocklist needs at least one entry in 'hosts', 'hosts_file' or 'urls'" in m
+        for m in found
+    )
+
+
+def test_a_wildcard_over_a_whole_public_suffix_is_an_error(tmp_path: Path) -> None:
+    rules = write_rules(
+        tmp_path,
+        a=_blocklist('hosts: ["*.org", "*.co.uk", "*.рф", "*.ck", "*.evil.org"]\n'),
+    )
+    (rules / "feed.txt").write_text("evil.net\n*.com.\n")
+    (rules / "b.yaml").write_text(_blocklist("hosts_file: feed.txt\n").replace("x\n", "y\n", 1))
+    found = messages(rules)
+    assert [m.split(": error: ")[0] for m in found] == [
+        "rules/a.yaml:5:9",
+        "rules/a.yaml:5:18",
+        "rules/a.yaml:5:29",
+        "rules/a.yaml:5:37",
+        "rules/feed.txt:2:1",
+    ]
+    assert found[0] == (
+        "rules/a.yaml:5:9: error: '*.org' would block every site under the public suffix "
+        "'org'; list the domains instead (a pattern '**.*.org' blocks the whole suffix on "
+        "purpose) [block/x]"
+    )
+    assert "'*.xn--p1ai' would block every site" in found[2]
+
+
+def test_a_hosting_platform_suffix_is_allowed_in_a_blocklist(tmp_path: Path) -> None:
+    # Whole platforms abused for phishing (a tunnel service) are a deliberate choice some
+    # organisations make: lint warns about them instead (see test_lint).
+    rules = write_rules(tmp_path, a=_blocklist('hosts: ["*.trycloudflare.com", "*.github.io"]\n'))
+    loaded = load_rules([rules])
+    assert loaded.problems == []
+    assert loaded.rules[0].suffixes == ("trycloudflare.com", "github.io")
+
+
+def test_allowlists_may_cover_a_public_suffix(tmp_path: Path) -> None:
+    allow = "id: allow/gov\nkind: allowlist\ndescription: d\nsource: s\nhosts: ['*.gov.uk']\n"
+    assert messages(write_rules(tmp_path, a=allow)) == []

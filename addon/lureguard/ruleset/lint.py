@@ -24,6 +24,7 @@ from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.load import LoadedRules, default_base, load_rules
 from lureguard.ruleset.model import Location, Rule
 from lureguard.ruleset.patterns import parse_pattern
+from lureguard.ruleset.schema import bare_suffix
 from lureguard.ruleset.yamlsource import Document, read_documents
 
 #: Findings of one kind about one rule beyond this many are summarised in one line.
@@ -176,6 +177,19 @@ def _entries(rules: list[Rule], locator: _Locator, out: _Sink) -> None:
                         "shadowed entries",
                     )
         out.summarise()
+    for rule in rules:
+        if rule.kind != "blocklist":
+            continue
+        for host in rule.suffixes:
+            if bare_suffix(host) == "platform":
+                out.add(
+                    locator.entry(rule, "hosts", f"*.{host}"),
+                    f"'*.{host}' blocks every site hosted on the platform '{host}' (a public "
+                    "suffix of its own); keep it only if the whole platform is unwanted here",
+                    rule,
+                    "warning",
+                    "whole hosting platforms blocked",
+                )
     allow_exact = {h: r for r in rules if r.kind == "allowlist" for h in r.hosts}
     allow_suffix = {h: r for r in rules if r.kind == "allowlist" for h in r.suffixes}
     for rule in rules:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lureguard.fsutil import read_regular
-from lureguard.hosts import HostError, parse_target
+from lureguard.hosts import HostError, parse_target, split_registered
 from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.model import (
     DEFAULT_SEVERITY,
@@ -215,17 +216,51 @@ def _host(check: _Checker, text: str, where: Location, what: str) -> str | None:
 
 
 def _host_entries(
-    check: _Checker, entries: Iterable[tuple[str, Location]]
+    check: _Checker, entries: Iterable[tuple[str, Location]], *, blocking: bool = False
 ) -> tuple[list[str], list[str]]:
-    """Split entries into exact hosts and `*.suffix` wildcards, validating each."""
+    """Split entries into exact hosts and `*.suffix` wildcards, validating each. When
+    `blocking`, a wildcard over a whole public suffix (`*.org`, `*.co.uk`) is an error."""
     hosts: list[str] = []
     suffixes: list[str] = []
     for text, where in entries:
         wildcard = text.startswith("*.")
         host = _host(check, text[2:] if wildcard else text, where, "host")
-        if host is not None:
-            (suffixes if wildcard else hosts).append(host)
+        if host is None:
+            continue
+        if wildcard and blocking and bare_suffix(host) == "public":
+            check.problems.append(
+                Problem(
+                    where,
+                    f"'*.{host}' would block every site under the public suffix '{host}'; "
+                    f"list the domains instead (a pattern '**.*.{host}' blocks the whole "
+                    "suffix on purpose)",
+                    check.rule_id,
+                )
+            )
+            continue
+        (suffixes if wildcard else hosts).append(host)
     return hosts, suffixes
+
+
+def bare_suffix(host: str) -> Literal["public", "platform"] | None:
+    """Whether `host` is itself a public suffix: "public" for a TLD or a registry's suffix
+    (`org`, `co.uk`; the PSL's ICANN section), "platform" for a hosting platform's
+    (`github.io`; its private section), None for anything with a registrable domain."""
+    if "." not in host:
+        return "public"  # every top-level domain is a public suffix (the PSL's "*" rule)
+    if split_registered(host)[0]:
+        return None
+    return "public" if _icann().extract_str(host).domain == "" else "platform"
+
+
+@cache
+def _icann() -> Any:
+    """tldextract over the bundled PSL's ICANN section only (offline, writes nothing)."""
+    import tldextract
+
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False
+    )
 
 
 def _file_entries(check: _Checker, base_dir: Path | None) -> list[tuple[str, Location]]:
@@ -309,7 +344,7 @@ def _brand(check: _Checker, _base: Path | None) -> dict[str, Any]:
 
 def _blocklist(check: _Checker, base_dir: Path | None) -> dict[str, Any]:
     entries = check.strings("hosts") + _file_entries(check, base_dir)
-    hosts, suffixes = _host_entries(check, entries)
+    hosts, suffixes = _host_entries(check, entries, blocking=True)
     urls = []
     for text, where in check.strings("urls"):
         try:
