@@ -1,4 +1,10 @@
-"""File-system helpers: atomic writes of rules databases, and bounded reads of rule files.
+"""File-system helpers: atomic writes (temp file and rename), and bounded reads of rule files.
+
+Every file lureguard replaces (rules databases, rule files from importers, bundle manifests,
+state, secrets) is written through `atomic_path`: a temp file beside the target, fsynced and
+renamed over it, so a reader sees the old file or the new one, never half of one. A process
+killed mid-write leaves its temp behind; the temp's name carries the writer's process id, and
+the next write of the same target removes temps whose writer is gone (`clean_stale_temps`).
 
 Rule files and host lists may come from anyone (a shared rules repository, a feed mirror), so
 they are read only if they are regular files, and only up to `MAX_READ_BYTES`: a symlink to
@@ -10,9 +16,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import secrets
 import stat
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 #: The most a rule file or a host list may hold: several times the largest public feed, and
 #: little enough to read into memory on any machine that runs a proxy.
@@ -27,6 +38,14 @@ _KINDS = (
 )
 
 
+#: A temp whose writer may still be alive is removed only after this long (no write of ours
+#: takes an hour; where process ids cannot be checked, age is the only test).
+STALE_AFTER = 3600.0
+_TEMP = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
+#: mkstemp's names, as lureguard before 0.2 left them (`.rules.db.k3j_x9q2.tmp`).
+_LEGACY_TEMP = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.tmp$")
+
+
 class RefusedFileError(OSError):
     """A path that is not a regular file, or a file over the size limit (`strerror` says which)."""
 
@@ -39,6 +58,106 @@ def fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def temp_path(target: Path) -> Path:
+    """A fresh temp file (mode 0600, empty) beside `target`, named for it and this process."""
+    while True:
+        path = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temp path to fill; on success it is fsynced, given `mode` and renamed over
+    `target` (then the directory is fsynced); on any exception it is removed instead.
+
+    Stale temps of `target` left by killed writers are removed first.
+    """
+    clean_stale_temps(target.parent, target.name)
+    tmp = temp_path(target)
+    try:
+        yield tmp
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(target.parent)
+
+
+@contextlib.contextmanager
+def scratch_path(target: Path) -> Iterator[Path]:
+    """Yield a temp path beside `target` for work that is never renamed; always removed."""
+    clean_stale_temps(target.parent, target.name)
+    tmp = temp_path(target)
+    try:
+        yield tmp
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def write_atomic(target: Path, data: bytes | str, mode: int = 0o600) -> None:
+    """Replace `target` with `data` (text is written as UTF-8) via `atomic_path`."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_path(target, mode) as tmp, open(tmp, "wb") as handle:
+        handle.write(raw)
+
+
+def clean_stale_temps(directory: Path, target: str | None = None) -> list[Path]:
+    """Remove temps (of `target`, or of any file) in `directory` whose writer is gone;
+    returns what was removed. Never raises: cleaning is a courtesy, not a step of the write."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        found = _TEMP.match(entry.name)
+        legacy = None if found else _LEGACY_TEMP.match(entry.name)
+        match = found or legacy
+        if match is None or (target is not None and match["target"] != target):
+            continue
+        if legacy is not None and target is None:
+            continue  # an old-style name is only recognised next to its own target
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            writer = int(found["pid"]) if found else None
+            if age < STALE_AFTER and (writer is None or _alive(writer)):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists (assumed alive where that cannot be asked safely)."""
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return True  # os.kill would terminate it there
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def open_regular(path: Path) -> BinaryIO:
@@ -75,3 +194,49 @@ def _require_regular(mode: int) -> None:
 
 def _size(limit: int) -> str:
     return f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit:,} bytes"
+
+
+class RotatingFile:
+    """Lines appended to a file (mode 0600) that rotates to `.1` ... `.N` at `max_bytes`.
+
+    The one rotation of lureguard: the event log in the data dir and the SIEM file sink both
+    write through it. Not thread-safe: callers hold their own lock.
+    """
+
+    def __init__(self, path: Path, max_bytes: int = 10 * 1024**2, backups: int = 5) -> None:
+        self.path, self.max_bytes, self.backups = path, max_bytes, backups
+        self._file: TextIO | None = None
+
+    def write(self, line: str) -> None:
+        """Append `line` (with its newline) and flush, rotating first when it would pass the
+        size limit (a line longer than the limit still goes into a file of its own)."""
+        handle = self._open()
+        if handle.tell() and handle.tell() + len(line.encode()) > self.max_bytes:
+            self._rotate()
+            handle = self._open()
+        handle.write(line)
+        handle.flush()
+
+    def close(self) -> None:
+        """Close the file; the next write reopens it."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _open(self) -> TextIO:
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._file = os.fdopen(fd, "a", encoding="utf-8")
+        return self._file
+
+    def _rotate(self) -> None:
+        self.close()
+        if self.backups <= 0:
+            self.path.unlink(missing_ok=True)
+            return
+        for index in range(self.backups - 1, 0, -1):
+            older = self.path.with_name(f"{self.path.name}.{index}")
+            if older.exists():
+                os.replace(older, self.path.with_name(f"{self.path.name}.{index + 1}"))
+        os.replace(self.path, self.path.with_name(f"{self.path.name}.1"))

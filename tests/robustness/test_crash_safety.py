@@ -244,7 +244,7 @@ def test_kill_during_compile_keeps_the_database_the_proxy_uses(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert _poke_until(lureguard_proxy, lambda: _warns(lureguard_proxy, "after-crash.example.org"))
-    leftover.unlink()
+    assert not leftover.exists(), "the next compile removes the killed one's temp"
 
 
 def test_kill_during_import_keeps_the_previous_rule_files(tmp_path: Path) -> None:
@@ -266,9 +266,11 @@ def test_kill_during_import_keeps_the_previous_rule_files(tmp_path: Path) -> Non
     engine = Engine.from_db(db)
     assert engine.check("old5.crash-feed-lureguard.net").verdict == "block"
     assert engine.check("new5.crash-feed-lureguard.net").verdict == "allow"
-    # Importing again works beside the debris and the debris is no rule file.
-    subprocess.run([*base, str(feed)], capture_output=True, timeout=120, check=True)
+    # Importing again works beside the debris, which it removes (the debris is no rule file).
     assert leftover.suffix == ".tmp"
+    subprocess.run([*base, str(feed)], capture_output=True, timeout=120, check=True)
+    assert not leftover.exists()
+    assert not list(out_dir.glob(".*.tmp"))
     compile_dir([tmp_path / "rules"], db, PopularList.empty())
     assert Engine.from_db(db).check("new5.crash-feed-lureguard.net").verdict == "block"
 
@@ -339,7 +341,7 @@ def test_kill_during_update_keeps_the_installed_bundle(
     build([v2_rules], pair.private, handler.public)
     handler.hold.set()
     leftover = kill_mid_write(
-        command, bundle_dir(data), ".download.*.db", env=env, min_size=64 * 1024, attempts=1
+        command, bundle_dir(data), ".rules.db.*.tmp", env=env, min_size=64 * 1024, attempts=1
     )
     handler.release.set()
     assert (_sha(db), (data / "update-state.json").read_text()) == before
@@ -354,3 +356,6 @@ def test_kill_during_update_keeps_the_installed_bundle(
     assert Engine.from_db(db).check("second.example").verdict == "block"
     assert UpdateState.load(data).version > v1
     assert leftover.parent == bundle_dir(data)
+    assert not leftover.exists(), "the next update removes the killed one's download"
+    assert not list(data.glob(".*.tmp"))
+    assert not list(bundle_dir(data).glob(".*.tmp"))

@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from lureguard.fsutil import clean_stale_temps, temp_path
+
 TOKEN_FILE = "api-token"  # noqa: S105 (a file name, not a secret)
 _MIN_LENGTH = 32
 
@@ -31,10 +33,10 @@ def load_or_create_token(data_dir: Path) -> str:
     if existing is not None:
         return existing
     token = secrets.token_urlsafe(32)
-    tmp = data_dir / f".{TOKEN_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    clean_stale_temps(data_dir, TOKEN_FILE)
+    tmp = temp_path(path)
     try:
-        with os.fdopen(fd, "w", encoding="ascii") as out:
+        with open(tmp, "w", encoding="ascii") as out:
             out.write(token + "\n")
         try:
             os.link(tmp, path)

@@ -13,11 +13,10 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lureguard import __version__
+from lureguard import __version__, fsutil
 from lureguard.deploy import manifest as mf
 from lureguard.deploy import signing
 from lureguard.deploy.errors import BundleError
@@ -88,18 +87,7 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write `data` to a temp file beside `path`, fsync it and rename it over `path`."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    fsutil.write_atomic(path, data, mode)
 
 
 def _published_version(out_dir: Path) -> int:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 import yaml
 
 from lureguard.deploy.errors import UpdateError
+from lureguard.fsutil import scratch_path, write_atomic
 from lureguard.ruleset.build import compile_dir
 from lureguard.ruleset.compile import CompileResult
 
@@ -77,7 +76,7 @@ def write_rule_file(extras: Extras, data_dir: Path) -> Path | None:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return None
-    path.write_text(rule_yaml(extras), encoding="utf-8")
+    write_atomic(path, rule_yaml(extras))
     return path
 
 
@@ -94,13 +93,11 @@ def merge_into(database: Path, extras: Extras, data_dir: Path) -> None:
     extra_file = write_rule_file(extras, data_dir)
     if extra_file is None:
         return
-    fd, tmp_name = tempfile.mkstemp(prefix=".policy-rules.", suffix=".db", dir=data_dir)
-    os.close(fd)
-    try:
-        compile_dir([extra_file], Path(tmp_name))
+    with scratch_path(data_dir / "policy-rules.db") as scratch:
+        compile_dir([extra_file], scratch)
         conn = sqlite3.connect(database)
         try:
-            conn.execute("ATTACH DATABASE ? AS extra", (tmp_name,))
+            conn.execute("ATTACH DATABASE ? AS extra", (str(scratch),))
             for table in _rule_tables(conn):
                 conn.execute(f"INSERT INTO main.{table} SELECT * FROM extra.{table}")  # noqa: S608
             conn.execute(
@@ -116,9 +113,6 @@ def merge_into(database: Path, extras: Extras, data_dir: Path) -> None:
             ) from None
         finally:
             conn.close()
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
 
 
 def _rule_tables(conn: sqlite3.Connection) -> list[str]:

@@ -8,13 +8,10 @@ single change. Any failure raises `UpdateError` and leaves the installed rules a
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import os
 import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +23,7 @@ from lureguard.deploy.bundle import write_atomic
 from lureguard.deploy.errors import UpdateError
 from lureguard.deploy.extras import Extras, merge_into
 from lureguard.deploy.state import UpdateState, bundle_dir
-from lureguard.fsutil import fsync_dir
+from lureguard.fsutil import atomic_path
 from lureguard.paths import RULES_DB_NAME, ensure_data_dir
 from lureguard.ruleset.model import SCHEMA_VERSION
 
@@ -146,7 +143,7 @@ def _unchanged(data_dir: Path, extras: Extras, state: UpdateState, why: str) -> 
     """Nothing new upstream; re-merge only if the policy's own entries changed."""
     if extras.digest() != state.extras:
         pristine = bundle_dir(data_dir) / RULES_DB_NAME
-        _swap_in(data_dir, pristine, extras, copy=True)
+        _swap_in(data_dir, pristine, extras)
         state.extras = extras.digest()
         return UpdateResult(
             "installed", state.version, f"bundle {state.version} {why}; policy entries re-applied"
@@ -166,16 +163,13 @@ def _install(
     target = bundle_dir(data_dir)
     target.mkdir(mode=0o700, exist_ok=True)
     url = source.file_url(manifest.database)
-    fd, tmp_name = tempfile.mkstemp(prefix=".download.", suffix=".db", dir=target)
-    tmp = Path(tmp_name)
-    try:
+    # Renamed into the bundle dir only after it is verified and swapped into the data dir.
+    with atomic_path(target / RULES_DB_NAME) as tmp:
         hasher = hashlib.sha256()
-        with os.fdopen(fd, "wb") as sink:
+        with open(tmp, "wb") as sink:
             fetch.get(
                 url, timeout=timeout, max_bytes=manifest.size, sink=sink, on_chunk=hasher.update
             )
-            sink.flush()
-            os.fsync(sink.fileno())
         size = tmp.stat().st_size
         if size != manifest.size:
             raise UpdateError(
@@ -187,33 +181,20 @@ def _install(
                 "(the database was altered or corrupted)"
             )
         _check_database(tmp, url)
-        _swap_in(data_dir, tmp, extras, copy=True)
-        os.replace(tmp, target / RULES_DB_NAME)
-        write_atomic(target / mf.MANIFEST_NAME, manifest.to_json(), mode=0o600)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        _swap_in(data_dir, tmp, extras)
+    write_atomic(target / mf.MANIFEST_NAME, manifest.to_json(), mode=0o600)
 
 
-def _swap_in(data_dir: Path, database: Path, extras: Extras, *, copy: bool) -> None:
+def _swap_in(data_dir: Path, database: Path, extras: Extras) -> None:
     """Replace the data dir's rules.db with `database` (plus policy entries) in one rename."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{RULES_DB_NAME}.", suffix=".tmp", dir=data_dir)
-    os.close(fd)
     try:
-        if copy:
-            shutil.copyfile(database, tmp_name)
-        merge_into(Path(tmp_name), extras, data_dir)
-        with open(tmp_name, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, data_dir / RULES_DB_NAME)
-        fsync_dir(data_dir)
+        with atomic_path(data_dir / RULES_DB_NAME) as tmp:
+            shutil.copyfile(database, tmp)
+            merge_into(tmp, extras, data_dir)
     except sqlite3.Error as exc:
         raise UpdateError(f"cannot prepare the rules database: {exc}") from None
     except OSError as exc:
         raise UpdateError(f"cannot write {data_dir / RULES_DB_NAME}: {exc.strerror}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
 
 
 def _check_database(path: Path, url: str) -> None:

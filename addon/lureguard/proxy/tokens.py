@@ -13,12 +13,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from lureguard.fsutil import write_atomic
 
 SECRET_FILE = "bypass.secret"  # noqa: S105 (a file name, not a secret)
 #: How long a warning page's forms stay usable.
@@ -40,13 +41,7 @@ def load_or_create_secret(data_dir: Path) -> bytes:
         pass
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     secret = secrets.token_bytes(32)
-    tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, secret)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_atomic(path, secret, 0o600)
     return secret
 
 

@@ -7,12 +7,9 @@ one, and a failed compile leaves the previous database untouched.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from lureguard import __version__
-from lureguard.fsutil import fsync_dir
+from lureguard.fsutil import atomic_path
 from lureguard.lookalike.confusables import CONFUSABLES_SOURCE, skeleton
 from lureguard.popular import PopularList
 from lureguard.ruleset.errors import RuleSetError
@@ -71,19 +68,8 @@ def compile_rules(loaded: LoadedRules, out: Path, popular: PopularList) -> Compi
     if loaded.errors:
         raise RuleSetError(loaded.errors)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out) as tmp:
         counts = _write(tmp, loaded, popular)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-        fsync_dir(out.parent)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
     return CompileResult(out, loaded.digest, counts)
 
 

@@ -108,10 +108,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     (PyYAML's context mark), saying where parsing stopped; else where parsing stopped."""
     stop, opened = exc.problem_mark, exc.context_mark
     what = exc.problem or exc.context or "invalid YAML"
-    if stop is not None and opened is not None and (opened.line, opened.column) != (
-        stop.line,
-        stop.column,
-    ):
+    if stop is not None and opened is not None and opened.index != stop.index:
         char = text[opened.index : opened.index + 1]
         if char in _OPENERS and (exc.context or "").endswith(_OPENERS[char]):
             return Problem(

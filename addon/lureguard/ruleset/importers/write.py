@@ -7,10 +7,8 @@ so an interrupted import never leaves half a rule file for the proxy to compile.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from urllib.parse import quote
 
 import yaml
 
+from lureguard import fsutil
 from lureguard.ruleset.importers.collect import Collected
 
 #: More entries than this go to a hosts_file beside the YAML.
@@ -187,18 +186,7 @@ def _wrap(text: str, width: int = 96) -> list[str]:
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` via a temporary file in the same directory and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600; a rule file is as readable as any file the user writes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    # A rule file is as readable as any file the user writes (temps are created 0600).
+    umask = os.umask(0)
+    os.umask(umask)
+    fsutil.write_atomic(path, text, mode=0o666 & ~umask)
