@@ -281,3 +281,21 @@ def test_next_layer_relays_clean_tls_without_a_tls_layer(harness: Harness) -> No
     whole = _client_hello("www.example.org")
     assert ask("www.example.org", data=whole[:20]) is None  # wait for the rest
     assert harness.addon.stats.get("passed_through") == 2
+
+
+def test_events_jsonl_rotates_at_the_configured_size(harness: Harness) -> None:
+    harness.configure(lureguard_log_max_bytes=4000, lureguard_log_backups=2)
+    for _ in range(40):
+        harness.request("https://rnicrosoft.com/login", NAV)
+    files = sorted(p.name for p in harness.data_dir.iterdir() if p.name.startswith("events"))
+    assert files == ["events.jsonl", "events.jsonl.1", "events.jsonl.2"]
+    for name in files:
+        path = harness.data_dir / name
+        assert 0 < path.stat().st_size <= 4000
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert all(json.loads(line)["event"] == "verdict" for line in path.read_text().splitlines())
+
+
+def test_log_rotation_options_are_checked(harness: Harness) -> None:
+    with pytest.raises(exceptions.OptionsError, match="lureguard_log_max_bytes must be 1"):
+        harness.configure(lureguard_log_max_bytes=0)

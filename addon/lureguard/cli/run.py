@@ -120,6 +120,8 @@ def run(
         ("lureguard_allow_bypass", "false" if no_bypass else "true"),
         ("lureguard_bypass_max", str(bypass_max)),
         ("lureguard_log_json", "true" if log_json else "false"),
+        ("lureguard_log_max_bytes", str(deployed.value("log.max_bytes"))),
+        ("lureguard_log_backups", str(deployed.value("log.backups"))),
     ]
     defaults += [("lureguard_rule_modes", item) for item in rule_modes]
     if log_json:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TextIO, get_args
 
 from lureguard import __version__
+from lureguard.fsutil import RotatingFile
 
 LogFormat = Literal["json", "ecs", "syslog"]
 FORMATS: tuple[LogFormat, ...] = get_args(LogFormat)
@@ -157,42 +158,15 @@ class RotatingFileSink:
         facility: str = "local0",
     ) -> None:
         self.path, self.fmt, self.facility = path, fmt, facility
-        self.max_bytes, self.backups = max_bytes, backups
-        self._file: TextIO | None = None
+        self._file = RotatingFile(path, max_bytes, backups)
 
     def send(self, record: Mapping[str, Any]) -> None:
         """Append one line, rotating first when it would pass the size limit."""
-        data = render(record, self.fmt, self.facility) + "\n"
-        handle = self._open()
-        if handle.tell() and handle.tell() + len(data.encode()) > self.max_bytes:
-            self._rotate()
-            handle = self._open()
-        handle.write(data)
-        handle.flush()
+        self._file.write(render(record, self.fmt, self.facility) + "\n")
 
     def close(self) -> None:
         """Close the file; the next event reopens it."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-    def _open(self) -> TextIO:
-        if self._file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            self._file = os.fdopen(fd, "a", encoding="utf-8")
-        return self._file
-
-    def _rotate(self) -> None:
-        self.close()
-        if self.backups <= 0:
-            self.path.unlink(missing_ok=True)
-            return
-        for index in range(self.backups - 1, 0, -1):
-            older = self.path.with_name(f"{self.path.name}.{index}")
-            if older.exists():
-                os.replace(older, self.path.with_name(f"{self.path.name}.{index + 1}"))
-        os.replace(self.path, self.path.with_name(f"{self.path.name}.1"))
+        self._file.close()
 
 
 class SyslogSink:

@@ -26,7 +26,7 @@ from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, 
 from lureguard.proxy import page, probe
 from lureguard.proxy.bypass import BypassStore, choices, seconds_for
 from lureguard.proxy.checker import Checker
-from lureguard.proxy.events import LOG_FILE, EventLog
+from lureguard.proxy.events import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES, LOG_FILE, EventLog
 from lureguard.proxy.navigation import NotUserNavigation, proceed_sender
 from lureguard.proxy.policy import (
     MODES,
@@ -115,6 +115,16 @@ class LureguardAddon:
             "Also print the JSON event lines (verdicts, bypasses, reports) to stdout.",
         )  # fmt: skip
         loader.add_option(
+            "lureguard_log_max_bytes", int, DEFAULT_MAX_BYTES,
+            "Rotate events.jsonl in the data dir when it would pass this size (a policy's "
+            "log.max_bytes).",
+        )  # fmt: skip
+        loader.add_option(
+            "lureguard_log_backups", int, DEFAULT_BACKUPS,
+            "Rotated copies of events.jsonl to keep, events.jsonl.1 the newest (a policy's "
+            "log.backups); 0 keeps none.",
+        )  # fmt: skip
+        loader.add_option(
             "lureguard_api_port", int, DEFAULT_API_PORT,
             "Port of the loopback API and PAC file (127.0.0.1 only); 0 turns it off.",
         )  # fmt: skip
@@ -137,7 +147,15 @@ class LureguardAddon:
             self.bypass_max = int(opts.lureguard_bypass_max)
         if "lureguard_fail" in updated:
             self.fail_closed = opts.lureguard_fail == "closed"
-        if updated & {"lureguard_data_dir", "lureguard_log_json"}:
+        rotation = {"lureguard_log_max_bytes", "lureguard_log_backups"}
+        if updated & rotation and (
+            int(opts.lureguard_log_max_bytes) < 1 or int(opts.lureguard_log_backups) < 0
+        ):
+            raise _options_error(
+                "lureguard: lureguard_log_max_bytes must be 1 or more and "
+                "lureguard_log_backups 0 or more"
+            )
+        if updated & {"lureguard_data_dir", "lureguard_log_json", *rotation}:
             self._open_data_dir(opts.lureguard_data_dir, bool(opts.lureguard_log_json))
         if updated & {"lureguard_data_dir", "lureguard_db"}:
             self._load_rules(opts.lureguard_db)
@@ -442,7 +460,12 @@ class LureguardAddon:
         self.data_dir = data_dir
         self.signer = TokenSigner(secret)
         self.events.close()
-        self.events = EventLog(data_dir / LOG_FILE, echo=echo)
+        self.events = EventLog(
+            data_dir / LOG_FILE,
+            echo=echo,
+            max_bytes=int(ctx.options.lureguard_log_max_bytes),
+            backups=int(ctx.options.lureguard_log_backups),
+        )
         self.reports = ReportBook(data_dir / REPORTS_FILE)
 
     def _load_rules(self, option: str) -> None:

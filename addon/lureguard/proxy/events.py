@@ -1,13 +1,13 @@
 """The event log: one JSON line per non-allow verdict, bypass, report or reload.
 
-Written to a file in the data dir (mode 0600) and, with `--log-json`, to stdout. Clean traffic
-never reaches this module, so the log cannot become a browsing history.
+Written to a file in the data dir (mode 0600, rotated like the SIEM file sink: at 10 MB by
+default, keeping 5 older files) and, with `--log-json`, to stdout. Clean traffic never reaches
+this module, so the log cannot become a browsing history.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -15,9 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
+from lureguard.fsutil import RotatingFile
 from lureguard.verdict import Verdict
 
 LOG_FILE = "events.jsonl"
+#: Rotation of LOG_FILE (the policy's `log.max_bytes` and `log.backups` change both).
+DEFAULT_MAX_BYTES = 10 * 1024**2
+DEFAULT_BACKUPS = 5
 
 
 def now_iso() -> str:
@@ -32,22 +36,27 @@ class EventLog:
     #: policy's `log.*` settings (lureguard.deploy.eventlog). They receive the record dict.
     forwarders: ClassVar[list[Callable[[dict[str, Any]], None]]] = []
 
-    def __init__(self, path: Path | None, echo: bool = False, stream: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        echo: bool = False,
+        stream: TextIO | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        backups: int = DEFAULT_BACKUPS,
+    ) -> None:
         self.path = path
         self.echo = echo
         self._stream = stream
         self._lock = threading.Lock()
-        self._file: TextIO | None = None
+        self._file = RotatingFile(path, max_bytes, backups) if path is not None else None
 
     def write(self, event: str, **fields: Any) -> dict[str, Any]:
         """Record one event; returns the record written."""
         record: dict[str, Any] = {"time": now_iso(), "event": event, **fields}
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         with self._lock:
-            if self.path is not None:
-                handle = self._open()
-                handle.write(line + "\n")
-                handle.flush()
+            if self._file is not None:
+                self._file.write(line + "\n")
             if self.echo:
                 out = self._stream or sys.stdout
                 out.write(line + "\n")
@@ -76,12 +85,3 @@ class EventLog:
         with self._lock:
             if self._file is not None:
                 self._file.close()
-                self._file = None
-
-    def _open(self) -> TextIO:
-        if self._file is None:
-            assert self.path is not None
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            self._file = os.fdopen(fd, "a", encoding="utf-8")
-        return self._file
