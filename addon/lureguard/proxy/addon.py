@@ -39,6 +39,7 @@ from lureguard.proxy.policy import (
 )
 from lureguard.proxy.reload import EngineHolder
 from lureguard.proxy.reports import REPORTS_FILE, ReportBook
+from lureguard.proxy.statedb import STATE_FILE, StateDB
 from lureguard.proxy.stats import Stats
 from lureguard.proxy.tokens import TokenError, TokenSigner, load_or_create_secret
 from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
@@ -63,6 +64,7 @@ class LureguardAddon:
         self.fail_closed = False
         self.stats = Stats()
         self.bypasses = BypassStore()
+        self.state: StateDB | None = None  # bypasses and spent tokens across restarts
         self.bypass_max = 0  # longest bypass in seconds, 0: no limit
         self.signer: TokenSigner | None = None
         self.events = EventLog(None)
@@ -176,11 +178,14 @@ class LureguardAddon:
         self._start_api()
 
     def done(self) -> None:
-        """Stop the API and close the log."""
+        """Stop the API and close the log and the state file."""
         if self.api is not None:
             self.api.stop()
             self.api = None
         self.events.close()
+        if self.state is not None:
+            self.state.close()
+            self.state = None
 
     # -- hooks -------------------------------------------------------------------------
 
@@ -458,7 +463,12 @@ class LureguardAddon:
                 f"lureguard: cannot use data dir {data_dir}: {exc.strerror or exc}"
             ) from None
         self.data_dir = data_dir
-        self.signer = TokenSigner(secret)
+        if self.state is None or self.state.path != data_dir / STATE_FILE:
+            if self.state is not None:
+                self.state.close()
+            self.state = StateDB.open(data_dir / STATE_FILE)
+            self.bypasses.attach(self.state)
+        self.signer = TokenSigner(secret, spent=self.state)
         self.events.close()
         self.events = EventLog(
             data_dir / LOG_FILE,

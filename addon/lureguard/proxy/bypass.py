@@ -1,10 +1,17 @@
-"""Timed per-host bypasses granted by 'proceed anyway' (kept in memory: a restart forgets them)."""
+"""Timed per-host bypasses granted by 'proceed anyway', kept in the data dir's state.db so a
+restart of the proxy does not forget them (see statedb.py)."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from lureguard.proxy.statedb import StateDB
+
+log = logging.getLogger(__name__)
 
 #: The choices the warning page offers, in seconds. "visit" is short on purpose: long enough
 #: to finish what you came for, short enough that the next click on the same link warns again.
@@ -54,16 +61,33 @@ def spoken(seconds: int) -> str:
 
 
 class BypassStore:
-    """Host → expiry of its bypass."""
+    """Host → expiry of its bypass: read from memory, written through to a `StateDB`."""
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time, db: StateDB | None = None) -> None:
         self._clock = clock
         self._until: dict[str, float] = {}
+        self._db: StateDB | None = None
+        self.attach(db)
+
+    def attach(self, db: StateDB | None) -> None:
+        """Keep bypasses in `db` from now on, and take over the ones it holds that still run."""
+        self._db = db
+        if db is not None:
+            for host, until in db.bypasses(self._clock()).items():
+                self._until[host] = max(until, self._until.get(host, 0.0))
 
     def grant(self, host: str, seconds: int) -> float:
         """Let `host` through for `seconds`; returns the expiry time."""
         until = self._clock() + seconds
         self._until[host] = max(until, self._until.get(host, 0.0))
+        if self._db is not None:
+            try:
+                self._db.grant(host, self._until[host])
+            except sqlite3.Error as exc:
+                # The bypass still holds until the proxy stops; only its persistence failed.
+                log.error(
+                    "lureguard: cannot record the bypass of %s in %s: %s", host, self._db.path, exc
+                )
         return self._until[host]
 
     def active(self, host: str) -> bool:

@@ -5,7 +5,8 @@ file in the data dir, mode 0600). The signature binds it to one host, one purpos
 expiry; the nonce makes it single use. Without the secret no page can forge one, so another
 site cannot lift a warning by posting a form. "Proceed anyway" gets one token per duration
 (`proceed:day`), all sharing one nonce: the duration the user clicked is the one granted, and
-spending any of them spends them all.
+spending any of them spends them all. Spent nonces are kept in the data dir's state.db until
+their token expires, so a restart of the proxy does not make a used token good again.
 """
 
 from __future__ import annotations
@@ -13,13 +14,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lureguard.fsutil import write_atomic
+from lureguard.proxy.statedb import StateDB
+
+log = logging.getLogger(__name__)
 
 SECRET_FILE = "bypass.secret"  # noqa: S105 (a file name, not a secret)
 #: How long a warning page's forms stay usable.
@@ -58,9 +64,12 @@ class Claims:
 class TokenSigner:
     """Issues tokens and accepts each one once."""
 
-    def __init__(self, secret: bytes, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, secret: bytes, clock: Callable[[], float] = time.time, spent: StateDB | None = None
+    ) -> None:
         self._secret = secret
         self._clock = clock
+        self._spent = spent
         self._used: dict[str, int] = {}
 
     def issue(self, purpose: str, host: str, lifetime: int = TOKEN_LIFETIME) -> str:
@@ -88,10 +97,22 @@ class TokenSigner:
         if claims.expires < now:
             raise TokenError("the token has expired; reload the warning page")
         self._forget_expired(now)
-        if claims.nonce in self._used:
+        if claims.nonce in self._used or not self._spend(claims, now):
             raise TokenError("the token was already used")
         self._used[claims.nonce] = claims.expires
         return claims
+
+    def _spend(self, claims: Claims, now: int) -> bool:
+        """Record the nonce in the state file; False if it was spent before (by this process
+        before a restart, or by another sharing the data dir)."""
+        if self._spent is None:
+            return True
+        try:
+            return self._spent.spend(claims.nonce, claims.expires, now)
+        except sqlite3.Error as exc:
+            # Memory still refuses a replay until the proxy stops.
+            log.error("lureguard: cannot record a spent token in %s: %s", self._spent.path, exc)
+            return True
 
     def _verify(self, token: str) -> Claims:
         payload_part, _, sig_part = token.partition(".")
