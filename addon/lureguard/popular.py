@@ -1,12 +1,32 @@
-"""The shipped list of popular legitimate domains, which lookalike detection never flags."""
+"""The shipped list of popular legitimate domains, which lookalike detection never flags.
+
+Two files of package data, each with its provenance in its header: Alexa's top 25,000 of 2015
+(`data/popular.txt`) and the shipped half of Cloudflare Radar's 2026 top-100k bucket
+(`data/popular-radar-2026.txt`). Which half of Radar's list ships is decided by
+`radar_shipped`, the one place both the data file (scripts/split_radar.py) and the
+evaluation of false alarms on the other half (bench/realworld.py) take it from.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-POPULAR_SOURCE = "Alexa top sites, July 2015, ranks 1-25,000 (phunterlau/dga_classifier 2599afa)"
+ALEXA_FILE = "data/popular.txt"
+RADAR_FILE = "data/popular-radar-2026.txt"
+POPULAR_SOURCE = (
+    "Alexa top sites, July 2015, ranks 1-25,000 (phunterlau/dga_classifier 2599afa); "
+    "Cloudflare Radar top-100k bucket of 2026-05-03, the half with sha256(domain)[0] < 128 "
+    "(wangmm001/cloudflare-radar-rankings-cache 94a7f72)"
+)
+
+
+def radar_shipped(domain: str) -> bool:
+    """True when `domain` is in the shipped half of the Radar list: the first byte of the
+    SHA-256 of its lowercase name (UTF-8) is below 128. Stable across runs and machines."""
+    return hashlib.sha256(domain.strip().lower().encode("utf-8")).digest()[0] < 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +38,10 @@ class PopularList:
 
     @classmethod
     def shipped(cls) -> PopularList:
-        """The list bundled in the package (see the header of data/popular.txt)."""
-        text = resources.files("lureguard").joinpath("data/popular.txt").read_text("utf-8")
+        """The lists bundled in the package (see the headers of the data files): Alexa's in
+        rank order, then the shipped half of Radar's (an unordered set, alphabetical)."""
+        package = resources.files("lureguard")
+        text = "\n".join(package.joinpath(f).read_text("utf-8") for f in (ALEXA_FILE, RADAR_FILE))
         return cls(_parse(text), POPULAR_SOURCE)
 
     @classmethod
