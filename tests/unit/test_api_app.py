@@ -11,7 +11,7 @@ import pytest
 from lureguard.api.app import MAX_BATCH, ApiApp, Request, Response
 from lureguard.api.guard import RateLimiter, bearer_matches, host_allowed
 from lureguard.api.origins import DEFAULT_ORIGINS, OriginError, allowed_origins, check_origin
-from lureguard.api.pac import pac_script
+from lureguard.api.pac import fallback_of, pac_script
 from lureguard.api.reports import ReportLog
 from lureguard.engine import Engine
 
@@ -227,7 +227,7 @@ def test_pac_needs_no_token_and_sends_loopback_direct(app: ApiApp) -> None:
     assert response.status == 200
     assert response.content_type == "application/x-ns-proxy-autoconfig"
     text = response.body.decode()
-    assert 'return "PROXY 127.0.0.1:8080";' in text
+    assert 'return "PROXY 127.0.0.1:8080; DIRECT";' in text  # fail-open by default
     assert '"DIRECT"' in text
     assert "[::1]:3128" in pac_script("::1", 3128)
     with pytest.raises(ValueError, match="usable proxy host"):
@@ -261,3 +261,14 @@ def test_origin_allowlist_file(tmp_path: Path) -> None:
         allowed_origins(tmp_path)
     with pytest.raises(OriginError):
         check_origin("moz-extension://*")
+
+
+def test_pac_fallback_follows_the_proxy_setting(app: ApiApp) -> None:
+    app.status = lambda: {"mode": "warn", "pac_fallback": "none"}
+    closed = call(app, "GET", "/proxy.pac", token=None, origin=None).body.decode()
+    assert 'return "PROXY 127.0.0.1:8080";' in closed  # fail-closed: no DIRECT after the proxy
+    assert fallback_of(closed) == "none"
+    app.status = lambda: {"mode": "warn", "pac_fallback": "direct"}
+    opened = call(app, "GET", "/proxy.pac", token=None, origin=None).body.decode()
+    assert fallback_of(opened) == "direct"
+    assert fallback_of("function FindProxyForURL(u, h) { return 'DIRECT'; }") is None

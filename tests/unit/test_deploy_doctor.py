@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from lureguard.api.pac import pac_script
 from lureguard.cli import main
 from lureguard.deploy import signing
 from lureguard.deploy.bundle import build
@@ -173,3 +174,45 @@ def test_invalid_policy_and_missing_rules(
     assert f"✗ policy: {policy}:1:7: error: 'mode' must be one of" in result.output
     assert "✗ rules: " in result.output
     assert "✗ CA: " in result.output
+
+
+class _LureguardPac(BaseHTTPRequestHandler):
+    """lureguard's own PAC, as a proxy started with the default fallback serves it."""
+
+    def do_GET(self) -> None:
+        body = pac_script("127.0.0.1", 8080).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+def test_pac_fallback_is_shown_and_a_proxy_ignoring_the_policy_is_a_problem(
+    laptop: tuple[Path, Path], listeners: tuple[int, int], tmp_path: Path
+) -> None:
+    healthy = _doctor(laptop[0], *listeners)
+    assert (
+        "✓ PAC fallback: direct: when the proxy is down, browsers connect directly (fail-open) "
+        "(default)" in healthy.output
+    )
+    api = ThreadingHTTPServer(("127.0.0.1", 0), _LureguardPac)
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    try:
+        served = _doctor(laptop[0], listeners[0], api.server_address[1])
+        assert "✓ PAC fallback: direct: when the proxy is down" in served.output
+        policy = tmp_path / "policy.yaml"
+        policy.write_text(policy.read_text() + "pac:\n  fallback: none\n")
+        locked = _doctor(laptop[0], listeners[0], api.server_address[1])
+    finally:
+        api.shutdown()
+        api.server_close()
+    assert locked.exit_code == 1
+    assert (
+        "✗ PAC fallback: the running proxy serves 'direct' (when the proxy is down, browsers "
+        "connect directly (fail-open)), the policy says 'none'\n"
+        "    fix: restart lureguard to apply the policy" in locked.output
+    )
+    assert "pac.fallback     none" in locked.output  # listed among the locked values

@@ -138,3 +138,16 @@ def test_status_lines_name_locked_values(tmp_path: Path, monkeypatch: pytest.Mon
     assert any("bypass.allowed" in x and f"{path}:3" in x for x in lines)
     path.write_text("fail: ajar\n")
     assert locked_lines()[0].startswith(f"policy: {path}:1:7: error:")
+
+
+def test_pac_fallback_is_a_setting_a_policy_can_lock(tmp_path: Path) -> None:
+    assert pol.effective(pol.SettingsFile())["pac.fallback"].value == "direct"
+    policy = pol.read_settings(_write(tmp_path, "pac:\n  fallback: none\n"))
+    merged = pol.effective(policy, {"pac.fallback": "direct"})
+    assert merged["pac.fallback"].value == "none"
+    assert merged["pac.fallback"].locked
+    assert pol.overridden(policy, {"pac.fallback": "direct"}) == [
+        f"pac.fallback='direct' ignored: locked to 'none' by {tmp_path / 'policy.yaml'}:2"
+    ]
+    with pytest.raises(PolicyError, match=r"'pac\.fallback' must be one of direct, none"):
+        pol.read_settings(_write(tmp_path, "pac:\n  fallback: proxy\n", "bad.yaml"))

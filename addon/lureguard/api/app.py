@@ -113,7 +113,9 @@ class ApiApp:
             return Response(204, b"", content_type="text/plain")
         if path == "/proxy.pac":
             self._method(request, "GET")
-            script = pac_script(*self.proxy_address)
+            # The proxy's `pac_fallback` setting: "direct" fails open, "none" fails closed.
+            direct = self.status().get("pac_fallback", "direct") == "direct"
+            script = pac_script(*self.proxy_address, direct_fallback=direct)
             return Response(200, script.encode(), "application/x-ns-proxy-autoconfig")
         route = _ROUTES.get(path)
         if route is None:

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Literal
+
+#: What the PAC tells a browser to do when the proxy does not answer (setting `pac.fallback`).
+PacFallback = Literal["direct", "none"]
+PAC_FALLBACKS: tuple[PacFallback, ...] = ("direct", "none")
+#: Each fallback as `lureguard status` and `doctor` say it.
+FALLBACK_WORDS: dict[str, str] = {
+    "direct": "when the proxy is down, browsers connect directly (fail-open)",
+    "none": "when the proxy is down, browsing stops (fail-closed)",
+}
 
 
-def pac_script(proxy_host: str, proxy_port: int) -> str:
+def pac_script(proxy_host: str, proxy_port: int, *, direct_fallback: bool = True) -> str:
     """A PAC sending everything but loopback through the proxy.
 
-    No `DIRECT` fallback: when the proxy is down, browsing fails visibly instead of silently
-    losing the protection (the extension badge then says lureguard is not running).
+    With `direct_fallback` (fail-open, the default for one person's laptop) the result is
+    `PROXY host:port; DIRECT`: when the proxy is down the browser connects directly, unprotected
+    but working. Without it (fail-closed, for a fleet whose policy sets `pac.fallback: none`)
+    browsing stops until the proxy is back, and the extension's badge says lureguard is not
+    running.
     """
     address = _host_literal(proxy_host)
+    result = f"PROXY {address}:{int(proxy_port)}" + ("; DIRECT" if direct_fallback else "")
     return f"""// lureguard proxy auto-config
 function FindProxyForURL(url, host) {{
   host = host.toLowerCase();
@@ -19,9 +33,16 @@ function FindProxyForURL(url, host) {{
       shExpMatch(host, "127.*") || shExpMatch(host, "*.localhost")) {{
     return "DIRECT";
   }}
-  return "PROXY {address}:{int(proxy_port)}";
+  return "{result}";
 }}
 """
+
+
+def fallback_of(script: str) -> PacFallback | None:
+    """Which fallback a PAC served by lureguard has (None if it is not lureguard's PAC)."""
+    if "lureguard proxy auto-config" not in script or 'return "PROXY ' not in script:
+        return None
+    return "direct" if '; DIRECT";' in script else "none"
 
 
 def _host_literal(host: str) -> str:

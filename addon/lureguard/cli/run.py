@@ -46,6 +46,10 @@ def confdir(data_dir: Path) -> Path:
 @click.option("--fail", "fail_policy", type=click.Choice(["open", "closed"]), default="open",
               show_default=True,
               help="If the addon itself fails: let the request through, or stop it.")  # fmt: skip
+@click.option("--pac-fallback", type=click.Choice(["direct", "none"]), default="direct",
+              show_default=True,
+              help="What /proxy.pac tells the browser when the proxy is down: connect directly "
+              "(fail-open) or not at all (fail-closed) [policy: pac.fallback].")  # fmt: skip
 @click.option("--log-json", is_flag=True,
               help="Also print the JSON event lines (verdicts, bypasses) to stdout.")  # fmt: skip
 @log_options
@@ -63,6 +67,7 @@ def run(
     rule_modes: tuple[str, ...],
     no_bypass: bool,
     fail_policy: str,
+    pac_fallback: str,
     log_json: bool,
     mitmproxy_args: tuple[str, ...],
 ) -> None:
@@ -92,6 +97,7 @@ def run(
     mode, fail_policy = deployed.value("mode"), deployed.value("fail")
     listen_port, api_port = deployed.value("proxy.port"), deployed.value("api.port")
     no_bypass = not deployed.value("bypass.allowed")
+    pac_fallback = deployed.value("pac.fallback")
     # Only a policy caps bypasses: the setting's default (15 min) must not shorten everyone's.
     limit = deployed.settings["bypass.duration"]
     bypass_max = limit.value if limit.locked else 0
@@ -117,6 +123,7 @@ def run(
         ("lureguard_mode", mode),
         ("lureguard_api_port", str(api_port)),
         ("lureguard_fail", fail_policy),
+        ("lureguard_pac_fallback", pac_fallback),
         ("lureguard_allow_bypass", "false" if no_bypass else "true"),
         ("lureguard_bypass_max", str(bypass_max)),
         ("lureguard_log_json", "true" if log_json else "false"),
@@ -133,7 +140,12 @@ def run(
     click.echo(
         f"lureguard: rules {engine.version} from {db_path}; mode {mode}; "
         f"proxy http://{listen_host}:{listen_port}"
-        + (f"; PAC http://127.0.0.1:{api_port}/proxy.pac" if api_port else "")
+        + (
+            f"; PAC http://127.0.0.1:{api_port}/proxy.pac (when the proxy is down: "
+            f"{'browse directly' if pac_fallback == 'direct' else 'no browsing'})"
+            if api_port
+            else ""
+        )
         + f"; CA {confdir(conf.data_dir) / 'mitmproxy-ca-cert.pem'}",
         err=True,
     )

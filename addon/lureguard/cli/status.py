@@ -58,6 +58,7 @@ def status(ctx: click.Context, api_port: int, as_json: bool, data_dir: str | Non
 
 def describe(body: dict[str, Any]) -> str:
     """The status answer as a few readable lines."""
+    from lureguard.api.pac import FALLBACK_WORDS
     from lureguard.proxy.stats import DESCRIPTIONS
 
     proxy = body.get("proxy", body)
@@ -66,6 +67,9 @@ def describe(body: dict[str, Any]) -> str:
         f"mode: {proxy.get('mode', '?')}   rules: {proxy.get('ruleset_version') or '?'}   "
         f"since: {proxy.get('since', '?')}",
     ]
+    fallback = proxy.get("pac_fallback")
+    if fallback in FALLBACK_WORDS:
+        lines.append(f"PAC fallback: {fallback}: {FALLBACK_WORDS[fallback]}")
     width = max(len(k) for k in COUNTERS)
     for key in COUNTERS:
         if key in counts:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lureguard.api.pac import FALLBACK_WORDS, fallback_of
 from lureguard.deploy import manifest as mf
 from lureguard.deploy import signing
 from lureguard.deploy.bundle import file_digest
@@ -165,6 +166,29 @@ def check_api(ctx: Context) -> Check:
     return Check("API", True, f"{url} serves the PAC file")
 
 
+def check_pac_fallback(ctx: Context) -> Check:
+    """What the PAC tells browsers when the proxy is down: as set, and as the running proxy
+    serves it (a proxy started before the policy changed still serves the old one)."""
+    setting = ctx.settings["pac.fallback"]
+    want = str(setting.value)
+    origin = "locked by policy" if setting.locked else setting.source
+    url = f"http://127.0.0.1:{int(str(ctx.value('api.port')))}/proxy.pac"
+    try:
+        with urllib.request.urlopen(url, timeout=ctx.timeout) as reply:
+            served = fallback_of(reply.read(65536).decode("utf-8", "replace"))
+    except (urllib.error.URLError, OSError):
+        served = None
+    if served is not None and served != want:
+        if setting.locked:
+            return Check(
+                "PAC fallback", False,
+                f"the running proxy serves '{served}' ({FALLBACK_WORDS[served]}), the policy "
+                f"says '{want}'", "restart lureguard to apply the policy",
+            )  # fmt: skip
+        return Check("PAC fallback", True, f"{served}: {FALLBACK_WORDS[served]} (set when started)")
+    return Check("PAC fallback", True, f"{want}: {FALLBACK_WORDS[want]} ({origin})")
+
+
 def check_ca(ctx: Context) -> Check:
     """The proxy's CA certificate exists in the data dir."""
     pem = ctx.data_dir / CA_CERT
@@ -260,6 +284,7 @@ CHECKS: list[Callable[[Context], Check]] = [
     check_ca,
     check_ca_trusted,
     check_api,
+    check_pac_fallback,
 ]
 
 

@@ -132,6 +132,9 @@ SPECS: dict[str, Spec] = {
     "bypass.allowed": Spec(_bool, True, "whether the warning page offers 'proceed anyway'"),
     "bypass.duration": Spec(duration, 900, "how long a bypass lasts (seconds)"),
     "fail": Spec(_choice("open", "closed"), "open", "traffic when the rules cannot be loaded"),
+    "pac.fallback": Spec(
+        _choice("direct", "none"), "direct", "when the proxy is down: browse directly or not at all"
+    ),
     "proxy.port": Spec(_port, 8080, "proxy port on 127.0.0.1"),
     "api.port": Spec(_port, 8081, "verdict API and PAC port on 127.0.0.1"),
     "update.url": Spec(_text, "", "where the signed bundle directory is published"),

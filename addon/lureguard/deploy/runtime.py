@@ -34,6 +34,7 @@ RUN_OPTIONS = {
     "listen_port": "proxy.port",
     "api_port": "api.port",
     "no_bypass": "bypass.allowed",
+    "pac_fallback": "pac.fallback",
 }
 
 log = logging.getLogger(__name__)

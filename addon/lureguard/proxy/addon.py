@@ -48,6 +48,8 @@ from lureguard.verdict import Verdict
 log = logging.getLogger(__name__)
 
 FAIL_POLICIES = ("open", "closed")
+#: The values of lureguard_pac_fallback (lureguard.api.pac serves them).
+PAC_FALLBACKS = ("direct", "none")
 _TLS_LAYERS = (layers.ServerTLSLayer, layers.ClientTLSLayer)
 DEFAULT_API_PORT = 8081
 #: What browsers remove from anywhere in a URL before reading it.
@@ -62,6 +64,7 @@ class LureguardAddon:
         self.holder: EngineHolder | None = None
         self.policy = Policy()
         self.fail_closed = False
+        self.pac_fallback = "direct"  # what /proxy.pac says when the proxy is down
         self.stats = Stats()
         self.bypasses = BypassStore()
         self.state: StateDB | None = None  # bypasses and spent tokens across restarts
@@ -113,6 +116,12 @@ class LureguardAddon:
             choices=FAIL_POLICIES,
         )  # fmt: skip
         loader.add_option(
+            "lureguard_pac_fallback", str, "direct",
+            "What /proxy.pac tells browsers when the proxy is down: direct (fail-open, browse "
+            "unprotected) or none (fail-closed, no browsing until the proxy is back).",
+            choices=PAC_FALLBACKS,
+        )  # fmt: skip
+        loader.add_option(
             "lureguard_log_json", bool, False,
             "Also print the JSON event lines (verdicts, bypasses, reports) to stdout.",
         )  # fmt: skip
@@ -149,6 +158,8 @@ class LureguardAddon:
             self.bypass_max = int(opts.lureguard_bypass_max)
         if "lureguard_fail" in updated:
             self.fail_closed = opts.lureguard_fail == "closed"
+        if "lureguard_pac_fallback" in updated:
+            self.pac_fallback = str(opts.lureguard_pac_fallback)
         rotation = {"lureguard_log_max_bytes", "lureguard_log_backups"}
         if updated & rotation and (
             int(opts.lureguard_log_max_bytes) < 1 or int(opts.lureguard_log_backups) < 0
@@ -427,6 +438,7 @@ class LureguardAddon:
             "allow_bypass": self.policy.allow_bypass,
             "bypass_max": self.bypass_max,
             "fail_policy": "closed" if self.fail_closed else "open",
+            "pac_fallback": self.pac_fallback,
             "ruleset_version": checker.version if checker else None,
             "rules_db": str(self.holder.path) if self.holder else None,
             "data_dir": str(self.data_dir) if self.data_dir else None,
