@@ -151,3 +151,17 @@ def test_pac_fallback_is_a_setting_a_policy_can_lock(tmp_path: Path) -> None:
     ]
     with pytest.raises(PolicyError, match=r"'pac\.fallback' must be one of direct, none"):
         pol.read_settings(_write(tmp_path, "pac:\n  fallback: proxy\n", "bad.yaml"))
+
+
+def test_syslog_over_tls_with_a_private_ca(tmp_path: Path) -> None:
+    ca = tmp_path / "siem-ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    text = f"log:\n  syslog: tls://siem.example.com\n  syslog_ca: {ca}\n"
+    policy = pol.read_settings(_write(tmp_path, text))
+    assert policy.values["log.syslog"] == "tls://siem.example.com"
+    assert policy.values["log.syslog_ca"] == str(ca)
+    bad = "log:\n  syslog: relp://siem\n  syslog_ca: /nonexistent/ca.pem\n"
+    with pytest.raises(PolicyError) as caught:
+        pol.read_settings(_write(tmp_path, bad, "bad.yaml"))
+    assert "'log.syslog' is not a syslog address" in str(caught.value)
+    assert "'log.syslog_ca' names no file: /nonexistent/ca.pem" in str(caught.value)

@@ -1,22 +1,31 @@
-"""Events for a SIEM: ECS-style JSON lines to a rotating file, stdout, or syslog (RFC 5424/UDP).
+"""Events for a SIEM: ECS-style JSON lines to a rotating file, stdout, or syslog (RFC 5424 over
+UDP, TCP or TLS).
 
 Input is the proxy's event record (`{"time", "event", "host", "verdict", "action", "reasons",
 ...}`). `--log-format json` keeps it as it is, `ecs` renames it to Elastic Common Schema fields
 (`@timestamp`, `event.action`, `url.domain`, `rule.id`, ...), `syslog` frames the ECS line as an
-RFC 5424 message. Clean traffic is never written: an `allow` verdict is dropped here even if a
-caller passes one, so the log can never become a browsing history.
+RFC 5424 message, sent as one UDP datagram (RFC 5426) or, over TCP (RFC 6587) and TLS
+(RFC 5425), as an octet-counted frame `LENGTH SP MESSAGE`. Clean traffic is never written: an
+`allow` verdict is dropped here even if a caller passes one, so the log can never become a
+browsing history.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
+import queue
 import socket
+import ssl
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, TextIO, get_args
 
@@ -34,6 +43,13 @@ ERROR_SEVERITY = 3
 INFO_SEVERITY = 6
 #: Longest datagram sent; longer messages drop the per-reason details first.
 MAX_DATAGRAM = 8192
+Transport = Literal["udp", "tcp", "tls"]
+#: Default ports: 514 for UDP and TCP (RFC 5426, RFC 6587 practice), 6514 for TLS (RFC 5425).
+DEFAULT_PORTS: dict[Transport, int] = {"udp": 514, "tcp": 514, "tls": 6514}
+#: Events waiting for a TCP/TLS collector; past this many the newest are dropped (and counted).
+QUEUE_LIMIT = 10_000
+
+log = logging.getLogger(__name__)
 
 
 def is_clean(record: Mapping[str, Any]) -> bool:
@@ -189,6 +205,98 @@ class SyslogSink:
         self._sock.close()
 
 
+class StreamSyslogSink:
+    """RFC 5424 messages over TCP (RFC 6587) or TLS (RFC 5425), octet-counted, to a collector.
+
+    `send` only queues: a background thread connects, reconnects with a growing pause after a
+    failure, and writes; a slow or absent collector never delays the proxy. TLS verifies the
+    collector's certificate and name against `cafile` (default: the system's trust store).
+    """
+
+    def __init__(
+        self,
+        target: SyslogTarget,
+        facility: str = "local0",
+        *,
+        cafile: str | None = None,
+        timeout: float = 5.0,
+        queue_limit: int = QUEUE_LIMIT,
+    ) -> None:
+        self.target, self.facility, self.timeout = target, facility, timeout
+        self._context: ssl.SSLContext | None = None
+        if target.transport == "tls":
+            self._context = ssl.create_default_context(cafile=cafile or None)
+        self._queue: queue.Queue[bytes | None] = queue.Queue(queue_limit)
+        self._sock: socket.socket | None = None
+        self.dropped = 0
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="lureguard-syslog", daemon=True)
+        self._thread.start()
+        atexit.register(self.close)
+
+    def send(self, record: Mapping[str, Any]) -> None:
+        """Queue one framed message (dropped, and counted, when the queue is full)."""
+        message = syslog_line(record, facility=self.facility).encode("utf-8")
+        try:
+            self._queue.put_nowait(octet_frame(message))
+        except queue.Full:
+            self.dropped += 1
+
+    def close(self, wait: float = 2.0) -> None:
+        """Send what is queued (for at most `wait` seconds), then close the connection."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(queue.Full):
+            self._queue.put(None, timeout=wait)
+        self._thread.join(wait)
+        self._disconnect()
+
+    def _run(self) -> None:
+        pause = 1.0
+        pending: bytes | None = None
+        while True:
+            if pending is None:
+                pending = self._queue.get()
+                if pending is None:
+                    return
+            try:
+                sock = self._sock or self._connect()
+                sock.sendall(pending)
+            except OSError as exc:
+                self._disconnect()
+                log.warning("lureguard: syslog to %s failed (%s); retrying", self.target, exc)
+                if self._closed:
+                    return
+                time.sleep(pause)
+                pause = min(pause * 2, 30.0)
+                continue
+            pending, pause = None, 1.0
+
+    def _connect(self) -> socket.socket:
+        host, port = self.target.host, self.target.port
+        sock = socket.create_connection((host, port), timeout=self.timeout)
+        if self._context is not None:
+            try:
+                sock = self._context.wrap_socket(sock, server_hostname=host)
+            except BaseException:
+                sock.close()
+                raise
+        self._sock = sock
+        return sock
+
+    def _disconnect(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()
+            self._sock = None
+
+
+def octet_frame(message: bytes) -> bytes:
+    """RFC 5425 / RFC 6587 octet counting: the message's length in bytes, a space, the message."""
+    return b"%d %s" % (len(message), message)
+
+
 class EventWriter:
     """Fans each non-clean event out to every configured sink."""
 
@@ -222,6 +330,7 @@ def from_settings(
     max_bytes: int = 10 * 1024**2,
     backups: int = 5,
     facility: str = "local0",
+    syslog_ca: str = "",
 ) -> EventWriter:
     """The writer for the policy's `log.*` settings."""
     sinks: list[Sink] = []
@@ -230,14 +339,50 @@ def from_settings(
     if stdout:
         sinks.append(StreamSink(fmt, facility=facility))
     if syslog:
-        sinks.append(SyslogSink(syslog, facility))
+        target = parse_target(syslog)
+        if target.transport == "udp":
+            sinks.append(SyslogSink(syslog, facility))
+        else:
+            sinks.append(StreamSyslogSink(target, facility, cafile=syslog_ca or None))
     return EventWriter(sinks)
 
 
+@dataclass(frozen=True, slots=True)
+class SyslogTarget:
+    """Where syslog goes: transport, host and port."""
+
+    transport: Transport
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.transport}://{host}:{self.port}"
+
+
+def parse_target(text: str) -> SyslogTarget:
+    """`udp://`, `tcp://` or `tls://` followed by `host:port`, `[v6]:port` or a bare host
+    (the transport's default port); without a scheme, UDP."""
+    text = text.strip()
+    scheme, sep, rest = text.partition("://")
+    transport: Transport = "udp"
+    if sep:
+        if scheme.lower() not in DEFAULT_PORTS:
+            raise ValueError(f"syslog address {text!r}: use udp://, tcp:// or tls://")
+        transport = scheme.lower()  # type: ignore[assignment]
+        text = rest
+    host, port = _host_port(text, DEFAULT_PORTS[transport])
+    return SyslogTarget(transport, host, port)
+
+
 def parse_address(text: str) -> tuple[str, int]:
-    """`host:port`, `[v6]:port`, `udp://host:port` or a bare host (port 514)."""
-    text = text.strip().removeprefix("udp://")
-    host, port = text, 514
+    """Host and port of a syslog address (see `parse_target`)."""
+    target = parse_target(text)
+    return target.host, target.port
+
+
+def _host_port(text: str, default: int) -> tuple[str, int]:
+    host, port = text, default
     if text.startswith("["):
         host, _, rest = text[1:].partition("]")
         if rest.startswith(":"):

@@ -97,6 +97,13 @@ def _address(value: Any) -> str:
     return text
 
 
+def _existing_file(value: Any) -> str:
+    text = _text(value)
+    if not Path(text).expanduser().is_file():
+        raise _Invalid(f"names no file: {text}")
+    return text
+
+
 def _pubkey(value: Any) -> str:
     """Inline keys are checked here, so a pasting mistake points at its policy line."""
     from lureguard.deploy.signing import PUBLIC_PREFIX, parse_public
@@ -145,7 +152,10 @@ SPECS: dict[str, Spec] = {
     "log.max_bytes": Spec(_size, 10 * 1024**2, "rotate log.file and events.jsonl at this size"),
     "log.backups": Spec(_count, 5, "rotated copies to keep of each log file"),
     "log.stdout": Spec(_bool, False, "also write events to stdout"),
-    "log.syslog": Spec(_address, "", "syslog collector host:port (RFC 5424 over UDP)"),
+    "log.syslog": Spec(
+        _address, "", "syslog collector [udp:// | tcp:// | tls://]host:port (RFC 5424)"
+    ),
+    "log.syslog_ca": Spec(_existing_file, "", "CA bundle that signed a tls:// collector"),
     "log.facility": Spec(_choice(*(f"local{i}" for i in range(8)), "user"), "local0", "facility"),
     "allow": Spec(_hosts, (), "hosts always allowed"),
     "block": Spec(_hosts, (), "hosts or URLs always blocked"),

@@ -131,6 +131,7 @@ def event_writer(runtime: Runtime) -> eventlog.EventWriter | None:
         max_bytes=runtime.value("log.max_bytes"),
         backups=runtime.value("log.backups"),
         facility=runtime.value("log.facility"),
+        syslog_ca=runtime.value("log.syslog_ca"),
     )
     runtime.writer = writer if writer.sinks else None
     return runtime.writer
