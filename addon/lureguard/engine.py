@@ -98,6 +98,14 @@ class Engine:
             return self._verdict(target, "allow", [reason])
         if target.is_ip or registered in self.index.popular:
             return self._verdict(target, "allow", [])
+        namesake = self.index.namesakes.get(registered)
+        if namesake is not None:
+            info = self.rules[namesake]
+            brand = info.name or info.title
+            detail = f"{registered} is another owner's site that shares {brand}'s name"
+            reason = Reason("allowlisted", info.id, "allow", detail, brand=brand,
+                            source=info.source)  # fmt: skip
+            return self._verdict(target, "allow", [reason])
         found: list[Reason] = self._pattern_reasons(host) if self.patterns.size else []
         for detector in self.detectors:
             found.extend(detector.detect(target, self.index))
@@ -195,13 +203,21 @@ def _level(reasons: Sequence[Reason]) -> Level:
 
 
 def _build_index(data: RuleData) -> BrandIndex:
-    index = BrandIndex(official=dict(data.brand_domains), popular=data.popular)
+    index = BrandIndex(
+        official=dict(data.brand_domains), popular=data.popular, namesakes=dict(data.namesakes)
+    )
     for label, skel, domain, rule_id in data.protected:
         info = data.rules[rule_id]
         entry = Protected(
             label, domain, rule_id, info.name or info.title, info.severity, info.source
         )
         index.add(entry, skel)
+    for label, skel, domain, rule_id in data.context:
+        info = data.rules[rule_id]
+        entry = Protected(
+            label, domain, rule_id, info.name or info.title, info.severity, info.source
+        )
+        index.add_context(entry, skel)
     for domain in data.brand_domains:
         registered, label, suffix = split_registered(domain)
         if registered == domain:  # aws.amazon.com says nothing about amazon's suffixes

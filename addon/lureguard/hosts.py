@@ -225,7 +225,7 @@ def _split_port(authority: str) -> tuple[str, int | None]:
 def _port(text: str) -> int | None:
     if text == "":
         return None
-    if not text.isdigit() or int(text) > 65535:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
         raise HostError(f"port '{text[:20]}' is not a number from 0 to 65535")
     return int(text)
 

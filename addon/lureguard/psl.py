@@ -15,16 +15,23 @@ from importlib import resources
 from typing import Final
 
 SNAPSHOT: Final = ".tld_set_snapshot"
+PLATFORMS: Final = "data/hosting-platforms.txt"
 
 
 class PublicSuffixList:
-    """PSL rules as three sets: plain rules, wildcard parents (`*.ck` -> ck), exceptions."""
+    """PSL rules as three sets: plain rules, wildcard parents (`*.ck` -> ck), exceptions;
+    plus `platforms`, the suffixes whose registrable domains are customers of a hosting
+    platform (the PSL's private section and lureguard's own list)."""
 
-    def __init__(self, rules: Iterable[str], version: str = "") -> None:
+    def __init__(
+        self, rules: Iterable[str], version: str = "", platforms: Iterable[str] = ()
+    ) -> None:
         self.exact: set[str] = set()
         self.wildcard: set[str] = set()
         self.exceptions: set[str] = set()
         self.version = version
+        self.platforms: frozenset[str] = frozenset(_ascii(p) for p in platforms)
+        rules = [*rules, *self.platforms]
         for rule in rules:
             if rule.startswith("!"):
                 self.exceptions.add(_ascii(rule[1:]))
@@ -72,23 +79,35 @@ def parent_names(host: str) -> list[str]:
 
 @cache
 def bundled() -> PublicSuffixList:
-    """The PSL snapshot bundled with the installed tldextract (public and private rules)."""
+    """The PSL snapshot bundled with the installed tldextract (public and private rules), plus
+    the hosting platforms it lacks (`data/hosting-platforms.txt`)."""
     text = resources.files("tldextract").joinpath(SNAPSHOT).read_text("utf-8")
-    return parse(text)
+    extra = resources.files("lureguard").joinpath(PLATFORMS).read_text("utf-8")
+    return parse(text, [line for line in map(str.strip, extra.splitlines()) if line[:1] != "#"])
 
 
-def parse(text: str) -> PublicSuffixList:
-    """Parse PSL text (`//` comments, one rule a line, first token only)."""
+def parse(text: str, platforms: Iterable[str] = ()) -> PublicSuffixList:
+    """Parse PSL text (`//` comments, one rule a line, first token only). The private
+    section's plain rules are hosting platforms, and so are `platforms` (added as rules)."""
     version = ""
     rules: list[str] = []
+    private = False
+    hosts = [p.lower() for p in platforms if p]
     for line in text.splitlines():
         line = line.strip()
         if line.startswith("// VERSION:"):
             version = line.split(":", 1)[1].strip()
+        elif line.startswith("// ===BEGIN PRIVATE"):
+            private = True
+        elif line.startswith("// ===END PRIVATE"):
+            private = False
         if not line or line.startswith("//"):
             continue
-        rules.append(line.split()[0].lower())
-    return PublicSuffixList(rules, version)
+        rule = line.split()[0].lower()
+        rules.append(rule)
+        if private and rule[0] not in "*!":
+            hosts.append(rule)
+    return PublicSuffixList(rules, version, hosts)
 
 
 def _ascii(rule: str) -> str:

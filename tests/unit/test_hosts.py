@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lureguard.hosts import HostError, parse_target, split_registered, to_unicode
+from lureguard.psl import bundled
 
 
 @pytest.mark.parametrize(
@@ -145,8 +146,23 @@ def test_registrable_domains_match_tldextract_on_real_domains() -> None:
         "github.io", "co.uk", "a.b.kawasaki.jp", "city.kawasaki.jp", "login.example.co.uk",
         "xn--80ak6aa92e.xn--p1ai", "a.b.c.blogspot.com", "www.paypal.com.evil.net",
     ]  # fmt: skip
+    ours = bundled().platforms
     for host in hosts:
+        if any(host == p or host.endswith("." + p) for p in ours):
+            continue  # a hosting platform the PSL lacks (data/hosting-platforms.txt)
         result = extract.extract_str(host)
         registered = f"{result.domain}.{result.suffix}" if result.suffix else result.domain
         expected = (registered if result.domain else "", result.domain, result.suffix)
         assert split_registered(host) == expected, host
+
+
+def test_hosting_platforms_the_psl_lacks_are_suffixes() -> None:
+    """Tenants of lureguard's own platform list are judged like the PSL's private section."""
+    assert {"weebly.com", "pages.dev", "github.io"} <= bundled().platforms
+    assert "co.uk" not in bundled().platforms
+    assert split_registered("paypal-login-7.weebly.com") == (
+        "paypal-login-7.weebly.com",
+        "paypal-login-7",
+        "weebly.com",
+    )
+    assert split_registered("weebly.com")[0] == ""

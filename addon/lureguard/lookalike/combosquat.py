@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import fold
+from lureguard.lookalike.confusables import fold, skeleton
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import lure_only
@@ -22,13 +22,47 @@ from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
 MIN_MISSPELLED: Final = 6
+#: A brand name alone among other words of a hosting tenant must be at least this long.
+MIN_TENANT_NAME: Final = 5
 
 
 def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
     """True when everything around the brand name is lure words or other brand names."""
     skeletons = visit.index.skeletons
+    context = visit.index.context
     pieces = [p for p in f"{before}-{after}".split("-") if p]
-    return bool(pieces) and all(p in skeletons or lure_only(p) for p in pieces)
+    return bool(pieces) and all(p in skeletons or p in context or lure_only(p) for p in pieces)
+
+
+def _rest_is_filler(visit: Visit, lo: int, hi: int) -> bool:
+    """True when the label around the brand name (label span `lo:hi`) is lure words, brand
+    names and filler: numbers anywhere (`948260-coinbase`, `paypal0034`), and on a hosting
+    platform any part with a digit in it (`bra4-facebook`, `meta-gateway-i5z`), the serial
+    numbers platforms and kits add to make a name unique."""
+    label = visit.label
+    pieces = [p for p in f"{label[:lo]}-{label[hi:]}".split("-") if p]
+    if not pieces:
+        return False
+    skeletons = visit.index.skeletons
+    for piece in pieces:
+        if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
+            continue
+        skel = skeleton(piece)
+        if skel not in skeletons and not lure_only(skel):
+            return False
+    return True
+
+
+def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
+    """A distinctive brand name standing as a word of its own in a hosting platform's tenant
+    label (`amazon-clone-pied-ten.vercel.app`): platforms host no brand's own sign-in, and
+    the words around it need not be lure words. Word parts (apple of pineapple) do not count."""
+    if not visit.tenant or len(name) < MIN_TENANT_NAME or name in visit.index.common:
+        return False
+    label = visit.label
+    return (lo == 0 or not label[lo - 1].isalpha()) and (
+        hi == len(label) or not label[hi].isalpha()
+    )
 
 
 def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
@@ -41,6 +75,10 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             end = start + len(name)
             if _rest_is_lure(visit, skel[:start], skel[end:]):
                 found[name] = _label_span(visit.label, skel, start, end)
+            else:
+                lo, hi = _label_span(visit.label, skel, start, end)
+                if _rest_is_filler(visit, lo, hi) or _tenant_name(visit, name, lo, hi):
+                    found[name] = (lo, hi)
     if visit.plain:  # same indexes as the label: no span mapping needed
         for start, name in index.substrings(visit.plain):
             end = start + len(name)
@@ -60,6 +98,37 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     return sorted(((n, lo, hi) for n, (lo, hi) in found.items()), key=lambda i: i[1] - i[2])
 
 
+def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
+    """(context name, start, end in the label) of every name protected only in a phishing
+    context (`chase`, `nid`) that has one: lure words or another brand's name around it, with
+    numbers allowed (and on a hosting platform any part with a digit), but never a bare name or
+    a name among ordinary words (`chase-bank` counts, `chase-outdoors` or `chase2024` do not)."""
+    index = visit.index
+    skel = visit.skeleton
+    found: list[tuple[str, int, int]] = []
+    for start, name in index.context_substrings(skel):
+        end = start + len(name)
+        lo, hi = _label_span(visit.label, skel, start, end)
+        if name != skel and _context_around(visit, lo, hi):
+            found.append((name, lo, hi))
+    return found
+
+
+def _context_around(visit: Visit, lo: int, hi: int) -> bool:
+    label = visit.label
+    pieces = [p for p in f"{label[:lo]}-{label[hi:]}".split("-") if p]
+    index = visit.index
+    plain = False
+    for piece in pieces:
+        if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
+            continue
+        skel = skeleton(piece)
+        if not (skel in index.skeletons or skel in index.context or lure_only(skel)):
+            return False
+        plain = True
+    return plain
+
+
 def detect_combosquat(visit: Visit) -> list[Reason]:
     """Reasons for every brand name embedded in a longer label."""
     reasons = []
@@ -72,6 +141,12 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and "-" in visit.skeleton:
         reasons = _misspelled_parts(visit)
+    if not reasons and visit.index.context:
+        for name, lo, hi in find_context_names(visit):
+            if not any(a <= lo and hi <= b for a, b in taken):
+                taken.append((lo, hi))
+                for entry in visit.index.context[name]:
+                    reasons.append(_combo_reason(visit, entry, lo, hi))
     return reasons
 
 

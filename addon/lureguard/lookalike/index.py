@@ -118,6 +118,12 @@ class BrandIndex:
     flat: dict[str, str] = field(default_factory=dict)
     #: first three letters of every protected skeleton and flat name (`embedding._split_name`)
     split_heads: frozenset[str] = frozenset()
+    #: names protected only in a plain phishing context (`chase`, `nid`): skeleton -> entries
+    context: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
+    #: Aho–Corasick automaton over the context names
+    context_automaton: Any = None
+    #: unrelated registrable domains that carry a brand's name -> that brand's rule id
+    namesakes: dict[str, str] = field(default_factory=dict)
 
     def add(self, entry: Protected, skeleton: str) -> None:
         """Register one protected label under its label and skeleton."""
@@ -125,6 +131,11 @@ class BrandIndex:
             self.labels[entry.label].append(entry)
         if entry not in self.skeletons[skeleton]:
             self.skeletons[skeleton].append(entry)
+
+    def add_context(self, entry: Protected, skeleton: str) -> None:
+        """Register one name protected only in a phishing context."""
+        if entry not in self.context[skeleton]:
+            self.context[skeleton].append(entry)
 
     def is_legitimate(self, registered_domain: str) -> bool:
         """True when the domain belongs to a brand or is a well-known popular site."""
@@ -196,6 +207,12 @@ class BrandIndex:
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
         self.split_heads = frozenset(k[:3] for k in (*self.skeletons, *self.flat) if len(k) >= 3)
         self.common = frozenset(self._common_skeletons())
+        if self.context:
+            context = ahocorasick.Automaton()
+            for skel in self.context:
+                context.add_word(skel, skel)
+            context.make_automaton()
+            self.context_automaton = context
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
 
     def substrings(self, text: str) -> list[tuple[int, str]]:
@@ -203,6 +220,12 @@ class BrandIndex:
         if self.automaton is None:
             return []
         return [(end - len(skel) + 1, skel) for end, skel in self.automaton.iter(text)]
+
+    def context_substrings(self, text: str) -> list[tuple[int, str]]:
+        """(start, skeleton) of every context name inside `text`."""
+        if self.context_automaton is None:
+            return []
+        return [(end - len(skel) + 1, skel) for end, skel in self.context_automaton.iter(text)]
 
     def _common_skeletons(self) -> Iterable[str]:
         """Protected skeletons found strictly inside the label of an unrelated popular domain.

@@ -17,13 +17,17 @@ from lureguard.lookalike.index import (
     probe_code,
     typo_budget,
 )
+from lureguard.psl import bundled
 from lureguard.verdict import Kind, Reason
+
+_PLATFORMS: Final = bundled().platforms
 
 
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_near", "_parts", "established", "index", "label", "plain", "skeleton", "target")
+    __slots__ = ("_near", "_parts", "established", "index", "label", "plain", "skeleton", "target",
+                 "tenant")  # fmt: skip
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
@@ -33,6 +37,9 @@ class Visit:
         self.skeleton, self.plain = readings(label)
         #: True when popular sites use this label: a name of its own (finance, email)
         self.established = label in index.popular_labels
+        #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
+        #: name there is no one's site of its own
+        self.tenant = target.suffix in _PLATFORMS
         self._near: list[tuple[str, int]] | None = None
         self._parts: list[str] | None = None
 

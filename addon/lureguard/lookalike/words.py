@@ -9,6 +9,7 @@ sites and the brand's own campaign domains look exactly like that.
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 from typing import Final
 
 from lureguard.lookalike.confusables import skeleton
@@ -32,7 +33,17 @@ _WORDS: Final = """
     unlock update upgrade us user v1 v2 v3 validate validation verification verify view vip
     wallet web webmail ww www zendesk
 """
-LURE_WORDS: Final = frozenset(_WORDS.split())
+#: The words real campaigns use far more than popular sites (bench/vocabulary.py measures
+#: them; data/lure-words.txt says how), added to the account chores above.
+MEASURED_WORDS: Final = frozenset(
+    line.split("\t", 1)[0]
+    for line in resources.files("lureguard")
+    .joinpath("data/lure-words.txt")
+    .read_text()
+    .splitlines()
+    if line and not line.startswith("#")
+)
+LURE_WORDS: Final = frozenset(_WORDS.split()) | MEASURED_WORDS
 _SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
 _STARTS: Final = frozenset(w[:2] for w in _SKELETONS)

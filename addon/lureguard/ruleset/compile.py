@@ -41,6 +41,8 @@ TABLES: dict[str, tuple[dict[str, type], str | None]] = {
     ),
     "brand_domains": ({"domain": str, "rule_id": str}, None),
     "protected_labels": ({"label": str, "skeleton": str, "domain": str, "rule_id": str}, None),
+    "context_labels": ({"label": str, "skeleton": str, "domain": str, "rule_id": str}, None),
+    "namesakes": ({"domain": str, "rule_id": str}, None),
     "host_entries": ({"host": str, "match": str, "list": str, "rule_id": str}, None),
     "url_prefixes": ({"host": str, "prefix": str, "rule_id": str}, None),
     "host_patterns": ({"pattern": str, "rule_id": str}, None),
@@ -88,6 +90,8 @@ def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, i
             for r in rules if r.kind == "brand" for d in r.official_domains()
         ),
         "protected_labels": _protected_rows(rules),
+        "context_labels": _context_rows(rules),
+        "namesakes": ({"domain": d, "rule_id": r.id} for r in rules for d in r.namesakes),
         "host_entries": _host_rows(rules),
         "url_prefixes": (
             {"host": _url_host(u), "prefix": u, "rule_id": r.id} for r in rules for u in r.urls
@@ -100,8 +104,8 @@ def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, i
     for name, column in INDEXES:
         db[name].create_index([column])  # type: ignore[union-attr]
     counts = {name: db[name].count for name in (
-        "rules", "brand_domains", "protected_labels", "host_entries", "url_prefixes",
-        "host_patterns", "popular",
+        "rules", "brand_domains", "protected_labels", "context_labels", "namesakes",
+        "host_entries", "url_prefixes", "host_patterns", "popular",
     )}  # fmt: skip
     counts["brands"] = sum(1 for r in rules if r.kind == "brand")
     meta = {
@@ -170,6 +174,29 @@ def _protected_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
                 "domain": domain,
                 "rule_id": rule.id,
             }
+
+
+def _context_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
+    """Names a brand protects only in a plain phishing context: its `context_keywords`
+    (standing for its first domain), and the distinctive labels of its `login_hosts` (`nid`
+    of nid.naver.com, standing for that host; lure words such as `login` are no name)."""
+    from lureguard.hosts import split_registered
+    from lureguard.lookalike.words import LURE_WORDS
+
+    for rule in rules:
+        if rule.kind != "brand":
+            continue
+        primary = rule.domains[0] if rule.domains else ""
+        names = {word: primary for word in rule.context_keywords}
+        for host in rule.login_hosts:
+            registered = split_registered(host)[0]
+            for label in host[: -len(registered)].strip(".").split("."):
+                if len(label) >= 3 and label not in LURE_WORDS and not label.isdigit():
+                    names.setdefault(label, host)
+        for label, domain in names.items():
+            if label not in rule.keywords:
+                yield {"label": label, "skeleton": skeleton(label), "domain": domain,
+                       "rule_id": rule.id}  # fmt: skip
 
 
 def _host_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:

@@ -36,6 +36,10 @@ class RuleData:
     rules: dict[str, RuleInfo]
     brand_domains: dict[str, str] = field(default_factory=dict)
     protected: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: (label, skeleton, domain, rule id) protected only in a plain phishing context
+    context: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: unrelated registrable domain -> rule id of the brand whose name it carries
+    namesakes: dict[str, str] = field(default_factory=dict)
     block_exact: dict[str, str] = field(default_factory=dict)
     block_suffix: dict[str, str] = field(default_factory=dict)
     allow_exact: dict[str, str] = field(default_factory=dict)
@@ -134,6 +138,11 @@ def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "host_patterns" in tables:  # absent in databases compiled before pattern rules existed
         data.patterns = list(conn.execute("SELECT pattern, rule_id FROM host_patterns"))
+    if "context_labels" in tables:  # absent before context keywords existed
+        data.context = list(
+            conn.execute("SELECT label, skeleton, domain, rule_id FROM context_labels")
+        )
+        data.namesakes = dict(conn.execute("SELECT domain, rule_id FROM namesakes"))
     data.popular = {row[0] for row in conn.execute("SELECT domain FROM popular")}
     return data
 

@@ -68,6 +68,13 @@ class Rule:
     domains: tuple[str, ...] = ()
     families: tuple[DomainFamily, ...] = ()
     keywords: tuple[str, ...] = ()
+    #: names protected only where lure words, a hosting tenant or an embedding make the intent
+    #: plain (`chase`, a dictionary word; `nid` of NAVER's login host)
+    context_keywords: tuple[str, ...] = ()
+    #: official hosts where the brand's users sign in (`nid.naver.com`)
+    login_hosts: tuple[str, ...] = ()
+    #: unrelated sites that carry the brand's name (`kraken.io`): never its lookalikes
+    namesakes: tuple[str, ...] = ()
     # blocklist / allowlist
     hosts: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()

@@ -37,7 +37,15 @@ COMMON_KEYS = {
     "status", "severity", "tags", "falsepositives", "license", "tests",
 }  # fmt: skip
 KIND_KEYS: dict[str, set[str]] = {
-    "brand": {"name", "domains", "domain_families", "keywords"},
+    "brand": {
+        "name",
+        "domains",
+        "domain_families",
+        "keywords",
+        "context_keywords",
+        "login_hosts",
+        "namesakes",
+    },
     "blocklist": {"hosts", "urls", "hosts_file"},
     "allowlist": {"hosts", "hosts_file"},
     "pattern": {"patterns"},
@@ -324,22 +332,54 @@ def _brand(check: _Checker, _base: Path | None) -> dict[str, Any]:
             else:
                 good.append(text)
         families.append(DomainFamily(label, tuple(good)))
-    keywords = []
-    for word, where_kw in check.strings("keywords"):
-        word = word.lower()
-        if not re.fullmatch(r"[a-z0-9-]{3,63}", word):
+    official = set(domains) | {d for f in families for d in f.domains()}
+    login_hosts = []
+    for text, at in check.strings("login_hosts"):
+        host = _host(check, text, at, "login host")
+        if host is None:
+            continue
+        if not any(host == d or host.endswith("." + d) for d in official):
+            problem = f"login host '{host}' is not under the brand's domains"
+            check.problems.append(Problem(at, problem, check.rule_id))
+            continue
+        login_hosts.append(host)
+    namesakes = []
+    for text, at in check.strings("namesakes"):
+        host = _host(check, text, at, "namesake")
+        if host is None:
+            continue
+        if split_registered(host)[0] != host or host in official:
             check.problems.append(
                 Problem(
-                    where_kw, f"keyword '{word}' must be 3-63 letters, digits or -", check.rule_id
+                    at,
+                    f"namesake '{host}' must be a registrable domain the brand does not own",
+                    check.rule_id,
                 )
             )
-        keywords.append(word)
+            continue
+        namesakes.append(host)
     return {
         "name": name,
         "domains": tuple(domains),
         "families": tuple(families),
-        "keywords": tuple(keywords),
+        "keywords": _words(check, "keywords"),
+        "context_keywords": _words(check, "context_keywords"),
+        "login_hosts": tuple(login_hosts),
+        "namesakes": tuple(namesakes),
     }
+
+
+def _words(check: _Checker, key: str) -> tuple[str, ...]:
+    """A brand's protected words (`keywords`, `context_keywords`): 3-63 letters, digits or -."""
+    words = []
+    for word, where in check.strings(key):
+        word = word.lower()
+        if not re.fullmatch(r"[a-z0-9-]{3,63}", word):
+            check.problems.append(
+                Problem(where, f"keyword '{word}' must be 3-63 letters, digits or -", check.rule_id)
+            )
+        words.append(word)
+    return tuple(words)
 
 
 def _blocklist(check: _Checker, base_dir: Path | None) -> dict[str, Any]:

@@ -1,0 +1,147 @@
+"""Names protected only in a phishing context, hosting tenants, filler numbers and namesakes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lureguard.engine import Engine
+from lureguard.popular import PopularList
+from lureguard.ruleset.build import compile_dir
+from lureguard.ruleset.errors import RuleSetError
+from tests.unit.rulefiles import write_rules
+
+RULES = {
+    "chase": """\
+        id: brand/chase
+        kind: brand
+        name: Chase
+        description: test
+        source: tests
+        domains: [chase.com, jpmorganchase.com]
+        keywords: [jpmorganchase]
+        context_keywords: [chase]
+        """,
+    "naver": """\
+        id: brand/naver
+        kind: brand
+        name: NAVER
+        description: test
+        source: tests
+        domains: [naver.com]
+        keywords: [naver]
+        login_hosts: [nid.naver.com, login.naver.com]
+        """,
+    "coinbase": """\
+        id: brand/coinbase
+        kind: brand
+        name: Coinbase
+        description: test
+        source: tests
+        domains: [coinbase.com]
+        namesakes: [coinbase.org]
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root = tmp_path_factory.mktemp("context")
+    rules = write_rules(root, **RULES)
+    out = root / "rules.db"
+    compile_dir([rules], out, PopularList(("purchase.com",), "tests"))
+    return Engine.from_db(out)
+
+
+def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
+    return [(r.kind, r.rule_id) for r in engine.check(host).reasons if r.level != "allow"]
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "chase-account-verify.com",
+        "chaseonline-login.net",
+        "secure-chase.com",
+        "chase-login-2024.info",
+        "chase-naver.com",  # another brand counts as context
+        "nidlogin.com",  # the login host's label with a lure word
+        "nid-naver.com",
+        "nid-naver-secure.net",
+    ],
+)
+def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> None:
+    assert _caught(engine, host), host
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "chase.net",  # a bare dictionary word on another suffix
+        "chasse.com",  # no typo of a word is a lookalike
+        "chase-outdoors.com",  # ordinary words around it
+        "chase2024.com",  # numbers alone are no context
+        "purchase-verify.com",  # a word part, not the name
+        "nid.com",
+        "unidentified-login.com",
+    ],
+)
+def test_context_names_alone_or_among_words_are_not(engine: Engine, host: str) -> None:
+    assert _caught(engine, host) == [], host
+
+
+def test_reasons_name_the_login_host(engine: Engine) -> None:
+    reason = engine.check("nidlogin.com").reasons[0]
+    assert (reason.kind, reason.brand, reason.target) == ("combosquat", "NAVER", "nid.naver.com")
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("948260-coinbase.com", True),  # numbers around a distinctive name
+        ("coinbase0034.net", True),
+        ("bra4-coinbase.pages.dev", True),  # a part with digits, on a hosting platform
+        ("coinbase-wallet-x7f3.vercel.app", True),
+        ("coinbase-clone-pied.vercel.app", True),  # a distinctive name as a tenant's word
+        ("coinbase-clone-pied.com", False),  # ordinary words on a domain of its own
+        ("bra4-coinbase.com", False),  # a random part is filler only on a platform
+        ("chase-tracker-7.pages.dev", False),  # a word brand needs lure words, tenant or not
+        ("chase-verify-7.pages.dev", True),
+        ("coinbase-login.weebly.com", True),  # a platform the PSL lacks: the tenant label
+    ],
+)
+def test_tenants_and_filler(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host
+
+
+def test_namesakes_are_allowed_and_say_why(engine: Engine) -> None:
+    verdict = engine.check("coinbase.org")
+    assert verdict.verdict == "allow"
+    assert verdict.reasons[0].kind == "allowlisted"
+    assert "shares Coinbase's name" in verdict.reasons[0].detail
+    assert _caught(engine, "coinbase.net") == [("tld-swap", "brand/coinbase")]
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("login_hosts: [login.naver.net]", "is not under the brand's domains"),
+        ("namesakes: [naver.com]", "must be a registrable domain the brand does not own"),
+        ("namesakes: [www.naver.org]", "must be a registrable domain the brand does not own"),
+        ("context_keywords: [n]", "must be 3-63 letters"),
+    ],
+)
+def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: str) -> None:
+    brand = f"""\
+        id: brand/naver
+        kind: brand
+        name: NAVER
+        description: test
+        source: tests
+        domains: [naver.com]
+        {field}
+        """
+    rules = write_rules(tmp_path, naver=brand)
+    with pytest.raises(RuleSetError, match=message):
+        compile_dir([rules], tmp_path / "rules.db", PopularList((), "tests"))
