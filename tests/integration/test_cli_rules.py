@@ -226,7 +226,8 @@ def test_import_real_samples(tmp_path: Path) -> None:
     result = cli(*feed_args("metamask", out, config))
     assert result.returncode == 0, result.stderr
     assert "note: fuzzylist (15 domains" in result.stderr
-    assert "12,918 entries kept" in result.stderr
+    # bluproducts.com and usermd.net are popular (shipped Radar half): the guard skips them.
+    assert "12,917 entries kept" in result.stderr
     hosts_out = tmp_path / "rules" / "hosts.yaml"
     hosts = FEEDS / "metamask-eth-phishing-detect-1.2.0-hosts.txt"
     result = cli(*feed_args("hosts", hosts_out, hosts, "--id", "feed/mm-hosts"))
