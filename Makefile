@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test native lint bench quality clean
+.PHONY: run test system-deps native lint bench quality clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "make: no Python >= 3.12 found (see scripts/find-python)"; exit 1; }
@@ -28,7 +28,12 @@ run: native
 	$(BIN)/lureguard rules compile
 	$(BIN)/lureguard run $(ARGS)
 
-test: $(VENV)/.installed-dev native
+# The suite's system packages (browsers, curl, gcc, certutil): installed when missing as root,
+# otherwise the one command to run is printed and make stops before anything else.
+system-deps:
+	@./scripts/system-deps
+
+test: system-deps $(VENV)/.installed-dev native
 	$(BIN)/ruff check addon tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest $(ARGS)
