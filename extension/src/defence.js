@@ -205,8 +205,17 @@ async function onBeforeNavigate({ tabId, frameId, url }) {
   if (frameId !== 0 || !isWeb(url)) return;
   // Read before any await: a blocked request commits its error page almost at once.
   const previous = committed.get(tabId);
+  const hadRule = Object.hasOwn(await ruleHosts(), hostOf(url));
   const current = await guard();
-  if (!current.active) return;
+  if (!current.active) {
+    // The probe has just found the proxy and dropped the rules, but one of them may have stopped
+    // this navigation already (Firefox then shows nothing at all, Chrome an error page): send it
+    // again, for the proxy to judge and explain.
+    if (hadRule && !Object.hasOwn(await ruleHosts(), hostOf(url))) {
+      await chrome.tabs.update(tabId, { url }).catch(() => {});
+    }
+    return;
+  }
   let verdict;
   try {
     [verdict] = await lookup([url]);
