@@ -1,6 +1,7 @@
 // Options: paste the token, test the connection. Keys fixed by IT (managed storage) are shown
 // read-only.
 
+import { ACCESS_TEXT, missingOrigins, requestAccess } from "./access.js";
 import { status } from "./api.js";
 import { loadSettings, saveSettings } from "./settings.js";
 
@@ -40,4 +41,19 @@ document.getElementById("form").addEventListener("submit", async (event) => {
   test();
 });
 
+// Host access withdrawn (or never granted: Firefox before 127): ask again, on a click.
+async function showAccess() {
+  const missing = await missingOrigins();
+  document.getElementById("access").hidden = missing.length === 0;
+  document.getElementById("access-text").textContent = missing.length
+    ? `${ACCESS_TEXT} Missing: ${missing.join(", ")}.`
+    : "";
+}
+
+document.getElementById("grant").addEventListener("click", async () => {
+  await requestAccess().catch(() => false);
+  await showAccess();
+});
+
 init();
+showAccess();

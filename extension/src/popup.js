@@ -1,6 +1,7 @@
 // The popup: why the current tab got its verdict, with a way to the real site and a way to
 // report a false alarm. Works for ?tab=<id> too, so tests can open it in a normal tab.
 
+import { ACCESS_TEXT, missingOrigins } from "./access.js";
 import { compareNames, nameElement, realSiteUrl, visible } from "./explain.js";
 
 const HEADLINES = {
@@ -120,4 +121,16 @@ async function render() {
   renderActions(main, answer.url, verdict);
 }
 
+// Above whatever the verdict says: without host access the page's links were never checked.
+async function warnAboutAccess() {
+  if (!(await missingOrigins()).length) return;
+  const box = el("div", null, "note access");
+  box.id = "access";
+  const options = el("button", "Allow access in the options");
+  options.addEventListener("click", () => chrome.runtime.openOptionsPage());
+  box.append(el("p", ACCESS_TEXT), options);
+  document.getElementById("header").after(box);
+}
+
 render();
+warnAboutAccess();

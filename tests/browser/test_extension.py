@@ -107,6 +107,7 @@ def test_badge_for_a_lookalike_tab_and_the_popup(browser: Browser, site: Site, a
     assert popup.text_content(".name.real") == "microsoft.com"
     assert "rule brand/microsoft" in (popup.text_content(".meta") or "")
     assert popup.get_attribute("a.button.primary", "href") == "https://microsoft.com/"
+    assert popup.locator("#access").count() == 0  # host access granted (see src/access.js)
     popup.screenshot(path=str(ARTIFACTS / "extension-popup.png"))
     popup.click("#report")
     expect(popup.locator("#report")).to_have_text("Reported, thank you")
