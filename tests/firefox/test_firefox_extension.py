@@ -1,8 +1,10 @@
 """The extension in real headless Firefox (Debian's firefox-esr) against a real `lureguard run`.
 
 The same behaviour as the Chromium suite (tests/browser/): pairing, badge, popup, link marks,
-the click guard, and the second line of defence (the browser is not proxied). Only the names in
-MAPPED resolve (to the loopback site); Firefox refuses every non-local connection.
+the click guard, the second line of defence (the browser is not proxied) and the proxy's page
+once it is; then what only Firefox does: an event page that stops when idle, and host access the
+user can withdraw. Only the names in MAPPED resolve (to the loopback site); Firefox refuses every
+non-local connection. One browser for the module: the tests run in order and share its state.
 """
 
 from __future__ import annotations
