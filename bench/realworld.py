@@ -46,7 +46,7 @@ THALLIUM = SHARED / "feeds" / "thallium-2019-dcu.txt"
 LABELS = BENCH / "data" / "realworld-labels.tsv"
 REPORT = BENCH / "results" / "realworld.md"
 ALEXA_HELD_OUT = range(25_001, 50_001)
-RULE_DIRS = ("brands", "campaigns", "feeds", "allowlists")
+RULE_DIRS = ("brands", "campaigns", "feeds", "allowlists", "signals")
 #: Causes in the order the labels' header defines them.
 CAUSES = (
     "tenant", "embedding", "portal-login-host", "homoglyph", "typo", "dotless-domain",
@@ -157,7 +157,10 @@ def judge(engine: Engine, host: str) -> Outcome:
         if reason.kind == "allowlisted":
             continue
         entry = (reason.kind, reason.rule_id, reason.brand or "")
-        (flags if reason.level != "allow" else signals).append(entry)
+        if reason.level in ("warn", "block"):
+            flags.append(entry)
+        elif reason.level == "notice":
+            signals.append(entry)
     first = next((r for r in verdict.reasons if r.kind != "allowlisted"), None)
     detail = first.detail if first else (verdict.error or "")
     return Outcome(verdict.verdict or "invalid", flags, signals, detail)
@@ -172,7 +175,7 @@ def negatives(engine: Engine, shipped: set[str]) -> dict[str, dict[str, object]]
         ]
     out = {}
     for name, domains in (("radar", radar), ("alexa", alexa)):
-        official, alarms, measured, skipped = [], [], 0, 0
+        official, alarms, notices, measured, skipped = [], [], [], 0, 0
         for domain in domains:
             if domain in shipped:
                 skipped += 1  # shipped all the same (in the other list): gets a free pass
@@ -184,9 +187,11 @@ def negatives(engine: Engine, shipped: set[str]) -> dict[str, dict[str, object]]
             measured += 1
             if result.flags:
                 alarms.append((domain, result))
+            elif result.signals:
+                notices.append((domain, result))
         out[name] = {
             "listed": len(domains), "shipped": skipped, "measured": measured,
-            "alarms": alarms, "official": official,
+            "alarms": alarms, "official": official, "notices": notices,
         }  # fmt: skip
     return out
 
@@ -297,11 +302,20 @@ def write_report(
     out.append(
         f"| THALLIUM by name alone (no campaign rules) | {caught_th}/{len(thallium)} | ≥ 25/50 |"
     )
+    noticed_th = sum(1 for _, o in thallium if o.signals and not o.flags)
+    out.append(
+        f"| THALLIUM, notices only (suspicious-name below warn) | {noticed_th}/{len(thallium)}"
+        f" (with warn/block: {caught_th + noticed_th}/{len(thallium)}) | — |"
+    )
     for name, title in (("radar", "Radar 2026 top-100k, unshipped half"),
                         ("alexa", "Alexa 2015 ranks 25,001-50,000")):  # fmt: skip
         data = neg[name]
         out.append(
             f"| false alarms, {title} | {ratio(len(data['alarms']), data['measured'])} | ≤ 0.1 % |"  # type: ignore[arg-type]
+        )
+        out.append(
+            f"| notices (below warn), {title} |"
+            f" {ratio(len(data['notices']), data['measured'])} | — |"  # type: ignore[arg-type]
         )
     flagged_official = sum(
         1
@@ -357,8 +371,10 @@ def write_report(
         "",
         f"Caught {caught_th}/{len(thallium)}: "
         + (", ".join(f"`{h}` ({reason_text(o)})" for h, o in thallium if o.flags) or "none")
+        + ". Notices only: "
+        + (", ".join(f"`{h}`" for h, o in thallium if o.signals and not o.flags) or "none")
         + ". Missed: "
-        + ", ".join(f"`{h}`" for h, o in thallium if not o.flags)
+        + ", ".join(f"`{h}`" for h, o in thallium if not o.flags and not o.signals)
         + ".",
     ]
     out += _false_alarm_section(neg)
@@ -420,6 +436,12 @@ def _false_alarm_section(neg: dict[str, dict[str, object]]) -> list[str]:
             out.append(f"- **{kind}** ({sum(map(len, rules.values()))})")
             for rule, found in sorted(rules.items(), key=lambda kv: -len(kv[1])):
                 out.append(f"  - {rule} ({len(found)}): " + "; ".join(found))
+        notices: list[tuple[str, Outcome]] = data["notices"]  # type: ignore[assignment]
+        if notices:
+            out.append(
+                f"- notices below warn ({len(notices)}, not false alarms): "
+                + "; ".join(f"`{d}`" for d, _ in notices)
+            )
         flagged_official = [(d, o) for d, o in official if o.flags]
         if flagged_official:
             out.append(

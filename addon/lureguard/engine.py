@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lureguard.hosts import HostError, Target, display_form, parse_target, split_registered
 from lureguard.lookalike import Detector, default_detectors
-from lureguard.lookalike.index import BrandIndex, Protected
+from lureguard.lookalike.index import BrandIndex, Protected, Signal
 from lureguard.ruleset.database import RuleData, RuleInfo, read_database
 from lureguard.ruleset.errors import RuleDatabaseError
 from lureguard.ruleset.patterns import PatternIndex
@@ -196,10 +196,11 @@ def _first(names: tuple[str, ...], table: dict[str, str]) -> str | None:
 
 
 def _level(reasons: Sequence[Reason]) -> Level:
+    """The verdict of some reasons: the strictest level, where a notice still allows."""
     level: Level = "allow"
     for reason in reasons:
         level = stricter(level, reason.level)
-    return level
+    return "allow" if level == "notice" else level
 
 
 def _build_index(data: RuleData) -> BrandIndex:
@@ -212,6 +213,9 @@ def _build_index(data: RuleData) -> BrandIndex:
             label, domain, rule_id, info.name or info.title, info.severity, info.source
         )
         index.add(entry, skel)
+    for info in data.rules.values():
+        if info.kind == "signal":
+            index.signals[info.name] = Signal(info.id, info.severity, info.source)
     for label, skel, domain, rule_id in data.context:
         info = data.rules[rule_id]
         entry = Protected(

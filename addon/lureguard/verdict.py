@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal, get_args
 
-Level = Literal["allow", "warn", "block"]
+#: `notice` is a reason's level only (a lower-confidence signal, below warn): a verdict whose
+#: strictest reason is a notice is `allow`, with the notice among its reasons.
+Level = Literal["allow", "notice", "warn", "block"]
 LEVELS: Final[tuple[Level, ...]] = get_args(Level)
 
 Kind = Literal[
@@ -24,14 +26,15 @@ Kind = Literal[
     "target-embedding",
     "allowlisted",
     "link-mismatch",
+    "suspicious-name",
 ]
 KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
 
-_RANK: Final = {"allow": 0, "warn": 1, "block": 2}
+_RANK: Final = {"allow": 0, "notice": 1, "warn": 2, "block": 3}
 
 
 def stricter(a: Level, b: Level) -> Level:
-    """Return the more severe of two levels (block > warn > allow)."""
+    """Return the more severe of two levels (block > warn > notice > allow)."""
     return a if _RANK[a] >= _RANK[b] else b
 
 

@@ -83,8 +83,13 @@ BRANDS = {
         domains: [aeonbank.co.jp]
         """,
 }
-#: Popular sites: `rappler` makes apple a word part; `email.com` makes `email` a name.
-POPULAR = ("rappler.com", "purchase.com", "email.com", "stackexchange.com")
+#: Popular sites: `rappler` and `grappled` make apple a word part, `purchaser` and
+#: `steeplechaser` chase (two names each, `index.MIN_WORD_PART_NAMES`); `email.com` makes
+#: `email` a name.
+POPULAR = (
+    "rappler.com", "grappled.com", "purchase.com", "purchaser.com", "steeplechaser.com",
+    "email.com", "stackexchange.com",
+)  # fmt: skip
 
 
 def build_engine(root: Path) -> Engine:

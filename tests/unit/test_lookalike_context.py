@@ -104,8 +104,9 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("bra4-coinbase.pages.dev", True),  # a part with digits, on a hosting platform
         ("coinbase-wallet-x7f3.vercel.app", True),
         ("coinbase-clone-pied.vercel.app", True),  # a distinctive name as a tenant's word
-        ("coinbase-clone-pied.com", False),  # ordinary words on a domain of its own
-        ("bra4-coinbase.com", False),  # a random part is filler only on a platform
+        ("coinbase-clone-pied.com", True),  # the name as a hyphen word of its own
+        ("coinbaseclonepied.com", False),  # glued to ordinary words, on a domain of its own
+        ("bra4coinbase.com", False),  # a random part is filler only on a platform
         ("chase-tracker-7.pages.dev", False),  # a word brand needs lure words, tenant or not
         ("chase-verify-7.pages.dev", True),
         ("coinbase-login.weebly.com", True),  # a platform the PSL lacks: the tenant label

@@ -14,9 +14,11 @@ from lureguard.hosts import Target
 from lureguard.lookalike.bitsquat import detect_bitsquat
 from lureguard.lookalike.combosquat import detect_combosquat
 from lureguard.lookalike.embedding import detect_embedding
+from lureguard.lookalike.foreign import detect_foreign
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.idn import detect_idn
 from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.suspicious import detect_suspicious
 from lureguard.lookalike.tldswap import detect_tld_swap
 from lureguard.lookalike.typo import detect_typo
 from lureguard.lookalike.visit import Visit
@@ -77,7 +79,8 @@ class LookalikeDetector:
             self._by_domain[domain] = (index, before, after)
         embedded = detect_embedding(visit)
         if not (before or embedded or after):
-            return []
+            # No brand: the brand-less signals, each only when its `signal` rule is loaded.
+            return detect_foreign(visit) or detect_suspicious(visit)
         reasons: list[Reason] = []
         seen: set[str] = set()
         for found in (before, embedded, after):

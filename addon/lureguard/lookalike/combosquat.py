@@ -10,6 +10,7 @@ words (`googlewatchblog`, `facebook-studio`) stay clean.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -24,6 +25,9 @@ from lureguard.verdict import Reason
 MIN_MISSPELLED: Final = 6
 #: A brand name alone among other words of a hosting tenant must be at least this long.
 MIN_TENANT_NAME: Final = 5
+#: Longest stretch of a tenant label read as one misspelled brand name.
+MAX_TENANT_WINDOW: Final = 14
+_DIGITS: Final = re.compile(r"[0-9]+")
 
 
 def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
@@ -51,6 +55,13 @@ def _rest_is_filler(visit: Visit, lo: int, hi: int) -> bool:
         if skel not in skeletons and not lure_only(skel):
             return False
     return True
+
+
+def _own_word(index: BrandIndex, name: str) -> bool:
+    """A distinctive brand name written as a hyphen-separated word of its own
+    (`yahoo-edit`, `roblox-hrs`, `fidelity-kwudpmu`): whatever the other words, the name is
+    used as the name. Short names and word parts (apple of pineapple) do not count."""
+    return len(name) >= MIN_TENANT_NAME and name not in index.common
 
 
 def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
@@ -90,7 +101,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             end = offset + len(part)
             if part != skel and part not in found and part in index.skeletons:
                 before, after = skel[: max(0, offset - 1)], skel[end + 1 :]
-                if _rest_is_lure(visit, before, after):
+                if _rest_is_lure(visit, before, after) or _own_word(index, part):
                     found[part] = _label_span(visit.label, skel, offset, end)
             offset = end + 1
     if not found:
@@ -106,9 +117,15 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
     index = visit.index
     skel = visit.skeleton
     found: list[tuple[str, int, int]] = []
+    label = visit.label
     for start, name in index.context_substrings(skel):
         end = start + len(name)
-        lo, hi = _label_span(visit.label, skel, start, end)
+        lo, hi = _label_span(label, skel, start, end)
+        # A dictionary word needs a visible boundary (`meta-verify`, not `metanet`); a login
+        # host's own label may be glued (`nidlogin` of nid.naver.com).
+        glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
+        if glued and not all(e.domain.startswith(f"{e.label}.") for e in index.context[name]):
+            continue
         if name != skel and _context_around(visit, lo, hi):
             found.append((name, lo, hi))
     return found
@@ -141,6 +158,8 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and "-" in visit.skeleton:
         reasons = _misspelled_parts(visit)
+    if not reasons and visit.tenant:
+        reasons = _misspelled_in_tenant(visit)
     if not reasons and visit.index.context:
         for name, lo, hi in find_context_names(visit):
             if not any(a <= lo and hi <= b for a, b in taken):
@@ -198,6 +217,41 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
                     reasons.append(reason("combosquat", entry, detail, extra))
         offset += len(raw) + 1
     return reasons
+
+
+def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
+    """`faceboklogin123.blogspot.com`, `acces-trezr-login.pages.dev`: a misspelled brand name
+    (six letters or more) at the start of a hosting tenant's word, with lure words, numbers
+    or nothing after it. Kits mint such names by the thousand; on a platform no brand signs
+    anyone in."""
+    skel = visit.skeleton
+    index = visit.index
+    starts = [0] + [i + 1 for i, c in enumerate(skel) if c == "-"]
+    for start in starts:
+        for end in range(min(len(skel), start + MAX_TENANT_WINDOW), start + MIN_MISSPELLED - 2, -1):
+            window = skel[start:end]
+            if "-" in window:
+                continue
+            for name, _distance in near_skeletons(window, index):
+                if len(name) < MIN_MISSPELLED or name in index.common:
+                    continue
+                lo, hi = _label_span(visit.label, skel, start, end)
+                around = f"{visit.label[:lo]}-{visit.label[hi:]}"
+                pieces = [skeleton(p) for p in _DIGITS.sub("-", around).split("-") if p]
+                if all(p in index.skeletons or lure_only(p) for p in pieces):
+                    return [_misspelled_reason(visit, entry, lo, hi) for entry in
+                            index.skeletons[name]]  # fmt: skip
+    return []
+
+
+def _misspelled_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:
+    raw = visit.label[lo:hi]
+    extra = tuple(i for i in range(len(visit.label)) if not lo <= i < hi)
+    detail = (
+        f"'{visit.label}' joins '{raw}', a misspelling of {entry.brand}'s name "
+        f"'{entry.label}', with other words; real site: {entry.domain}"
+    )
+    return reason("combosquat", entry, detail, extra)
 
 
 def _label_span(label: str, skel: str, start: int, end: int) -> tuple[int, int]:

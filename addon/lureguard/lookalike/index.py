@@ -26,6 +26,8 @@ END_CHECK_LONG: Final = 7
 MIN_SHAPE_LABEL: Final = 4
 #: Shortest protected skeleton that typo detection considers.
 MIN_TYPO_LABEL: Final = 3
+#: A brand name inside this many unrelated popular names is a word part (`index.common`).
+MIN_WORD_PART_NAMES: Final = 2
 
 
 def typo_budget(length: int) -> int:
@@ -70,6 +72,15 @@ class Protected:
     domain: str
     rule_id: str
     brand: str
+    level: Level
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A `signal` rule: the rule id, level and source its reasons carry."""
+
+    rule_id: str
     level: Level
     source: str = ""
 
@@ -124,6 +135,8 @@ class BrandIndex:
     context_automaton: Any = None
     #: unrelated registrable domains that carry a brand's name -> that brand's rule id
     namesakes: dict[str, str] = field(default_factory=dict)
+    #: brand-less detections switched on by `signal` rules: signal -> the rule behind it
+    signals: dict[str, Signal] = field(default_factory=dict)
 
     def add(self, entry: Protected, skeleton: str) -> None:
         """Register one protected label under its label and skeleton."""
@@ -228,25 +241,28 @@ class BrandIndex:
         return [(end - len(skel) + 1, skel) for end, skel in self.context_automaton.iter(text)]
 
     def _common_skeletons(self) -> Iterable[str]:
-        """Protected skeletons found strictly inside the label of an unrelated popular domain.
+        """Protected skeletons found strictly inside the labels of several unrelated popular
+        domains (`MIN_WORD_PART_NAMES`).
 
-        Such a brand name is also an ordinary word or word part (apple in rappler, chase in
-        purchase), so a combosquat on it needs a visible boundary; distinctive names (paypal)
-        need none.
+        Such a brand name is also an ordinary word or word part (apple in rappler and
+        pineapple, chase in purchase and chaser), so a combosquat on it needs a visible
+        boundary; distinctive names (paypal) need none. One name is not enough: a popular
+        list of today's web holds fan tools (`findmyfacebookid`) and worse, which make no
+        brand a word.
         """
-        seen: set[str] = set()
+        seen: dict[str, int] = defaultdict(int)
         for domain in self.popular:
             if domain in self.official:
                 continue
             # Popular entries are registrable domains: their first label is the owner's name.
             skel = skeleton_of(domain.split(".", 1)[0])
-            for start, found in self.substrings(skel):
+            for start, found in set(self.substrings(skel)):
                 end = start + len(found)
                 # Letters on both sides: a word part (rappler, purchase), not a brand plus a
                 # word (googleplex, youtube-mp3), which is what combosquats look like.
                 if start > 0 and end < len(skel) and skel[start - 1] != "-" and skel[end] != "-":
-                    seen.add(found)
-        return seen
+                    seen[found] += 1
+        return (name for name, count in seen.items() if count >= MIN_WORD_PART_NAMES)
 
 
 def probe_code(a: int, b: int, c: int, d: int, length: int) -> int:

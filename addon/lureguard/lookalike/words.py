@@ -60,6 +60,23 @@ def lure_only(text: str) -> bool:
     return bool(pieces) and all(p[:2] in _STARTS and _segments(p) for p in pieces)
 
 
+def segments(piece: str) -> list[str]:
+    """The lure words a piece (a skeleton without hyphens) splits into, fewest first; [] when
+    it does not split wholly into them."""
+    n = len(piece)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _LONGEST - 1), end):
+            done = best[start]
+            word = piece[start:end]
+            known = word in _SKELETONS or (word.endswith("s") and word[:-1] in _SKELETONS)
+            shorter = best[end] is None or len(done or ()) + 1 < len(best[end] or ())
+            if done is not None and known and shorter:
+                best[end] = [*done, word]
+    return best[n] or []
+
+
 def _segments(piece: str) -> bool:
     n = len(piece)
     ok = [False] * (n + 1)

@@ -129,7 +129,8 @@ def _rule_row(rule: Rule) -> dict[str, Any]:
         "id": rule.id,
         "kind": rule.kind,
         "title": rule.title,
-        "name": rule.name,
+        # A signal rule's name is the signal it configures (there is no brand to name).
+        "name": rule.name or rule.signal,
         "description": rule.description,
         "source": rule.source,
         "severity": rule.severity,

@@ -7,8 +7,11 @@ from typing import Literal
 
 from lureguard.verdict import Level
 
-RuleKind = Literal["brand", "blocklist", "allowlist", "pattern"]
-RULE_KINDS: tuple[RuleKind, ...] = ("brand", "blocklist", "allowlist", "pattern")
+RuleKind = Literal["brand", "blocklist", "allowlist", "pattern", "signal"]
+RULE_KINDS: tuple[RuleKind, ...] = ("brand", "blocklist", "allowlist", "pattern", "signal")
+#: The brand-less detections a `signal` rule switches on and sets the severity of
+#: (lookalike/foreign.py, lookalike/suspicious.py).
+SIGNALS: tuple[str, ...] = ("domain-embedding", "suspicious-name")
 SCHEMA_VERSION = 1
 
 #: The verdict a rule of each kind gives unless its `severity` says otherwise.
@@ -17,6 +20,7 @@ DEFAULT_SEVERITY: dict[str, Level] = {
     "blocklist": "block",
     "allowlist": "allow",
     "pattern": "warn",
+    "signal": "notice",
 }
 
 
@@ -81,6 +85,8 @@ class Rule:
     urls: tuple[str, ...] = ()
     # pattern (see ruleset/patterns.py for the dialect)
     patterns: tuple[str, ...] = ()
+    # signal: which brand-less detection the rule configures (one of SIGNALS)
+    signal: str = ""
     tests_match: tuple[str, ...] = ()
     tests_no_match: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict, compare=False)

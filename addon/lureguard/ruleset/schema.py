@@ -19,6 +19,7 @@ from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.model import (
     DEFAULT_SEVERITY,
     RULE_KINDS,
+    SIGNALS,
     DomainFamily,
     Location,
     Rule,
@@ -49,12 +50,14 @@ KIND_KEYS: dict[str, set[str]] = {
     "blocklist": {"hosts", "urls", "hosts_file"},
     "allowlist": {"hosts", "hosts_file"},
     "pattern": {"patterns"},
+    "signal": {"signal"},
 }
 SEVERITIES: dict[str, tuple[Level, ...]] = {
     "brand": ("warn", "block"),
     "blocklist": ("warn", "block"),
     "allowlist": ("allow",),
     "pattern": ("warn", "block"),
+    "signal": ("notice", "warn", "block"),
 }
 
 
@@ -429,11 +432,20 @@ def _pattern(check: _Checker, _base: Path | None) -> dict[str, Any]:
     return {"patterns": tuple(patterns)}
 
 
+def _signal(check: _Checker, _base: Path | None) -> dict[str, Any]:
+    signal = check.text("signal", required=True)
+    if signal and signal not in SIGNALS:
+        known = ", ".join(SIGNALS)
+        check.problem(f"unknown signal '{signal}' (expected one of: {known})", "signal")
+    return {"signal": signal}
+
+
 _KIND_READERS: dict[str, Callable[[_Checker, Path | None], dict[str, Any]]] = {
     "brand": _brand,
     "blocklist": _blocklist,
     "allowlist": _allowlist,
     "pattern": _pattern,
+    "signal": _signal,
 }
 
 

@@ -1,0 +1,107 @@
+"""Domain embedding without a brand: a known site's domain written into a longer host, so the
+start of the address reads as that site (`raven.cam.ac.uk.iftl.tk`, `login.ki.se.ersta.me`,
+`wp-pl.eu`).
+
+The brand pack cannot list every university, ministry or newspaper that campaigns imitate, but
+the trick itself is visible: a complete domain of someone else placed before the real one. To
+stay clear of the many hosts that legitimately carry a name with dots, a domain counts only
+with evidence that it is a site people sign in to or know: it is a popular domain, it sits under
+an academic or government suffix (`ac.uk`, `edu`, `gov.pl`), or a sign-in word precedes it
+(`login.`, `cas.`, `adfs.`).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from lureguard.hosts import split_registered
+from lureguard.lookalike.index import Signal
+from lureguard.lookalike.visit import Visit
+from lureguard.psl import bundled
+from lureguard.verdict import Reason
+
+#: First labels of academic and government suffixes (`ac.uk`, `edu.jo`, `gov.pl`, `go.kr`).
+INSTITUTION_HEADS: Final = frozenset(
+    {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
+)
+#: Labels that name a sign-in service: lure words and the single sign-on software that nearly
+#: every institution runs (a generic word, never one institution's name).
+SIGN_IN_WORDS: Final = frozenset(
+    {
+        "account", "accounts", "adfs", "auth", "cas", "ezproxy", "idp", "login", "logon",
+        "mail", "owa", "portal", "secure", "shibboleth", "signin", "sso", "webmail",
+    }
+)  # fmt: skip
+#: An embedded domain's own label must have at least this many characters.
+MIN_EMBEDDED_LABEL: Final = 2
+
+_PSL: Final = bundled()
+
+
+def detect_foreign(visit: Visit) -> list[Reason]:
+    """A reason when the host carries another known site's domain before its real one."""
+    signal = visit.index.signals.get("domain-embedding")
+    if signal is None:
+        return []
+    target = visit.target
+    subdomain = target.subdomain
+    if subdomain and "." in subdomain:
+        found = _in_subdomain(visit, subdomain.split("."), signal)
+        if found:
+            return found
+    if "-" in target.domain_label:
+        return _dotless(visit, signal)
+    return []
+
+
+def _in_subdomain(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
+    """`raven.cam.ac.uk.iftl.tk`: labels ending in a public suffix, followed by more host."""
+    for end in range(1, len(labels)):
+        if labels[end] not in _PSL.exact:
+            continue  # a domain can only end in a label that is a suffix of its own
+        written = ".".join(labels[: end + 1])
+        domain, label, suffix = split_registered(written)
+        if not domain or len(label) < MIN_EMBEDDED_LABEL or suffix in _PSL.platforms:
+            continue
+        before = labels[: end + 1 - domain.count(".") - 1]
+        if _known(visit, domain, suffix) or SIGN_IN_WORDS.intersection(before):
+            return [_reason(visit, signal, domain, f"{written}.")]
+    return []
+
+
+def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
+    """`wp-pl.eu`, `ron-mil-pl.space`: a known domain of a country's suffix with its dots
+    written as hyphens (`x-int`, `x-games` and `x-gov` are how ordinary names read)."""
+    tokens = visit.target.domain_label.split("-")
+    for start in range(len(tokens) - 1):
+        for end in range(len(tokens) - 1, start, -1):
+            written = ".".join(tokens[start : end + 1])
+            domain, label, suffix = split_registered(written)
+            if (
+                domain == written
+                and len(suffix.rsplit(".", 1)[-1]) == 2  # a country's suffix
+                and len(label) > MIN_EMBEDDED_LABEL
+                and _known(visit, domain, suffix)
+            ):
+                return [_reason(visit, signal, domain, "-".join(tokens[start : end + 1]))]
+    return []
+
+
+def _known(visit: Visit, domain: str, suffix: str) -> bool:
+    """A popular site, or any site under an academic or government suffix (not the host's
+    own domain)."""
+    if domain == visit.target.registered_domain:
+        return False
+    return domain in visit.index.popular or suffix.split(".", 1)[0] in INSTITUTION_HEADS
+
+
+def _reason(visit: Visit, signal: Signal, domain: str, written: str) -> Reason:
+    target = visit.target
+    detail = (
+        f"{target.host} starts like {domain} ('{written}') but belongs to "
+        f"{target.registered_domain}; real site: {domain}"
+    )
+    return Reason(
+        "target-embedding", signal.rule_id, signal.level, detail, target=domain,
+        source=signal.source,
+    )  # fmt: skip

@@ -1,0 +1,74 @@
+"""Suspicious names that imitate no brand: generic sign-in words disguised (`rnaii` for mail,
+`dovvn-mail`, `mai1`), misspelled (`secrity-login`), or a name made of nothing but lure words
+(`files-download`, `cloudwebappservice`).
+
+Most domains of targeted campaigns imitate no brand at all, so no brand rule can see them.
+These names are a weaker signal than a brand lookalike: legitimate companies do not spell
+"mail" as `rnaii`, but some do call themselves `securelogin`. The `signal/suspicious-name` rule
+sets how much it counts; it ships as `notice` (the verdict stays allow, the reason is reported).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from lureguard.lookalike.confusables import skeleton, two_i
+from lureguard.lookalike.index import Signal
+from lureguard.lookalike.visit import Visit
+from lureguard.lookalike.words import LURE_WORDS, lure_only, segments
+from lureguard.verdict import Reason
+
+#: A misspelled lure word must be this long (shorter words are too near to other words).
+MIN_MISSPELLED_WORD: Final = 6
+#: A name of lure words alone must have at least this many of them (`login` alone is a name).
+MIN_LURE_WORDS: Final = 2
+
+_LONG_WORDS: Final = tuple(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
+
+
+def detect_suspicious(visit: Visit) -> list[Reason]:
+    """A reason when the registrable label is a disguised, misspelled or lure-only name."""
+    signal = visit.index.signals.get("suspicious-name")
+    if signal is None or visit.established:
+        return []
+    label = visit.label
+    readings = (visit.skeleton, visit.plain, two_i(label))
+    if not any(r and lure_only(r) for r in readings):
+        misspelled = _misspelled(label)
+        if misspelled:
+            return [_reason(signal, label, f"'{label}' misspells {misspelled}")]
+        return []
+    # The label as written, each letter folded on its own: digits and letter groups stay.
+    literal = "".join(skeleton(c) if c.isalpha() else c for c in label)
+    if not lure_only(literal):
+        return [_reason(signal, label, f"'{label}' reads as sign-in words once its look-alike "
+                        "letters are undone")]  # fmt: skip
+    if sum(len(segments(p)) for p in literal.split("-") if p) >= MIN_LURE_WORDS:
+        return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words")]
+    return []
+
+
+def _misspelled(label: str) -> str:
+    """The lure word a hyphen part misspells (`secrity` of security) when every other part is
+    a lure word, else ''."""
+    parts = label.split("-")
+    found = ""
+    for part in parts:
+        if lure_only(skeleton(part)):
+            continue
+        if found or len(part) < MIN_MISSPELLED_WORD:
+            return ""
+        near = [w for w in _LONG_WORDS if DamerauLevenshtein.distance(part, w, score_cutoff=1) <= 1]
+        if not near:
+            return ""
+        found = f"'{near[0]}' as '{part}'"
+    return found
+
+
+def _reason(signal: Signal, label: str, detail: str) -> Reason:
+    return Reason(
+        "suspicious-name", signal.rule_id, signal.level,
+        f"{detail}, a trick of phishing names that imitate no brand", source=signal.source,
+    )  # fmt: skip
