@@ -32,6 +32,11 @@ SIGN_IN_WORDS: Final = frozenset(
         "mail", "owa", "portal", "secure", "shibboleth", "signin", "sso", "webmail",
     }
 )  # fmt: skip
+#: Country codes that are English words, which hyphenated names use as words (`book-it`).
+ENGLISH_TWO_LETTERS: Final = frozenset(
+    {"am", "as", "at", "be", "by", "do", "go", "hi", "in", "is", "it", "me", "my", "no", "so",
+     "to", "tv", "us", "ws"}
+)  # fmt: skip
 #: An embedded domain's own label must have at least this many characters.
 MIN_EMBEDDED_LABEL: Final = 2
 
@@ -56,7 +61,7 @@ def detect_foreign(visit: Visit) -> list[Reason]:
 
 def _in_subdomain(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
     """`raven.cam.ac.uk.iftl.tk`: labels ending in a public suffix, followed by more host."""
-    for end in range(1, len(labels)):
+    for end in range(len(labels) - 1, 0, -1):  # the longest domain first: cam.ac.uk, not cam.ac
         if labels[end] not in _PSL.exact:
             continue  # a domain can only end in a label that is a suffix of its own
         written = ".".join(labels[: end + 1])
@@ -79,12 +84,20 @@ def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
             domain, label, suffix = split_registered(written)
             if (
                 domain == written
-                and len(suffix.rsplit(".", 1)[-1]) == 2  # a country's suffix
-                and len(label) > MIN_EMBEDDED_LABEL
+                and len(label) >= MIN_EMBEDDED_LABEL
+                and _country_suffix(suffix)
                 and _known(visit, domain, suffix)
             ):
                 return [_reason(visit, signal, domain, "-".join(tokens[start : end + 1]))]
     return []
+
+
+def _country_suffix(suffix: str) -> bool:
+    """A country's suffix that does not read as an English word after a hyphen: `pl`,
+    `mil.pl`, `com.au`, `co.it`, but not `it` or `me` (`book-it`, `call-me` are phrases)."""
+    if "." in suffix:
+        return len(suffix.rsplit(".", 1)[-1]) == 2
+    return len(suffix) == 2 and suffix not in ENGLISH_TWO_LETTERS
 
 
 def _known(visit: Visit, domain: str, suffix: str) -> bool:

@@ -1,0 +1,115 @@
+"""The brand-less signals: another site's domain inside a host, and suspicious names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lureguard.engine import Engine
+from lureguard.popular import PopularList
+from lureguard.ruleset.build import compile_dir
+from tests.unit.rulefiles import write_rules
+
+SIGNALS = {
+    "embedding": """\
+        id: signal/domain-embedding
+        kind: signal
+        signal: domain-embedding
+        description: test
+        source: tests
+        severity: warn
+        """,
+    "suspicious": """\
+        id: signal/suspicious-name
+        kind: signal
+        signal: suspicious-name
+        description: test
+        source: tests
+        """,
+}
+POPULAR = ("wp.pl", "ki.se", "securelogin.com", "book.it")
+
+
+def _engine(root: Path, rules: dict[str, str]) -> Engine:
+    out = root / "rules.db"
+    compile_dir([write_rules(root, **rules)], out, PopularList(POPULAR, "tests"))
+    return Engine.from_db(out)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return _engine(tmp_path_factory.mktemp("signals"), SIGNALS)
+
+
+def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
+    return [(r.kind, r.level, r.target) for r in engine.check(host).reasons]
+
+
+@pytest.mark.parametrize(
+    ("host", "target"),
+    [
+        ("raven.cam.ac.uk.iftl.tk", "cam.ac.uk"),  # an academic suffix; the longest domain
+        ("cas.fsu.edu.libg.ml", "fsu.edu"),
+        ("login.ki.se.ersta.me", "ki.se"),  # popular
+        ("login.example.com.verify-session.net", "example.com"),  # after a sign-in word
+        ("wp-pl.eu", "wp.pl"),  # dots written as hyphens: popular, a country's suffix
+        ("poczta.ron-mil-pl.space", "ron.mil.pl"),  # ... or a government suffix
+    ],
+)
+def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, target: str) -> None:
+    assert _reasons(engine, host) == [("target-embedding", "warn", target)]
+    assert engine.check(host).verdict == "warn"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "www.example.com.cdn.example.net",  # an unknown .com, no sign-in word
+        "static.de.example.org",  # a country code as a plain subdomain
+        "cam.ac.uk",  # the site itself
+        "book-it.com",  # popular book.it, but .it words read like names with hyphens
+        "research-int.se",  # single-label gTLDs never count written with hyphens
+        "slack-gov.com",
+    ],
+)
+def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) -> None:
+    assert _reasons(engine, host) == [], host
+
+
+@pytest.mark.parametrize(
+    ("host", "words"),
+    [
+        ("webrnaii.net", "reads as sign-in words"),  # rn for m, i for l: webmail
+        ("dovvnload-files.com", "reads as sign-in words"),  # vv for w
+        ("rnai1box.org", "reads as sign-in words"),  # 1 for l
+        ("secrity-login.com", "misspells 'security'"),
+        ("files-download-center.net", "made only of sign-in and lure words"),
+    ],
+)
+def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> None:
+    verdict = engine.check(host)
+    assert verdict.verdict == "allow"  # a notice never changes the verdict
+    (reason,) = verdict.reasons
+    assert (reason.kind, reason.level) == ("suspicious-name", "notice")
+    assert words in reason.detail
+
+
+@pytest.mark.parametrize(
+    "host", ["login.com", "mail.net", "securelogin.com", "example.com", "secretary-office.com"]
+)
+def test_single_words_popular_names_and_ordinary_words_are_not_suspicious(
+    engine: Engine, host: str
+) -> None:
+    assert _reasons(engine, host) == [], host
+
+
+def test_a_signal_is_off_without_its_rule_and_its_severity_comes_from_the_rule(
+    tmp_path: Path,
+) -> None:
+    bare = _engine(tmp_path / "bare", {"embedding": SIGNALS["embedding"]})
+    assert _reasons(bare, "webrnaii.net") == []
+    raised = SIGNALS["suspicious"] + "severity: warn\n"
+    strict = _engine(tmp_path / "strict", {"suspicious": raised})
+    assert strict.check("webrnaii.net").verdict == "warn"
+    assert _reasons(strict, "raven.cam.ac.uk.iftl.tk") == []
