@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +16,9 @@ from click.testing import CliRunner
 
 from lureguard import __version__
 from lureguard.cli import main
+from lureguard.cli.check import Progress, verdict_json
+from lureguard.engine import Engine
+from lureguard.verdict import Verdict
 
 LUREGUARD = str(Path(sys.executable).with_name("lureguard"))
 
@@ -198,3 +204,118 @@ def test_check_blocks_every_spelling_of_a_url_prefix(tmp_path: Path) -> None:
         [r["kind"] for r in o["reasons"]] == ["url-rule"] for o in out[: len(URL_RULE_SPELLINGS)]
     )
     assert "(sites.example.org/acme/invoice)" in out[1]["reasons"][0]["detail"]
+
+
+def test_fast_json_is_exactly_json_dumps(bundled_engine: Engine) -> None:
+    inputs = [
+        "example.org", "https://www.bücher.de/a?b=c", "xn--bcher-kva.de", "rnicrosoft.com",
+        "paypa1.com", "", "a\x1b[2Jb", 'qu"ote\\.com', "1.2.3.4", "[::1]", "ex ample.com",
+        "𝔤oogle.com", "http://user@host.example:8080/x", "evil\u202e.com", "x" * 300, "abc",
+    ]  # fmt: skip
+    for text in inputs:
+        verdict = bundled_engine.check(text)
+        assert verdict_json(verdict) == json.dumps(verdict.to_dict(), ensure_ascii=False), text
+    invalid = Verdict.invalid("caf\ufffd.com", "input is not valid UTF-8 (byte 3)")
+    assert verdict_json(invalid) == json.dumps(invalid.to_dict(), ensure_ascii=False)
+
+
+def test_a_large_batch_gets_every_answer_in_order(bundled_db: Path, tmp_path: Path) -> None:
+    engine = Engine.from_db(bundled_db)
+    hosts = [f"host{i}.example.com" for i in range(20_000)]
+    hosts[7_777] = "rnicrosoft.com"
+    hosts[15_000] = "caf\xe9"  # becomes invalid UTF-8 below
+    data = "\n".join(hosts).encode("latin-1")  # no final newline: the last line still counts
+    proc = run("check", "--db", str(bundled_db), "--json", "--no-progress", "-", stdin=data)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == b""
+    out = proc.stdout.decode().splitlines()
+    assert len(out) == len(hosts)
+    assert json.loads(out[7_777])["verdict"] == "warn"
+    assert "not valid UTF-8" in json.loads(out[15_000])["error"]
+    for index in (0, 1, 9_999, 19_999):
+        expected = engine.check(hosts[index]).to_dict()
+        assert json.loads(out[index]) == expected
+
+
+def test_each_line_is_answered_as_it_arrives(bundled_db: Path) -> None:
+    proc = subprocess.Popen(
+        [LUREGUARD, "check", "--db", str(bundled_db), "--json", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    try:
+        for host, verdict in (("rnicrosoft.com", "warn"), ("example.org", "allow")):
+            proc.stdin.write(host.encode() + b"\n")
+            proc.stdin.flush()
+            # Answered before the next line is written (or stdin is closed).
+            assert json.loads(proc.stdout.readline())["verdict"] == verdict
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    assert proc.returncode == 0
+
+
+def test_progress_on_a_terminal(bundled_db: Path, tmp_path: Path) -> None:
+    """Standard error on a pseudo-terminal, answers to a file: the progress line appears."""
+    hosts = tmp_path / "hosts.txt"
+    hosts.write_text("".join(f"h{i}.example.net\n" for i in range(30_000)) + "rnicrosoft.com\n")
+    leader, follower = pty.openpty()
+    with hosts.open("rb") as stdin, (tmp_path / "out.jsonl").open("wb") as stdout:
+        proc = subprocess.Popen(
+            [LUREGUARD, "check", "--db", str(bundled_db), "--json", "-"],
+            stdin=stdin, stdout=stdout, stderr=follower,
+        )  # fmt: skip
+        os.close(follower)
+        screen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed when the process exited
+                break
+            if not chunk:
+                break
+            screen += chunk
+        proc.wait(timeout=120)
+    os.close(leader)
+    assert proc.returncode == 0
+    text = screen.decode().replace("\r\n", "\n")  # the terminal turns \n into \r\n
+    final = text.rsplit("\r", 1)[-1]
+    assert re.fullmatch(r"checked 30,001 in \d+\.\d s, [\d,]+/s, 1 flagged\x1b\[K\n", final), text
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 30_001
+    # Answers on a terminal, or --no-progress: nothing on standard error.
+    quiet = run("check", "--db", str(bundled_db), "--json", "--no-progress", "-", stdin=b"a.com\n")
+    assert quiet.stderr == b""
+
+
+def test_progress_line_counts_rate_and_share() -> None:
+    stream = io.StringIO()
+    meter = Progress(stream, total_bytes=1000, every=0.0)
+    meter.start -= 2.0
+    meter.add(5000, 3, 250)
+    assert stream.getvalue().startswith("\rchecked 5,000 (25%), ")
+    assert stream.getvalue().endswith("/s, 3 flagged\x1b[K")
+    meter.finish()
+    assert re.search(
+        r"\rchecked 5,000 in 2\.\d s, 2,\d{3}/s, 3 flagged\x1b\[K\n$", stream.getvalue()
+    )
+
+
+def test_format_reads_the_site_column_of_a_log(bundled_db: Path) -> None:
+    log = (
+        b"#separator \\x09\n"
+        b"#fields\tts\tuid\tquery\n"
+        b"1.0\tC1\trnicrosoft.com\n"
+        b"2.0\tC2\twww.example.org\n"
+        b"3.0\tC3\t-\n"
+    )
+    proc = run("check", "--db", str(bundled_db), "--json", "--format", "zeek", "-", stdin=log)
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [(o["input"], o["verdict"]) for o in out] == [
+        ("rnicrosoft.com", "warn"),
+        ("www.example.org", "allow"),
+    ]
+    squid = b"1.1 5 10.0.0.5 TCP_TUNNEL/200 39 CONNECT paypa1.com:443 - HIER_DIRECT/1.2.3.4 -\n"
+    proc = run("check", "--db", str(bundled_db), "--format", "squid", "-", stdin=squid)
+    assert proc.stdout.decode().startswith("paypa1.com: WARN")
