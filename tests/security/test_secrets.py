@@ -46,7 +46,7 @@ def _exercise(proxy: ProxyProcess) -> str:
 def test_secret_files_and_data_dir_modes(secured_proxy: ProxyProcess, proceed_token: str) -> None:
     data = secured_proxy.data_dir
     assert _mode(data) == 0o700
-    for name in ("api-token", "bypass.secret", "events.jsonl"):
+    for name in ("api-token", "bypass.secret", "events.jsonl", "state.db", "state.db-wal"):
         assert _mode(data / name) == 0o600, name
     ca_key = data / "mitmproxy" / "mitmproxy-ca.pem"
     assert b"PRIVATE KEY" in ca_key.read_bytes()
