@@ -8,6 +8,8 @@ from pathlib import Path
 
 DATA_DIR_ENV = "LUREGUARD_DATA_DIR"
 RULES_DB_NAME = "rules.db"
+#: The folder in the data dir for the user's own rules (`lureguard protect` writes there).
+LOCAL_RULES_NAME = "rules"
 
 
 def default_data_dir() -> Path:
@@ -41,3 +43,8 @@ def bundled_rules_dir() -> Path:
     if inside.is_dir():
         return inside
     return package.parent.parent / "rules"
+
+
+def local_rules_dir(data_dir: Path) -> Path:
+    """The user's own rules: every YAML file under it is compiled with the bundled packs."""
+    return data_dir / LOCAL_RULES_NAME

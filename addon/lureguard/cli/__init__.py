@@ -54,6 +54,12 @@ def _register() -> None:
     main.add_command(service.service)
     main.add_command(doctor.doctor)
 
+    from lureguard.cli.explain import explain_fp
+    from lureguard.cli.protect import protect
+
+    main.add_command(protect)
+    rules.rules.add_command(explain_fp)
+
 
 _register()
 

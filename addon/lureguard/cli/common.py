@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, ensure_data_dir
+from lureguard.paths import (
+    RULES_DB_NAME,
+    bundled_rules_dir,
+    default_data_dir,
+    ensure_data_dir,
+    local_rules_dir,
+)
 from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
 
 if TYPE_CHECKING:
@@ -35,6 +41,11 @@ class Settings:
     def rules_db(self) -> Path:
         """The compiled bundled (or updated) rules in the data dir."""
         return self.data_dir / RULES_DB_NAME
+
+    @property
+    def local_rules(self) -> Path:
+        """The user's own rules (compiled with the bundled packs when it holds any)."""
+        return local_rules_dir(self.data_dir)
 
     def ensure(self) -> Path:
         """Create the data dir if needed."""
@@ -76,7 +87,8 @@ def open_engine(conf: Settings, db: Path | None) -> Engine:
 
     A rules.db that came from a signed fleet bundle, or that `lureguard run` compiled with the
     system policy's entries, is used as it is: recompiling the bundled packs over it would
-    silently drop IT's rules. Otherwise the bundled packs are compiled when they changed.
+    silently drop IT's rules. Otherwise the bundled packs (and the user's own rules in the data
+    dir's `rules/` folder) are compiled when they changed.
     """
     from lureguard.deploy.extras import EXTRAS_NAME
     from lureguard.deploy.runtime import bundle_installed
@@ -89,7 +101,7 @@ def open_engine(conf: Settings, db: Path | None) -> Engine:
         conf.ensure()
         managed = bundle_installed(conf.data_dir) or (conf.data_dir / EXTRAS_NAME).is_file()
         if not (managed and conf.rules_db.is_file()):
-            ensure_compiled(default_rules_dir(), conf.rules_db)
+            ensure_compiled(default_rules_dir(), conf.rules_db, conf.local_rules)
         return Engine.from_db(conf.rules_db)
     except RuleSetError as exc:
         fail(f"the bundled rules do not compile: {exc}")

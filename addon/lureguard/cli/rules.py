@@ -23,7 +23,8 @@ def rules() -> None:
 
 @rules.command("compile", context_settings=CONTEXT_SETTINGS)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(exists=True),
-              help="Rule directory or file (repeatable) [default: the bundled rules].")  # fmt: skip
+              help="Rule directory or file (repeatable) [default: the bundled rules plus your "
+              "own in the data dir's rules/ folder].")  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Database to write [default: rules.db in the data dir].")  # fmt: skip
 @data_dir_option
@@ -34,19 +35,28 @@ def compile_command(
     """Validate the YAML rules and compile them into one SQLite database.
 
     The database is written to a temporary file and renamed into place, so a rule set with
-    errors (or an interrupted compile) leaves the previous database untouched.
+    errors (or an interrupted compile) leaves the previous database untouched; a running
+    `lureguard run` switches to the new one by itself. Without --rules, the bundled packs
+    are compiled together with every YAML file under the data dir's `rules/` folder (where
+    `lureguard protect` writes).
 
     \b
     Examples:
       lureguard rules compile
       lureguard rules compile --rules rules/ --rules my-rules.yaml --out /tmp/rules.db
     """
-    from lureguard.ruleset.build import compile_dir
+    from lureguard.ruleset.build import compile_dir, rule_sources
 
-    sources = [Path(p) for p in rules_dirs] or [default_rules_dir()]
-    target = Path(out) if out else settings(ctx, data_dir).ensure() / "rules.db"
+    conf = settings(ctx, data_dir)
+    base = None
+    if rules_dirs:
+        sources = [Path(p) for p in rules_dirs]
+    else:
+        sources = rule_sources(default_rules_dir(), conf.local_rules)
+        base = default_rules_dir().parent  # the names `ensure_compiled` stores: no recompile
+    target = Path(out) if out else conf.ensure() / "rules.db"
     try:
-        result = compile_dir(sources, target)
+        result = compile_dir(sources, target, base=base)
     except RuleSetError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -59,6 +69,8 @@ def compile_command(
         f"{counts['host_entries']:,} host entries, {counts['url_prefixes']} URL prefixes) "
         f"into {result.path} [version {result.digest[:12]}]"
     )
+    if len(sources) > 1 and not rules_dirs:
+        click.echo(f"including your own rules from {sources[1]}")
 
 
 def _paths(paths: tuple[str, ...]) -> list[Path]:
@@ -308,9 +320,10 @@ def _database(ctx: click.Context, db: str | None, data_dir: str | None) -> Path:
 
     if db:
         return Path(db)
-    path = settings(ctx, data_dir).ensure() / "rules.db"
+    conf = settings(ctx, data_dir)
+    path = conf.ensure() / "rules.db"
     try:
-        ensure_compiled(default_rules_dir(), path)
+        ensure_compiled(default_rules_dir(), path, conf.local_rules)
     except RuleSetError as exc:
         fail(f"the bundled rules do not compile: {exc}")
     return path

@@ -84,13 +84,13 @@ def _compile_local(data_dir: Path, extras: Extras) -> None:
     """Rules for a laptop without a bundle URL: the bundled packs plus the policy's entries."""
     from lureguard.cli.common import default_rules_dir
     from lureguard.deploy.extras import compile_with_extras
-    from lureguard.paths import RULES_DB_NAME
+    from lureguard.paths import RULES_DB_NAME, local_rules_dir
+    from lureguard.ruleset.build import rule_sources
     from lureguard.ruleset.errors import RuleSetError
 
+    sources = rule_sources(default_rules_dir(), local_rules_dir(data_dir))
     try:
-        result = compile_with_extras(
-            [default_rules_dir()], extras, data_dir, data_dir / RULES_DB_NAME
-        )
+        result = compile_with_extras(sources, extras, data_dir, data_dir / RULES_DB_NAME)
     except RuleSetError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

@@ -23,8 +23,8 @@ from lureguard.deploy.extras import compile_with_extras, write_rule_file
 from lureguard.deploy.options import LOG_OPTIONS
 from lureguard.deploy.poller import UpdatePoller
 from lureguard.deploy.state import bundle_dir
-from lureguard.paths import RULES_DB_NAME
-from lureguard.ruleset.build import ensure_compiled, stored_source
+from lureguard.paths import RULES_DB_NAME, local_rules_dir
+from lureguard.ruleset.build import ensure_compiled, rule_sources, stored_source
 from lureguard.ruleset.load import default_base, rule_files, source_digest
 
 #: `lureguard run` option name -> policy setting (`no_bypass` is the inverse of the setting).
@@ -96,23 +96,26 @@ def prepare_rules(rules_dir: Path, db_path: Path, runtime: Runtime) -> None:
     """Make `db_path` current before the proxy loads it.
 
     A verified bundle is never replaced by a local compile (the poller keeps it fresh and
-    re-applies policy entries); otherwise the bundled packs are compiled, plus the policy's
-    allow/block entries when there are any. Raises `RuleSetError` like `ensure_compiled`.
+    re-applies policy entries); otherwise the bundled packs and the user's own rules (the data
+    dir's `rules/` folder) are compiled, plus the policy's allow/block entries and organisation
+    to protect when there are any. Raises `RuleSetError` like `ensure_compiled`.
     """
     data_dir = db_path.parent
     if bundle_installed(data_dir):
         return
+    local = local_rules_dir(data_dir)
     extras = pol.as_extras(runtime.settings, "policy")
     if not extras:
         write_rule_file(extras, data_dir)  # removes a stale generated file
-        ensure_compiled(rules_dir, db_path)
+        ensure_compiled(rules_dir, db_path, local)
         return
     extra_file = write_rule_file(extras, data_dir)
     assert extra_file is not None
-    paths = [rules_dir, extra_file]
+    sources = rule_sources(rules_dir, local)
+    paths = [*sources, extra_file]
     digest = source_digest(rule_files(paths), default_base(paths))
     if stored_source(db_path) != (digest, __version__):
-        compile_with_extras([rules_dir], extras, data_dir, db_path)
+        compile_with_extras(sources, extras, data_dir, db_path)
 
 
 def bundle_installed(data_dir: Path) -> bool:

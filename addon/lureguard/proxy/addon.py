@@ -22,7 +22,13 @@ from mitmproxy.proxy import layer, layers
 from mitmproxy.proxy.layers.tls import parse_client_hello
 
 from lureguard.engine import Engine
-from lureguard.paths import RULES_DB_NAME, bundled_rules_dir, default_data_dir, ensure_data_dir
+from lureguard.paths import (
+    RULES_DB_NAME,
+    bundled_rules_dir,
+    default_data_dir,
+    ensure_data_dir,
+    local_rules_dir,
+)
 from lureguard.proxy import page, probe
 from lureguard.proxy.bypass import BypassStore, choices, seconds_for
 from lureguard.proxy.checker import Checker
@@ -502,7 +508,8 @@ class LureguardAddon:
                 if not option:
                     from lureguard.ruleset.build import ensure_compiled
 
-                    ensure_compiled(bundled_rules_dir(), path)
+                    local = local_rules_dir(self.data_dir)
+                    ensure_compiled(bundled_rules_dir(), path, local)
                 engine = Engine.from_db(path)
         except (RuleDatabaseError, RuleSetError) as exc:
             raise _options_error(f"lureguard: {exc}") from None

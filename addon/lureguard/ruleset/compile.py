@@ -152,7 +152,9 @@ def _protected_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
     """The labels lookalike detection protects for each brand.
 
     A brand's `keywords` name them explicitly (so a generic label such as `live` of live.com
-    need not be protected); without keywords, the registrable label of every official domain is.
+    need not be protected); without keywords, the registrable label of every official domain is,
+    unless the rule names `context_keywords`: then it protects nothing bare (an organisation
+    whose only name is a word, as `lureguard protect` writes for `state.gov`).
     Each label points at the official domain it stands for (outlook -> outlook.com).
     """
     from lureguard.hosts import split_registered
@@ -166,7 +168,7 @@ def _protected_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
             if label:
                 by_label.setdefault(label, domain)
         primary = rule.domains[0] if rule.domains else ""
-        labels = rule.keywords or tuple(by_label)
+        labels = rule.keywords or (() if rule.context_keywords else tuple(by_label))
         for label in dict.fromkeys(labels):
             domain = by_label.get(label, primary)
             yield {

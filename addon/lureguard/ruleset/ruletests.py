@@ -50,9 +50,15 @@ class TestRun:
 
 
 def run_tests(
-    paths: Iterable[Path], *, extra: Iterable[Path] = (), popular: PopularList | None = None
+    paths: Iterable[Path],
+    *,
+    extra: Iterable[Path] = (),
+    popular: PopularList | None = None,
+    context: Iterable[Path] = (),
 ) -> TestRun:
-    """Test every rule under `paths`; `extra` rule files (allowlists) are compiled alongside."""
+    """Test every rule under `paths`; `extra` rule files (their allowlists) and `context` rule
+    files (every rule, untested: e.g. the bundled packs beside a new rule) are compiled
+    alongside. A context rule with the id of a rule under test is left out."""
     paths = list(paths)
     base = default_base(paths)
     loaded = load_rules(paths, base=base)
@@ -60,11 +66,15 @@ def run_tests(
     if loaded.errors:
         return run
     ids = {r.id for r in loaded.rules}
+    extra, context = list(extra), list(context)
     helpers = [
         r
-        for r in (load_rules(list(extra)).rules if extra else [])
+        for r in (load_rules(extra).rules if extra else [])
         if r.kind == "allowlist" and r.id not in ids
     ]
+    if context:
+        ids |= {r.id for r in helpers}
+        helpers += [r for r in load_rules(context).rules if r.id not in ids]
     combined = LoadedRules(rules=[*loaded.rules, *helpers], digest="rule-tests")
     with tempfile.TemporaryDirectory(prefix="lureguard-test-") as tmp:
         db = Path(tmp) / "rules.db"
