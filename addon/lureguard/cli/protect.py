@@ -90,7 +90,7 @@ def protect(
     names = org_rules.choose_names(org, popular, keywords, context)
     missing = org_rules.missing_names(names, org)
     if missing:
-        fail(missing)
+        fail(f"{missing}, or name one with --keyword or --context-keyword")
     added = dt.date.today().isoformat()
     author = os.environ.get("USER") or "local IT"
     command = _command(domains, sso_hosts, name)
@@ -121,7 +121,7 @@ def protect(
     doc = org_rules.rule_document(
         org, names, added=added, author=author, severity=severity, match=match, no_match=own
     )
-    text = org_rules.render(doc, names, command)
+    text = org_rules.render(doc, names, f"`{command}` on {added}")
     shown = "-" if target is None else str(target)
     problems, passed = _check(text, org.rule_id, context_rules, shown, bundled)
     if problems:

@@ -94,8 +94,9 @@ def _compile_local(data_dir: Path, extras: Extras) -> None:
     except RuleSetError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        fail("the policy's allow/block entries are invalid; rules.db was not changed", code=1)
+        fail("the policy's allow/block/protect entries are invalid; rules.db is unchanged", code=1)
+    protected = f" and protection of {', '.join(extras.protect)}" if extras.protect else ""
     click.echo(
         f"compiled the bundled rules with {len(extras.allow)} allowed and "
-        f"{len(extras.block)} blocked policy entries into {result.path}"
+        f"{len(extras.block)} blocked policy entries{protected} into {result.path}"
     )

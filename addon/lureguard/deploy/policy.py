@@ -125,6 +125,30 @@ def _hosts(value: Any) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _names(value: Any) -> tuple[str, ...]:
+    """Host names only (no `*.suffix`, no URLs), normalised like the rule compiler does."""
+    from lureguard.hosts import HostError, normalize_host
+
+    names = []
+    for text in _hosts(value):
+        try:
+            names.append(normalize_host(text))
+        except HostError as exc:
+            raise _Invalid(f"has an invalid host name: {exc}") from None
+    return tuple(names)
+
+
+def _org_domains(value: Any) -> tuple[str, ...]:
+    """The organisation's registrable domains (`example.org`, not `www.example.org`)."""
+    from lureguard.ruleset.protect import ProtectError, organisation
+
+    names = _names(value)
+    try:
+        return organisation(names).domains
+    except ProtectError as exc:
+        raise _Invalid(str(exc)) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
     """One setting: how to read it and its built-in default."""
@@ -159,6 +183,13 @@ SPECS: dict[str, Spec] = {
     "log.facility": Spec(_choice(*(f"local{i}" for i in range(8)), "user"), "local0", "facility"),
     "allow": Spec(_hosts, (), "hosts always allowed"),
     "block": Spec(_hosts, (), "hosts or URLs always blocked"),
+    "protect.domains": Spec(
+        _org_domains, (), "the organisation's own domains, protected against lookalikes"
+    ),
+    "protect.sso_hosts": Spec(
+        _names, (), "where the organisation's users sign in (under protect.domains)"
+    ),
+    "protect.name": Spec(_text, "", "the organisation's name as people know it"),
 }
 _SECTIONS = {key.split(".", 1)[0] for key in SPECS if "." in key}
 
@@ -178,8 +209,12 @@ class SettingsFile:
 
     @property
     def extras(self) -> Extras:
-        """The allow/block entries, for the generated rule file."""
-        return Extras(self.values.get("allow", ()), self.values.get("block", ()), str(self.path))
+        """The allow/block entries and the organisation to protect, for the generated rule file."""
+        get = self.values.get
+        return Extras(
+            get("allow", ()), get("block", ()), str(self.path),
+            get("protect.domains", ()), get("protect.sso_hosts", ()), get("protect.name", ""),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +283,7 @@ def read_settings(path: Path) -> SettingsFile:
     locations: dict[str, Location] = {}
     if not problems and docs and docs[0].data is not None:
         _validate(docs[0], values, locations, problems)
+        _validate_protect(values, locations, problems, docs[0].location)
     if problems:
         raise PolicyError("\n".join(str(p) for p in problems))
     return SettingsFile(path, values, locations)
@@ -281,6 +317,26 @@ def _validate(
                 problems.append(Problem(where, f"'{flat}' {exc}"))
                 continue
             locations[flat] = where
+
+
+def _validate_protect(
+    values: dict[str, Any], locations: dict[str, Location], problems: list[Problem], at: Location
+) -> None:
+    """`protect.*` keys together: sign-in hosts under the domains, a name to protect."""
+    from lureguard.ruleset.protect import ProtectError, policy_rule
+
+    domains = values.get("protect.domains", ())
+    sso = values.get("protect.sso_hosts", ())
+    if not domains:
+        for key in ("protect.sso_hosts", "protect.name"):
+            if key in values:
+                problems.append(Problem(locations.get(key, at), f"'{key}' needs protect.domains"))
+        return
+    try:
+        policy_rule(domains, sso, values.get("protect.name", ""), "policy")
+    except ProtectError as exc:
+        key = "protect.sso_hosts" if "sign-in host" in str(exc) else "protect.domains"
+        problems.append(Problem(locations.get(key, at), f"'{key}': {exc}"))
 
 
 def _hint(key: str) -> str:
@@ -344,5 +400,12 @@ def describe(settings: Mapping[str, Setting]) -> list[str]:
 
 
 def as_extras(settings: Mapping[str, Setting], source: str) -> Extras:
-    """The allow/block entries of merged settings."""
-    return Extras(tuple(settings["allow"].value), tuple(settings["block"].value), source)
+    """The allow/block entries and the organisation to protect of merged settings."""
+    return Extras(
+        tuple(settings["allow"].value),
+        tuple(settings["block"].value),
+        source,
+        tuple(settings["protect.domains"].value),
+        tuple(settings["protect.sso_hosts"].value),
+        settings["protect.name"].value,
+    )

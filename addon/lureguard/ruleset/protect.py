@@ -215,13 +215,15 @@ def rule_document(
     org: Organisation,
     names: Sequence[Name],
     *,
-    added: str,
+    added: str = "",
     author: str,
+    source: str = SOURCE,
     severity: str = "warn",
     match: Sequence[str] = (),
     no_match: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The brand rule as a mapping in the order a rule author reads it."""
+    """The brand rule as a mapping in the order a rule author reads it (no `added` date
+    when none is given: the policy's rule must not change every day)."""
     keywords = [n.label for n in names if n.use == "keyword"]
     context = [n.label for n in names if n.use == "context"]
     doc: dict[str, Any] = {
@@ -230,9 +232,9 @@ def rule_document(
         "name": org.name,
         "title": f"{org.name} (own domains)",
         "description": f"Lookalikes of {org.name}'s own domains and sign-in hosts.",
-        "source": SOURCE,
+        "source": source,
         "author": author,
-        "added": dt.date.fromisoformat(added),
+        **({"added": dt.date.fromisoformat(added)} if added else {}),
         "severity": severity,
         "tags": ["org.own"],
         "domains": list(org.domains),
@@ -254,6 +256,19 @@ def no_match_tests(org: Organisation) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def policy_rule(
+    domains: Sequence[str], sso_hosts: Sequence[str], name: str, source: str
+) -> tuple[dict[str, Any], list[Name]]:
+    """The brand rule the system policy's `protect.*` keys stand for (what `lureguard
+    protect` would write, without tests); raises `ProtectError`."""
+    org = organisation(domains, sso_hosts, name or None)
+    names = choose_names(org, PopularList.shipped().domains)
+    missing = missing_names(names, org)
+    if missing:
+        raise ProtectError(missing)
+    return rule_document(org, names, author="IT policy", source=source), names
+
+
 def missing_names(names: Sequence[Name], org: Organisation) -> str | None:
     """Why the rule would protect no name, or None when it protects one (without keywords of
     either kind the compiler would protect every domain label, however short)."""
@@ -261,10 +276,7 @@ def missing_names(names: Sequence[Name], org: Organisation) -> str | None:
         return None
     whys = "; ".join(n.why for n in names)
     shown = ", ".join(to_unicode(d) for d in org.domains)
-    return (
-        f"no name to protect in {shown} ({whys}); add a longer domain the organisation owns, "
-        "or name one with --keyword or --context-keyword"
-    )
+    return f"no name to protect in {shown} ({whys}); add a longer domain the organisation owns"
 
 
 def render(doc: dict[str, Any], names: Sequence[Name], command: str) -> str:
@@ -272,7 +284,7 @@ def render(doc: dict[str, Any], names: Sequence[Name], command: str) -> str:
     the way it is, then the YAML."""
     lines = [
         f"# {doc['name']}: the organisation's own domains, protected against lookalikes.",
-        f"# Written by `{command}` on {doc['added']}.",
+        f"# Written by {command}.",
     ]
     for name in names:
         use = {
