@@ -6,7 +6,10 @@ then measures in fresh subprocesses so numbers do not leak into each other:
 * compile time of the whole set;
 * load time and resident memory of `Engine.from_db`;
 * verdicts per second for unseen hosts, next to a floor measured in the same run: the same
-  hosts through tldextract plus one dict lookup (what any host-based blocker must at least do).
+  hosts through tldextract plus one dict lookup (what any host-based blocker must at least do);
+* the batch path IT uses on logs, `lureguard check --json -` with the hosts on standard input
+  and the JSON lines read from a pipe: its steady rate (from its first answer to its last) and
+  its rate end to end (start-up and loading the rules included), both against the same floor.
   Two host sets: "traffic" (held-out real domains, Alexa ranks 25,001-50,000 from
   ../shared/data, with the sub-domains browsers ask for: what a laptop really sends) and
   "phishy" (generated names full of phishing words: the lookalike detectors' worst case).
@@ -146,14 +149,43 @@ else:
 """
 
 
+def _pinned(cmd: list[str]) -> list[str]:
+    return ["taskset", "-c", "0", *cmd] if shutil.which("taskset") else cmd
+
+
 def child(mode: str, db: Path, hosts_file: Path, pure: bool) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter pinned to one core where possible."""
-    cmd = [sys.executable, "-c", CHILD, mode, str(db), str(hosts_file)]
-    if shutil.which("taskset"):
-        cmd = ["taskset", "-c", "0", *cmd]
+    cmd = _pinned([sys.executable, "-c", CHILD, mode, str(db), str(hosts_file)])
     env = {**os.environ, "LUREGUARD_PURE": "1" if pure else ""}
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def cli_child(db: Path, hosts_file: Path, pure: bool) -> dict[str, Any]:
+    """`lureguard check --json -` on one core, hosts from a file, answers read from a pipe by
+    this process (on the other core): rates from its first answer and from its start."""
+    cmd = _pinned([sys.executable, "-c", "from lureguard.cli import entry; entry()", "check",
+                   "--json", "--no-progress", "--db", str(db), "-"])  # fmt: skip
+    env = {**os.environ, "LUREGUARD_PURE": "1" if pure else ""}
+    lines = first_lines = 0
+    with hosts_file.open("rb") as stdin:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, env=env)
+        assert proc.stdout is not None
+        first = 0.0
+        while chunk := proc.stdout.read1(1 << 16):
+            if not first:
+                first, first_lines = time.perf_counter(), chunk.count(b"\n")
+            lines += chunk.count(b"\n")
+        end = time.perf_counter()
+    if proc.wait() != 0:
+        raise RuntimeError(f"lureguard check exited with {proc.returncode}")
+    return {
+        "answers": lines,
+        "per_second": (lines - first_lines) / (end - first),
+        "end_to_end_per_second": lines / (end - start),
+        "first_answer_s": first - start,
+    }
 
 
 def main() -> None:
@@ -188,12 +220,15 @@ def main() -> None:
             hosts_file = work / f"{name}.txt"
             hosts_file.write_text("\n".join(hosts))
             # Interleave the two measurements so drift on a shared machine hits both alike.
-            floors, engines = [], []
+            floors, engines, clis = [], [], []
             for _ in range(3):
                 floors.append(child("floor", db, hosts_file, args.pure)["per_second"])
                 engines.append(child("engine", db, hosts_file, args.pure))
+                clis.append(cli_child(db, hosts_file, args.pure))
             floor = max(floors)
             best = max(engines, key=lambda r: r["per_second"])
+            cli = max(clis, key=lambda r: r["per_second"])
+            assert cli["answers"] == len(hosts), cli
             report["load_s"] = round(min(r["load_s"] for r in engines), 2)
             report["rss_mb"] = round(min(r["rss_mb"] for r in engines), 1)
             report["engine_build"] = best["build"]
@@ -202,6 +237,14 @@ def main() -> None:
                 "floor_per_s": round(floor),
                 "ratio_to_floor": round(best["per_second"] / floor, 3),
                 "flagged": int(best["flagged"]),
+                "cli_per_s": round(cli["per_second"]),
+                "cli_ratio_to_floor": round(cli["per_second"] / floor, 3),
+                "cli_ratio_to_engine": round(cli["per_second"] / best["per_second"], 3),
+                "cli_end_to_end_per_s": round(max(c["end_to_end_per_second"] for c in clis)),
+                "cli_end_to_end_ratio_to_floor": round(
+                    max(c["end_to_end_per_second"] for c in clis) / floor, 3
+                ),
+                "cli_first_answer_s": round(min(c["first_answer_s"] for c in clis), 2),
             }
     if args.json:
         print(json.dumps(report))
@@ -225,6 +268,13 @@ def main() -> None:
             f"hosts; floor (tldextract + dict) {row['floor_per_s']:,}/s; ratio "
             f"{row['ratio_to_floor']} (targets: >= 0.333 and >= 50,000/s); "
             f"{row['flagged']} flagged"
+        )
+        print(
+            f"  batch CLI (check --json -): {row['cli_per_s']:,}/s from its first answer, ratio "
+            f"{row['cli_ratio_to_floor']} to the floor ({row['cli_ratio_to_engine']} of the "
+            f"engine); end to end {row['cli_end_to_end_per_s']:,}/s, ratio "
+            f"{row['cli_end_to_end_ratio_to_floor']} (first answer after "
+            f"{row['cli_first_answer_s']} s: start-up and loading the rules)"
         )
 
 
