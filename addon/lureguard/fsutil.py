@@ -114,6 +114,13 @@ def write_atomic(target: Path, data: bytes | str, mode: int = 0o600) -> None:
         handle.write(raw)
 
 
+def move_aside(path: Path, why: str) -> Path:
+    """Rename a damaged file to `NAME.WHY-TIME` beside it (kept for a look, out of the way)."""
+    aside = path.with_name(f"{path.name}.{why}-{int(time.time())}")
+    os.replace(path, aside)
+    return aside
+
+
 def clean_stale_temps(directory: Path, target: str | None = None) -> list[Path]:
     """Remove temps (of `target`, or of any file) in `directory` whose writer is gone;
     returns what was removed. Never raises: cleaning is a courtesy, not a step of the write."""

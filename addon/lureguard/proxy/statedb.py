@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+from lureguard.fsutil import move_aside
+
 log = logging.getLogger(__name__)
 
 STATE_FILE = "state.db"
@@ -51,10 +53,9 @@ class StateDB:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 log.error("lureguard: %s is locked (%s); bypasses stay in memory", path, exc)
                 return None
-            aside = path.with_name(f"{path.name}.broken-{int(time.time())}")
-            log.error("lureguard: %s is damaged (%s); moved to %s", path, exc, aside.name)
             try:
-                os.replace(path, aside)
+                aside = move_aside(path, "broken")
+                log.error("lureguard: %s is damaged (%s); moved to %s", path, exc, aside.name)
                 for extra in ("-wal", "-shm"):
                     path.with_name(path.name + extra).unlink(missing_ok=True)
                 return cls._open(path, now)
