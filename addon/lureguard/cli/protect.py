@@ -22,8 +22,8 @@ from lureguard.cli.common import (
 @click.argument("domains", nargs=-1, required=True, metavar="DOMAIN...")
 @click.option("--sso", "sso_hosts", multiple=True, metavar="HOST",
               help="A host where the organisation's users sign in (repeatable); it must be "
-              "under one of the DOMAINs. Its distinctive labels are protected beside lure "
-              "words, and the extension's credential guard learns passwords there.")  # fmt: skip
+              "under one of the DOMAINs. It becomes one of the rule's login_hosts, whose "
+              "distinctive labels are protected beside lure words.")  # fmt: skip
 @click.option("--name", help="The organisation's name as people know it [default: the label of "
               "the first DOMAIN].")  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False, allow_dash=True),
