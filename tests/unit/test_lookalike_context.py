@@ -33,6 +33,14 @@ RULES = {
         keywords: [naver]
         login_hosts: [nid.naver.com, login.naver.com]
         """,
+    "att": """\
+        id: brand/att
+        kind: brand
+        name: AT&T
+        description: test
+        source: tests
+        domains: [att.com]
+        """,
     "coinbase": """\
         id: brand/coinbase
         kind: brand
@@ -146,3 +154,18 @@ def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: s
     rules = write_rules(tmp_path, naver=brand)
     with pytest.raises(RuleSetError, match=message):
         compile_dir([rules], tmp_path / "rules.db", PopularList((), "tests"))
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("att.mdfhe.icu", True),  # a short name as a subdomain under a TLD spammers favour
+        ("att-verify.wkdif.top", True),  # ... or as a hyphen word of a subdomain label
+        ("coinbase.x7f3.cfd", True),
+        ("att.example.com", False),  # a company's own `att.` host under .com
+        ("att.mdfhe.de", False),
+        ("coinbase.example.com", True),  # a distinctive name alone, any TLD (as before)
+    ],
+)
+def test_brand_subdomains_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host
