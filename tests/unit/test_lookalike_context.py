@@ -33,6 +33,14 @@ RULES = {
         keywords: [naver]
         login_hosts: [nid.naver.com, login.naver.com]
         """,
+    "aol": """\
+        id: brand/aol
+        kind: brand
+        name: AOL
+        description: test
+        source: tests
+        domains: [aol.com]
+        """,
     "att": """\
         id: brand/att
         kind: brand
@@ -118,6 +126,8 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("chase-tracker-7.pages.dev", False),  # a word brand needs lure words, tenant or not
         ("chase-verify-7.pages.dev", True),
         ("coinbase-login.weebly.com", True),  # a platform the PSL lacks: the tenant label
+        ("2994017.com", False),  # digits alone never spell a name (401 is no aol to people)
+        ("a0l-login.com", True),
     ],
 )
 def test_tenants_and_filler(engine: Engine, host: str, caught: bool) -> None:

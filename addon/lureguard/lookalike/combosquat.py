@@ -153,6 +153,8 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
     for name, lo, hi in find_combos(visit):
         if any(a <= lo and hi <= b for a, b in taken):
             continue  # `paypal` inside an already reported `paypalobjects`
+        if visit.label[lo:hi].isdigit():
+            continue  # `401` inside `2994017` reads as aol only to the skeleton, not to people
         taken.append((lo, hi))
         for entry in visit.index.skeletons[name]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
