@@ -41,6 +41,15 @@ RULES = {
         source: tests
         domains: [aol.com]
         """,
+    "stripe": """\
+        id: brand/stripe
+        kind: brand
+        name: Stripe
+        description: test
+        source: tests
+        domains: [stripe.com, stripecdn.com]
+        keywords: [stripe, stripecdn]
+        """,
     "att": """\
         id: brand/att
         kind: brand
@@ -179,3 +188,9 @@ def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: s
 )
 def test_brand_subdomains_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:
     assert bool(_caught(engine, host)) is caught, host
+
+
+def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
+    assert _caught(engine, "stripocdn.email") == []  # nobody types a CDN's name
+    assert _caught(engine, "strlpecdn.com") == [("homoglyph", "brand/stripe")]
+    assert _caught(engine, "strlpe-login.com")  # the brand's own name still has its typos

@@ -28,6 +28,8 @@ from lureguard.verdict import Reason
 MIXED_SLIPS: Final = 7
 #: A visited label shorter than this must at least start like the name it slips from.
 MIN_VISITED: Final = 5
+#: Parts of infrastructure names (CDNs, static and API hosts) that nobody types.
+MACHINE_WORDS: Final = ("static", "cdn", "apis", "assets", "usercontent", "media")
 
 _KIND_WORDS: Final = {
     "omission": "a left-out letter",
@@ -56,6 +58,8 @@ def detect_typo(visit: Visit) -> list[Reason]:
         if len(visit.skeleton) < MIN_VISITED and visit.skeleton[:1] != skel[:1]:
             continue  # `mail` for gmail, `pass` for vpass: a short rest is a name of its own
         for entry in index.skeletons[skel]:
+            if _machine_name(entry.label):
+                continue  # nobody types `sfdcstatic`: its slips are other people's names
             # Raw letters judge pure typos (`qadobe`); skeletons judge typos mixed with
             # look-alikes (`rnicrosof`).
             if len(entry.label) < MIXED_SLIPS and _mixed(visit.label, entry.label):
@@ -70,6 +74,12 @@ def detect_typo(visit: Visit) -> list[Reason]:
         for entry in index.skeletons.get(variant, ()):
             reasons.append(_typo_reason(visit.label, entry))
     return reasons
+
+
+def _machine_name(label: str) -> bool:
+    """A name of infrastructure (`sfdcstatic`, `stripecdn`, `googleapis`): browsers fetch it,
+    people never type it, so it has no typos worth a warning (look-alikes still count)."""
+    return any(word in label for word in MACHINE_WORDS)
 
 
 def _mixed(label: str, brand_label: str) -> bool:
