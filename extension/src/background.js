@@ -2,12 +2,15 @@
 // and the popup ask it through messages.
 
 import * as api from "./api.js";
+import { claimedBrand, claimReason } from "./claims.js";
+import * as credentials from "./credentials.js";
 import * as defence from "./defence.js";
 
 const CACHE_LIMIT = 20000;
 const CACHE_TTL_MS = 10 * 60 * 1000;
 const cache = new Map(); // url -> { verdict, time }
 const tabs = new Map(); // tabId -> { url, verdict, error, kind }
+const claims = new Map(); // tabId -> { url, reason }: a page claiming a brand it is not (claims.js)
 
 const BADGE = {
   allow: { text: "OK", color: "#2e7d32", title: "lureguard: this site is not a known lookalike" },
@@ -49,8 +52,15 @@ function isWeb(url) {
   return typeof url === "string" && /^https?:\/\//i.test(url);
 }
 
+const CLAIM_BADGE = { text: "WARN", color: "#b54708" };
+
 async function paint(tabId, state) {
-  const style = BADGE[state.verdict?.verdict ?? state.kind];
+  const claim = claims.get(tabId);
+  if (claim && claim.url === state.url && state.verdict?.verdict !== "block") {
+    // The weaker signal, said as such: the address itself is not flagged.
+    state = { ...state, claimStyle: { ...CLAIM_BADGE, title: `lureguard: ${claim.reason.detail}` } };
+  }
+  const style = state.claimStyle ?? BADGE[state.verdict?.verdict ?? state.kind];
   try {
     await chrome.action.setBadgeText({ tabId, text: style ? style.text : "" });
     if (style) {
@@ -94,8 +104,17 @@ async function refreshAll() {
 chrome.tabs.onUpdated.addListener((tabId, info, tab) => {
   if (info.url || info.status === "loading") checkTab(tabId, tab.url);
 });
-chrome.tabs.onRemoved.addListener((tabId) => tabs.delete(tabId));
-chrome.storage.onChanged.addListener(() => refreshAll());
+chrome.tabs.onRemoved.addListener((tabId) => {
+  tabs.delete(tabId);
+  claims.delete(tabId);
+});
+// The credential guard's own keys change as passwords are learned: no reason to re-check tabs.
+const OWN_KEYS = new Set(["credentialGuard", "credentialAccounts", "credentialAlerts", "credentialPolicy"]);
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (Object.keys(changes).every((key) => OWN_KEYS.has(key))) return;
+  if (area !== "session") credentials.forgetAccounts().catch(() => {});
+  refreshAll();
+});
 chrome.runtime.onStartup?.addListener(() => refreshAll());
 chrome.runtime.onInstalled.addListener(() => refreshAll());
 
@@ -118,7 +137,13 @@ const handlers = {
     const known = tabs.get(tab.id);
     const state = known && known.url === tab.url ? known : await checkTab(tab.id, tab.url);
     const guard = await defence.guard().catch(() => null);
-    return { url: tab.url, state, guarding: guard ? guard.active : null };
+    const claim = claims.get(tab.id);
+    return {
+      url: tab.url,
+      state,
+      guarding: guard ? guard.active : null,
+      claim: claim && claim.url === tab.url ? claim.reason : null,
+    };
   },
   async report(message, sender) {
     if (!fromExtensionPage(sender)) throw new Error("not allowed");
@@ -134,6 +159,68 @@ const handlers = {
     if (!fromExtensionPage(sender)) throw new Error("not allowed");
     return await defence.proceed(String(message.url), String(message.duration));
   },
+  // The credential guard (credentials.js). From guard.js in every frame:
+  async "credential-hello"(message, sender) {
+    return await credentials.hello(sender);
+  },
+  async "credential-enrol"(message, sender) {
+    if (!sender.tab) throw new Error("not allowed");
+    return await credentials.enrol(sender, message.values);
+  },
+  async "credential-check"(message, sender) {
+    if (!sender.tab) throw new Error("not allowed");
+    return await credentials.check(sender, message.values);
+  },
+  // From the credential warning page (reuse.html) and the options page:
+  async "credential-alert"(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    return await credentials.alert(String(message.id), lookup);
+  },
+  async "credential-exception"(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    return await credentials.exception(String(message.id));
+  },
+  async "credential-overview"(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    return await credentials.overview();
+  },
+  async "credential-forget"(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    if (message.exception) return await credentials.forgetException(String(message.kind), String(message.host));
+    return await credentials.forget(String(message.id));
+  },
+  async "credential-learning"(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    return await credentials.setLearning(message.learn === true);
+  },
+  async "credential-protect"(message, sender) {
+    if (!fromExtensionPage(sender)) throw new Error("not allowed");
+    return await credentials.protect(String(message.kind), message.value);
+  },
+  // From claim-content.js (top frames): does this login page claim a brand it is not?
+  async "brand-claim"(message, sender) {
+    const tabId = sender.tab?.id;
+    const url = sender.frameId === 0 ? credentials.senderOrigin(sender) : null;
+    if (tabId === undefined || !url) throw new Error("not allowed");
+    const current = await credentials.settings();
+    if (!current.active) return { claim: null };
+    const claim = claimedBrand(message.texts, url.hostname, await credentials.brandAccounts());
+    if (!claim) return { claim: null };
+    const reason = claimReason(claim, url.hostname);
+    const before = claims.get(tabId);
+    claims.set(tabId, { url: sender.tab.url, reason });
+    const state = tabs.get(tabId) ?? { url: sender.tab.url };
+    await paint(tabId, state);
+    if (before?.url !== sender.tab.url) {
+      api
+        .call("/api/v1/credential-events", {
+          method: "POST",
+          body: { event: "brand-claim", host: url.hostname, url: `${url.origin}${url.pathname}`, account_kind: claim.kind, account_name: claim.name },
+        })
+        .catch(() => {});
+    }
+    return { claim: { name: claim.name, kind: claim.kind } };
+  },
 };
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -147,5 +234,6 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 defence.start(lookup);
+credentials.start();
 // A worker restarted by the browser has lost its state: repaint what is open.
 refreshAll();

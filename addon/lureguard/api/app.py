@@ -18,6 +18,8 @@ from lureguard.api.bypasses import BypassError, parse_bypass
 from lureguard.api.guard import RateLimiter, bearer_matches, host_allowed
 from lureguard.api.pac import pac_script
 from lureguard.api.reports import ReportError, ReportLog, parse_report
+from lureguard.credguard.accounts import protected_logins
+from lureguard.credguard.events import CredentialEventError, parse_credential_event
 from lureguard.engine import Engine
 from lureguard.ruleset.database import describe
 from lureguard.verdict import Verdict
@@ -79,6 +81,8 @@ class ApiApp:
     on_report: ReportSink | None = None
     on_bypass: ReportSink | None = None
     bypasses: ReportLog | None = None
+    on_credential: ReportSink | None = None
+    credentials: ReportLog | None = None
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=100.0, burst=400))
 
     def handle(self, request: Request) -> Response:
@@ -215,6 +219,23 @@ class ApiApp:
             self.on_bypass(record)
         return {"stored": True}
 
+    def protected_logins(self, request: Request, query: dict[str, list[str]]) -> dict[str, Any]:
+        """GET /api/v1/protected-logins: where each protected account signs in, its domains."""
+        return protected_logins(self._engine().data)
+
+    def credential_event(self, request: Request, query: dict[str, list[str]]) -> dict[str, Any]:
+        """POST /api/v1/credential-events: credential reuse stopped, a site exception, or a
+        page claiming a brand; never a password or a hash (unknown fields are refused)."""
+        try:
+            record = parse_credential_event(_body_json(request), self.engine())
+        except CredentialEventError as exc:
+            raise ApiError(400, "bad-credential-event", str(exc)) from None
+        if self.credentials is not None:
+            self.credentials.append(record)
+        if self.on_credential is not None:
+            self.on_credential(record)
+        return {"stored": True, "verdict": record["verdict"]}
+
 
 Handler = Callable[[ApiApp, Request, dict[str, list[str]]], dict[str, Any]]
 _ROUTES: dict[str, tuple[str, Handler]] = {
@@ -223,6 +244,8 @@ _ROUTES: dict[str, tuple[str, Handler]] = {
     "/api/v1/status": ("GET", ApiApp.status_info),
     "/api/v1/reports": ("POST", ApiApp.report),
     "/api/v1/bypasses": ("POST", ApiApp.bypass),
+    "/api/v1/protected-logins": ("GET", ApiApp.protected_logins),
+    "/api/v1/credential-events": ("POST", ApiApp.credential_event),
 }
 
 

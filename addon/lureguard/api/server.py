@@ -30,6 +30,7 @@ from lureguard.api.guard import RateLimiter
 from lureguard.api.origins import allowed_origins
 from lureguard.api.reports import ReportLog
 from lureguard.api.token import load_or_create_token
+from lureguard.credguard.events import CREDENTIAL_EVENTS_FILE
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class ApiServer:
         proxy_address: tuple[str, int] = ("127.0.0.1", 8080),
         on_report: ReportSink | None = None,
         on_bypass: ReportSink | None = None,
+        on_credential: ReportSink | None = None,
         extra_origins: Iterable[str] = (),
         rate: float = 100.0,
         burst: int = 400,
@@ -75,6 +77,8 @@ class ApiServer:
             "on_report": on_report,
             "on_bypass": on_bypass,
             "bypasses": ReportLog(data_dir, BYPASSES_FILE),
+            "on_credential": on_credential,
+            "credentials": ReportLog(data_dir, CREDENTIAL_EVENTS_FILE),
             "limiter": RateLimiter(rate, burst),
         }
         self._httpd: _Server | None = None

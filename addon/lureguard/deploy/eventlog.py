@@ -50,6 +50,8 @@ DEFAULT_PORTS: dict[Transport, int] = {"udp": 514, "tcp": 514, "tls": 6514}
 QUEUE_LIMIT = 10_000
 
 log = logging.getLogger(__name__)
+#: Events of the extension's credential guard (lureguard.credguard.events): alerts of their own.
+CREDENTIAL_EVENTS = ("credential-reuse", "credential-exception", "brand-claim")
 
 
 def is_clean(record: Mapping[str, Any]) -> bool:
@@ -62,13 +64,15 @@ def to_ecs(record: Mapping[str, Any], hostname: str | None = None) -> dict[str, 
     event = str(record.get("event", "verdict"))
     action = str(record.get("action") or event)
     reasons = [r for r in record.get("reasons") or [] if isinstance(r, Mapping)]
+    credential = event in CREDENTIAL_EVENTS
     out: dict[str, Any] = {
         "@timestamp": _timestamp(record.get("time")),
         "ecs.version": ECS_VERSION,
-        "event.kind": "alert" if event == "verdict" else "event",
-        "event.category": ["web"],
-        "event.type": ["denied"] if action == "block" else ["info"],
-        "event.action": action,
+        "event.kind": "alert" if event == "verdict" or credential else "event",
+        "event.category": ["intrusion_detection"] if credential else ["web"],
+        "event.type": _event_type(event, action),
+        # A credential-guard event is named for what it found; `lureguard.action` keeps the rest.
+        "event.action": event if credential else action,
         "event.dataset": "lureguard.events",
         "event.module": "lureguard",
         "observer.product": "lureguard",
@@ -91,6 +95,9 @@ def to_ecs(record: Mapping[str, Any], hostname: str | None = None) -> dict[str, 
         if first.get("brand"):
             out["rule.name"] = first["brand"]
         out["event.reason"] = first.get("detail", "")
+    if credential:
+        out.update(_credential_fields(record, event))
+        out["lureguard.action"] = action
     if record.get("verdict"):
         out["lureguard.verdict"] = record["verdict"]
     if reasons:
@@ -427,7 +434,39 @@ def _timestamp(value: Any) -> str:
     return when.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _event_type(event: str, action: str) -> list[str]:
+    if action == "block":
+        return ["denied"]
+    return ["allowed"] if event == "credential-exception" else ["info"]
+
+
+def _credential_sentence(record: Mapping[str, Any], event: str) -> str:
+    name = record.get("account_name") or record.get("account_kind") or "a protected"
+    host = record.get("host") or ""
+    if event == "credential-reuse":
+        return f"the {name} password was typed into {host}, which is not {name}; not sent"
+    if event == "credential-exception":
+        return f"the user allowed the {name} password on {host} ('this site is mine too')"
+    return f"{host} claims to be {name}'s sign-in page but is not one of {name}'s sites"
+
+
+def _credential_fields(record: Mapping[str, Any], event: str) -> dict[str, Any]:
+    """rule.* and event.reason of a credential-guard event (it has no lookalike reasons)."""
+    out: dict[str, Any] = {
+        "rule.category": event,
+        "event.reason": _credential_sentence(record, event),
+    }
+    if record.get("rule_id"):
+        out["rule.id"] = record["rule_id"]
+    if record.get("account_name"):
+        out["rule.name"] = record["account_name"]
+    return out
+
+
 def _message(record: Mapping[str, Any], action: str, reasons: list[Mapping[str, Any]]) -> str:
+    event = str(record.get("event", ""))
+    if event in CREDENTIAL_EVENTS:
+        return _credential_sentence(record, event)
     host = record.get("host") or record.get("url") or ""
     verbs = {"block": "blocked", "warn": "warned about", "monitor": "flagged"}
     head = f"{verbs.get(action, action)} {host}".strip()
