@@ -146,9 +146,12 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
             if len(word) < shortest:
                 continue
             skel = _label_skeleton(word)
-            if len(skel) < shortest or skel in index.common:
+            # A word part (`att` of attack) is only a worry glued inside a longer name; as a
+            # whole word under an abused TLD it is the name.
+            if len(skel) < shortest or (skel in index.common and not cheap):
                 continue
-            entries = index.skeletons.get(skel)
+            # Under an abused TLD, names that are ordinary words count too (`att.`, `booking.`).
+            entries = index.skeletons.get(skel) or (index.context.get(skel) if cheap else None)
             if entries:
                 return [
                     reason(
