@@ -78,6 +78,8 @@ def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
     """`wp-pl.eu`, `ron-mil-pl.space`: a known domain of a country's suffix with its dots
     written as hyphens (`x-int`, `x-games` and `x-gov` are how ordinary names read)."""
     tokens = visit.target.domain_label.split("-")
+    if not any(len(t) == 2 and t in _PSL.exact for t in tokens[1:]):
+        return []  # no country code after a hyphen: nothing to read as a domain
     for start in range(len(tokens) - 1):
         for end in range(len(tokens) - 1, start, -1):
             written = ".".join(tokens[start : end + 1])

@@ -52,7 +52,9 @@ def detect_suspicious(visit: Visit) -> list[Reason]:
 
 def _misspelled(label: str) -> str:
     """The lure word a hyphen part misspells (`secrity` of security) when every other part is
-    a lure word, else ''."""
+    a lure word, else ''. One word alone is a name (`secrity.com` may be anyone's)."""
+    if "-" not in label:
+        return ""
     parts = label.split("-")
     found = ""
     for part in parts:
