@@ -118,6 +118,11 @@ const saveStore = (store) => chrome.storage.local.set({ [STORE]: store });
 // What applies now: the guard on or off, learning on or off (and who decided), exceptions allowed.
 export async function settings() {
   const [policy, store] = await Promise.all([managed(), loadStore()]);
+  return policyView(policy, store);
+}
+
+// IT's policy (managed storage) over the user's choices in `store`: a pure function.
+export function policyView(policy, store) {
   const ssoHosts = hostList(policy.ssoHosts);
   const learnLocked = typeof policy.learnPasswords === "boolean";
   return {

@@ -15,7 +15,14 @@ from typing import Any
 import pytest
 
 from lureguard.api.app import ApiApp
-from lureguard.credguard.accounts import ACCOUNTS, Account, brand_domains, protected_logins, under
+from lureguard.credguard.accounts import (
+    CLAIM_NAMES,
+    FALLBACK_LOGIN_HOSTS,
+    brand_domains,
+    login_hosts,
+    protected_logins,
+    under,
+)
 from lureguard.credguard.events import (
     ACTIONS,
     CREDENTIAL_EVENTS_FILE,
@@ -27,6 +34,7 @@ from lureguard.engine import Engine
 from lureguard.proxy.api_link import _log_credential_event
 from lureguard.proxy.events import EventLog
 from lureguard.proxy.stats import COUNTERS, DESCRIPTIONS, Stats
+from lureguard.ruleset.build import compile_dir
 from tests.unit.test_api_app import call, make_app, payload
 
 REUSE = {
@@ -41,38 +49,64 @@ REUSE = {
 # -- the accounts ---------------------------------------------------------------------------
 
 
-def test_every_login_host_belongs_to_its_brand(bundled_engine: Engine) -> None:
+def test_claim_names_belong_to_brands_with_login_hosts(bundled_engine: Engine) -> None:
     domains = brand_domains(bundled_engine.data)
-    for account in ACCOUNTS:
-        assert account.kind in domains, f"{account.kind} is not a brand of the shipped rules"
-        for host in account.login_hosts:
-            assert any(under(host, d) for d in domains[account.kind]), (account.kind, host)
-        assert account.claim_names, account.kind
-    assert len({a.kind for a in ACCOUNTS}) == len(ACCOUNTS)
+    hosts = login_hosts(bundled_engine.data)
+    for kind, names in CLAIM_NAMES.items():
+        assert kind in domains, f"{kind} is not a brand of the shipped rules"
+        assert hosts.get(kind), f"{kind} has claim names but no login_hosts"
+        assert names
+    for kind, fallback in FALLBACK_LOGIN_HOSTS.items():
+        assert all(any(under(h, d) for d in domains[kind]) for h in fallback), kind
+        assert set(fallback) <= set(hosts[kind]), f"{kind}: the rules dropped a fallback host"
 
 
-def test_protected_logins_joins_the_table_with_the_loaded_rules(bundled_engine: Engine) -> None:
+def test_protected_logins_come_from_the_loaded_rules(bundled_engine: Engine) -> None:
     answer = protected_logins(bundled_engine.data)
     assert answer["ruleset_version"] == bundled_engine.version
     by_kind = {a["kind"]: a for a in answer["accounts"]}
-    assert len(by_kind) == len(ACCOUNTS)
+    assert set(CLAIM_NAMES) <= set(by_kind)
+    assert len(by_kind) == len({rule for _, rule in bundled_engine.data.login_hosts})
     microsoft = by_kind["brand/microsoft"]
-    assert microsoft["login_hosts"][0] == "login.microsoftonline.com"
+    assert microsoft["name"] == "Microsoft"
+    assert "login.microsoftonline.com" in microsoft["login_hosts"]
     assert {"microsoft.com", "microsoftonline.com", "live.com"} <= set(microsoft["domains"])
+    assert "Office 365" in microsoft["claim_names"]
     assert "google.de" in by_kind["brand/google"]["domains"]  # domain families count too
+    assert by_kind["brand/meta"]["name"] == "Facebook or Instagram"
+    unclaimed = [a for a in by_kind.values() if a["kind"] not in CLAIM_NAMES]
+    assert unclaimed
+    assert all(a["claim_names"] == [] for a in unclaimed)
     json.dumps(answer)
 
 
-def test_accounts_the_rules_cannot_judge_are_left_out(bundled_engine: Engine) -> None:
-    data = dataclasses.replace(
+def test_an_older_database_falls_back_and_strays_are_dropped(bundled_engine: Engine) -> None:
+    old = dataclasses.replace(bundled_engine.data, login_hosts=[])
+    kinds = [a["kind"] for a in protected_logins(old)["accounts"]]
+    assert kinds == list(FALLBACK_LOGIN_HOSTS)
+    stray = dataclasses.replace(
         bundled_engine.data,
-        brand_domains={
-            d: r for d, r in bundled_engine.data.brand_domains.items() if r != "brand/google"
-        },
+        login_hosts=[("login.evil.example", "brand/microsoft"), ("accounts.google.com", "x/y")],
     )
-    stray = Account("brand/microsoft", "Microsoft", ("login.evil.example",), ("Microsoft",))
-    answer = protected_logins(data, (ACCOUNTS[1], stray))
-    assert answer["accounts"] == []  # Google unknown to these rules; the stray host not Microsoft's
+    assert protected_logins(stray)["accounts"] == []
+
+
+def test_an_organisations_rule_is_an_account(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "org.yaml").write_text(
+        "id: org/example-ngo\nkind: brand\nname: Example NGO\ntitle: Example NGO\n"
+        "description: our own domains\nsource: lureguard protect\n"
+        "domains: [example-ngo.org]\nlogin_hosts: [login.example-ngo.org]\n"
+    )
+    compile_dir([rules], tmp_path / "rules.db")
+    [account] = protected_logins(Engine.from_db(tmp_path / "rules.db").data)["accounts"]
+    assert account == {
+        "kind": "org/example-ngo", "name": "Example NGO", "login_hosts": ["login.example-ngo.org"],
+        "domains": ["example-ngo.org"], "claim_names": [],
+    }  # fmt: skip
+    record = parse_credential_event({**REUSE, "account_kind": "org/example-ngo"}, None)
+    assert record["rule_id"] == "credential-guard/org/example-ngo"
 
 
 # -- the events -----------------------------------------------------------------------------
@@ -177,7 +211,7 @@ def test_the_protected_logins_route(bundled_engine: Engine, tmp_path: Path) -> N
     app = make_app(bundled_engine, tmp_path)
     response = call(app, "GET", "/api/v1/protected-logins")
     assert response.status == 200
-    assert payload(response)["accounts"][0]["kind"] == "brand/microsoft"
+    assert "brand/microsoft" in {a["kind"] for a in payload(response)["accounts"]}
     assert call(app, "GET", "/api/v1/protected-logins", token="wrong").status == 401
     assert call(make_app(None, tmp_path), "GET", "/api/v1/protected-logins").status == 503
 

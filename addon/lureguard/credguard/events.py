@@ -26,7 +26,8 @@ ACTIONS: dict[str, str] = {
     "brand-claim": "warn",
 }
 _ALLOWED = {"event", "host", "url", "account_kind", "account_name"}
-_KIND = re.compile(r"^(?:brand/[a-z0-9][a-z0-9._-]{0,62}|sso)$")
+#: A rule id (`brand/microsoft`, `org/example-ngo`) or `sso` (the SSO account from browser policy).
+_KIND = re.compile(r"^(?:[a-z0-9][a-z0-9._-]{0,30}/[a-z0-9][a-z0-9._-]{0,95}|sso)$")
 _LIMITS = {"url": 2048, "account_name": 100}
 
 
@@ -47,6 +48,8 @@ def parse_credential_event(payload: Any, engine: Engine | None) -> dict[str, Any
     host = _host(payload.get("host"))
     kind = payload.get("account_kind")
     if not isinstance(kind, str) or not _KIND.match(kind):
+        raise CredentialEventError("'account_kind' must be a brand rule id or 'sso'")
+    if ".." in kind:
         raise CredentialEventError("'account_kind' must be a brand rule id or 'sso'")
     name = _text(payload, "account_name") or kind
     url = _page_url(_text(payload, "url"), host)

@@ -40,6 +40,8 @@ class RuleData:
     context: list[tuple[str, str, str, str]] = field(default_factory=list)
     #: unrelated registrable domain -> rule id of the brand whose name it carries
     namesakes: dict[str, str] = field(default_factory=dict)
+    #: (official sign-in host, rule id) of brands that list `login_hosts`
+    login_hosts: list[tuple[str, str]] = field(default_factory=list)
     block_exact: dict[str, str] = field(default_factory=dict)
     block_suffix: dict[str, str] = field(default_factory=dict)
     allow_exact: dict[str, str] = field(default_factory=dict)
@@ -143,6 +145,8 @@ def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
             conn.execute("SELECT label, skeleton, domain, rule_id FROM context_labels")
         )
         data.namesakes = dict(conn.execute("SELECT domain, rule_id FROM namesakes"))
+    if "login_hosts" in tables:  # absent before the credential guard read them
+        data.login_hosts = list(conn.execute("SELECT host, rule_id FROM login_hosts"))
     data.popular = {row[0] for row in conn.execute("SELECT domain FROM popular")}
     return data
 
