@@ -60,6 +60,10 @@ def _register() -> None:
     main.add_command(protect)
     rules.rules.add_command(explain_fp)
 
+    from lureguard.cli.setup import setup
+
+    main.add_command(setup)
+
 
 _register()
 
