@@ -35,7 +35,7 @@ const MANAGED_KEYS = [
 
 const encoder = new TextEncoder();
 const budget = new Map(); // tabId -> { minute, used }
-const recentAlarms = new Map(); // tabId -> time of the last alarm
+const recentAlarms = new Map(); // "tabId host" -> time of the last alarm
 let accountsFetch = null;
 
 // -- helpers ------------------------------------------------------------------------------------
@@ -328,9 +328,11 @@ async function alerts() {
 async function alarm(sender, url, account) {
   const tabId = sender.tab?.id;
   if (tabId === undefined) return;
-  const last = recentAlarms.get(tabId);
-  if (last && Date.now() - last < 3000) return; // the typing check and a submit gate, same match
-  recentAlarms.set(tabId, Date.now());
+  // The typing check and a submit gate may both find the same match: one warning.
+  const key = `${tabId} ${url.hostname}`;
+  const last = recentAlarms.get(key);
+  if (last && Date.now() - last < 3000) return;
+  recentAlarms.set(key, Date.now());
   const id = randomId();
   const all = await alerts();
   const ids = Object.keys(all);
@@ -467,7 +469,7 @@ export function start() {
   chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" })?.catch?.(() => {});
   chrome.tabs.onRemoved.addListener((tabId) => {
     budget.delete(tabId);
-    recentAlarms.delete(tabId);
+    for (const key of recentAlarms.keys()) if (key.startsWith(`${tabId} `)) recentAlarms.delete(key);
   });
   brandAccounts().catch(() => {});
 }

@@ -102,6 +102,18 @@ async function render() {
   }
   header.className = verdict.verdict;
   document.getElementById("headline").textContent = HEADLINES[verdict.verdict];
+  if (answer.claim) {
+    // The weaker signal (a page's own words), said as such, beside the address's own verdict.
+    if (verdict.verdict === "allow") {
+      header.className = "warn";
+      document.getElementById("headline").textContent = `This page claims to be ${answer.claim.brand}`;
+    }
+    const box = el("section", null, "reason warn");
+    box.id = "claim";
+    box.append(el("p", answer.claim.detail));
+    box.append(el("p", `${answer.claim.kind} · rule ${answer.claim.rule_id} · judged from the page's text, not its address`, "meta"));
+    main.append(box);
+  }
   document.getElementById("address").textContent = visible(verdict.display_host ?? verdict.host);
   if (answer.guarding !== null) {
     const how = answer.guarding

@@ -15,7 +15,7 @@ import json
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,10 +38,13 @@ PHISH_HOST = "files-portal.net"  # imitates no brand, on no list: lureguard's ve
 OTHER_HOST = "hr-benefits.org"
 CLAIM_HOST = "secure-docs.net"
 ORDINARY_HOST = "wiki.example.net"
-MAPPED = (LOGIN_HOST, PHISH_HOST, OTHER_HOST, CLAIM_HOST, ORDINARY_HOST)
+MINE_HOST = "intranet.contoso-corp.net"  # the user's own site, where the password is reused
+GOOGLE_HOST = "accounts.google.com"
+MAPPED = (LOGIN_HOST, PHISH_HOST, OTHER_HOST, CLAIM_HOST, ORDINARY_HOST, MINE_HOST, GOOGLE_HOST)
 PASSWORD = "Tr0ub4dor&3-horse"  # the Microsoft password the tests enrol
 OTHER_PASSWORD = "Xq9!mbv2#Lk7-pwrz"  # same length, not protected
-REUSE_PAGE = f"chrome-extension://{CHROME_EXTENSION_ID}/reuse.html"
+EXTENSION_PAGES = f"chrome-extension://{CHROME_EXTENSION_ID}"
+REUSE_PAGE = f"{EXTENSION_PAGES}/reuse.html"
 FIXTURES = Path(__file__).parent / "credential_pages"
 
 
@@ -351,6 +354,15 @@ def click_submit(page: Page) -> None:
     page.locator("#go").click()
 
 
+def stopped_anyway(page: Page, action: Callable[[], object]) -> None:
+    """Run `action`; failing is fine when the guard already replaced the page (it may stop it at
+    the last keystroke, before the click or Enter that `action` is)."""
+    try:
+        action()
+    except PlaywrightError:
+        assert page.url.startswith(REUSE_PAGE), "the action failed, and the page was not stopped"
+
+
 def send_the_password(page: Page, how: str) -> None:
     """Type or paste the protected password and send the form the way `how` says."""
     if how == "frame":
@@ -394,10 +406,7 @@ def test_every_way_out_is_held(chromium: Browser, tls_site: TlsSite, path: str, 
     # The guard may stop the page as soon as the last key is typed (the comparison is done by
     # then) or hold the submission until it is: either way nothing may reach the server. An
     # action aimed at a page already replaced by the warning fails; that is fine.
-    try:
-        send_the_password(page, how)
-    except PlaywrightError:
-        assert page.url.startswith(REUSE_PAGE), f"{path} ({how}) failed, not stopped"
+    stopped_anyway(page, lambda: send_the_password(page, how))
     warning_shown(page)
     page.wait_for_timeout(600)
     sent = [s for s in tls_site.requests(OTHER_HOST) if s.method == "POST" or s.body]
@@ -422,6 +431,169 @@ def test_scripted_logins_with_another_password_still_work(
         page,
     )
     assert not page.url.startswith(REUSE_PAGE)
+    page.close()
+
+
+# -- "this site is mine too", the options page, the pure parts -----------------------------
+
+
+def posts_with(site: TlsSite, host: str, password: str) -> list[Seen]:
+    encoded = password.encode().replace(b"&", b"%26").replace(b"!", b"%21").replace(b"#", b"%23")
+    return [
+        s for s in site.requests(host, "POST") if encoded in s.body or password.encode() in s.body
+    ]
+
+
+def test_this_site_is_mine_too(chromium: Browser, tls_site: TlsSite, lureguard: Running) -> None:
+    page = chromium.context.new_page()
+    url = tls_site.url(MINE_HOST, "/form.html")
+    page.goto(url)
+    type_password(page, PASSWORD)
+    page.keyboard.press("Enter")
+    warning_shown(page)
+    page.locator("summary").click()
+    page.locator("#mine-too").click()
+    page.wait_for_url(url)
+    type_password(page, PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#received")
+    assert len(posts_with(tls_site, MINE_HOST, PASSWORD)) == 1
+    log = lureguard.api.data_dir / "events.jsonl"
+    chromium.wait(
+        lambda: any(e["event"] == "credential-exception" for e in events(log)), "the event", page
+    )
+    [event] = [e for e in events(log) if e["event"] == "credential-exception"]
+    assert (event["host"], event["account_kind"], event["action"]) == (
+        MINE_HOST, "brand/microsoft", "allow-site",
+    )  # fmt: skip
+    # Only that host: another one is still stopped.
+    page.goto(tls_site.url(PHISH_HOST, "/form.html"))
+    type_password(page, PASSWORD)
+    page.keyboard.press("Enter")
+    warning_shown(page)
+    page.close()
+
+
+def options(browser: Browser) -> Page:
+    page = browser.context.new_page()
+    page.goto(f"{EXTENSION_PAGES}/options.html")
+    page.wait_for_selector("#cg-entries li")
+    return page
+
+
+def test_the_options_page_lists_forgets_and_protects(chromium: Browser, tls_site: TlsSite) -> None:
+    page = options(chromium)
+    assert "Microsoft" in page.locator("#cg-entries").inner_text()
+    assert MINE_HOST in page.locator("#cg-exceptions").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "credential-options.png"), full_page=True)
+    # By hand: a Google password, which is then stopped on another site.
+    google = "Gm41l-only-Secret"
+    page.locator("#cg-kind").select_option("brand/google")
+    page.locator("#cg-password").fill(google)
+    page.locator("#cg-protect button").click()
+    page.wait_for_selector("#cg-entries li[data-kind='brand/google']")
+    assert page.locator("#cg-password").input_value() == ""
+    phish = chromium.context.new_page()
+    phish.goto(tls_site.url(PHISH_HOST, "/fetch.html"))
+    type_password(phish, google)
+    stopped_anyway(phish, lambda: phish.locator("#go").click(timeout=3000))
+    warning_shown(phish)
+    assert phish.locator("#headline").inner_text() == (
+        f"You typed your Google password into {PHISH_HOST}, which is not Google"
+    )
+    # Forgotten: the same password passes.
+    page.locator("#cg-entries li[data-kind='brand/google'] .cg-forget").click()
+    page.wait_for_selector("#cg-entries li[data-kind='brand/google']", state="detached")
+    phish.goto(tls_site.url(PHISH_HOST, "/form.html"))
+    type_password(phish, google)
+    phish.keyboard.press("Enter")
+    phish.wait_for_selector("#received")
+    phish.close()
+    # Learning off: a sign-in on the official host teaches nothing.
+    page.locator("#cg-learn").uncheck()
+    chromium.wait(lambda: page.locator("#cg-learn").is_checked() is False, "the setting")
+    before = entries(chromium)
+    login = chromium.context.new_page()
+    login.goto(tls_site.url(GOOGLE_HOST, "/login.html"))
+    type_password(login, "N0t-to-be-learned!")
+    login.keyboard.press("Enter")
+    login.wait_for_selector("#received")
+    login.wait_for_timeout(1000)
+    assert entries(chromium) == before
+    login.close()
+    page.locator("#cg-learn").check()
+    page.close()
+
+
+def test_policy_and_claims_logic_in_the_browser(chromium: Browser) -> None:
+    """The pure parts, imported as modules by an extension page of the real browser."""
+    page = options(chromium)
+    views = page.evaluate(
+        """async () => {
+          const m = await import(chrome.runtime.getURL("src/credentials.js"));
+          const store = {learn: true};
+          return [
+            m.policyView({}, store),
+            m.policyView({learnPasswords: false}, store),
+            m.policyView({credentialGuard: false}, {learn: false}),
+            m.policyView({ssoHosts: ["SSO.contoso.com", "*.idp.contoso.com", 3], ssoName: "Contoso",
+                          ssoAllowedHosts: ["vpn.contoso.com"], requireSsoEnrolment: true,
+                          allowSiteExceptions: false}, store),
+            m.policyView({requireSsoEnrolment: true}, store),
+            [m.hostMatches("a.idp.contoso.com", "*.idp.contoso.com"),
+             m.hostMatches("idp.contoso.com", "*.idp.contoso.com"),
+             m.hostMatches("sso.contoso.com", "SSO.contoso.com."),
+             m.hostMatches("xsso.contoso.com", "sso.contoso.com")],
+          ];
+        }"""
+    )
+    default, locked_off, off, sso, nothing_required, matches = views
+    assert (default["active"], default["learn"], default["learnLocked"]) == (True, True, False)
+    assert (default["allowExceptions"], default["sso"], default["requireSso"]) == (
+        True,
+        None,
+        False,
+    )
+    assert (locked_off["learn"], locked_off["learnLocked"]) == (False, True)
+    assert off["active"] is False
+    assert sso["sso"] == {
+        "kind": "sso", "name": "Contoso", "login_hosts": ["sso.contoso.com", "*.idp.contoso.com"],
+        "allowed": ["vpn.contoso.com"], "domains": [],
+    }  # fmt: skip
+    assert (sso["requireSso"], sso["allowExceptions"]) == (True, False)
+    assert nothing_required["requireSso"] is False  # no SSO host: nothing to require
+    assert matches == [True, False, True, False]
+    claims = page.evaluate(
+        """async () => {
+          const m = await import(chrome.runtime.getURL("src/claims.js"));
+          const accounts = [{kind: "brand/microsoft", name: "Microsoft",
+            login_hosts: ["login.microsoftonline.com"], domains: ["microsoft.com", "live.com"],
+            claim_names: ["Microsoft", "Office 365", "Outlook Web App"]},
+            {kind: "brand/apple", name: "Apple", login_hosts: ["idmsa.apple.com"],
+             domains: ["apple.com"], claim_names: ["Apple ID", "iCloud"]}];
+          const judge = (texts, host = "evil.example") =>
+            m.claimedBrand(texts, host, accounts)?.kind ?? null;
+          return [
+            judge({title: "Sign in to your Microsoft account"}),
+            judge({title: "Sign in to your Microsoft account"}, "login.live.com"),
+            judge({heading: "M\u0456crosoft Office 365"}),
+            judge({heading: "Micro\u200bsoft"}),
+            judge({labels: ["Outlook Web App password"]}),
+            judge({logos: ["Microsoft"]}),
+            judge({siteName: "iCloud"}),
+            judge({title: "Sign in with Microsoft"}),
+            judge({title: "Continue with Google, Microsoft or Apple ID"}),
+            judge({title: "Apple Orchard Farm"}),
+            judge({title: "Microsoftware Ltd"}),
+            judge({labels: ["Email (log in using a Microsoft 365 address)"]}),
+            judge({title: 42, labels: "x"}),
+          ];
+        }"""
+    )
+    assert claims == [
+        "brand/microsoft", None, "brand/microsoft", "brand/microsoft", "brand/microsoft",
+        "brand/microsoft", "brand/apple", None, None, None, None, None, None,
+    ]  # fmt: skip
     page.close()
 
 
