@@ -25,7 +25,16 @@ MIN_MISSPELLED_WORD: Final = 6
 #: A name of lure words alone must have at least this many of them (`login` alone is a name).
 MIN_LURE_WORDS: Final = 2
 
-_LONG_WORDS: Final = tuple(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
+def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each word and each word with one letter deleted -> the words it comes from."""
+    found: dict[str, list[str]] = {}
+    for word in words:
+        for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+            found.setdefault(variant, []).append(word)
+    return {variant: tuple(ws) for variant, ws in found.items()}
+
+
+_DELETIONS: Final = _deletions(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
 
 
 def detect_suspicious(visit: Visit) -> list[Reason]:
@@ -60,13 +69,23 @@ def _misspelled(label: str) -> str:
     for part in parts:
         if lure_only(skeleton(part)):
             continue
-        if found or len(part) < MIN_MISSPELLED_WORD:
+        if found or len(part) < MIN_MISSPELLED_WORD or not part.isalpha():
             return ""
-        near = [w for w in _LONG_WORDS if DamerauLevenshtein.distance(part, w, score_cutoff=1) <= 1]
-        if not near:
+        word = _near_word(part)
+        if not word:
             return ""
-        found = f"'{near[0]}' as '{part}'"
+        found = f"'{word}' as '{part}'"
     return found
+
+
+def _near_word(part: str) -> str:
+    """The long lure word one edit from `part`, or '': symmetric deletion, so a probe costs
+    len(part) + 1 lookups, not a distance to every word."""
+    for probe in (part, *(part[:i] + part[i + 1 :] for i in range(len(part)))):
+        for word in _DELETIONS.get(probe, ()):
+            if DamerauLevenshtein.distance(part, word, score_cutoff=1) <= 1:
+                return word
+    return ""
 
 
 def _reason(signal: Signal, label: str, detail: str) -> Reason:

@@ -47,6 +47,7 @@ LURE_WORDS: Final = frozenset(_WORDS.split()) | MEASURED_WORDS
 _SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
 _STARTS: Final = frozenset(w[:2] for w in _SKELETONS)
+_ENDS: Final = frozenset(w[-2:] for w in _SKELETONS) | frozenset(w[-1:] + "s" for w in _SKELETONS)
 
 
 @lru_cache(maxsize=4096)
@@ -56,8 +57,11 @@ def lure_only(text: str) -> bool:
     A trailing `s` is allowed on a word (payments, accounts); an empty text is not lure-only.
     """
     pieces = [p for p in text.split("-") if p]
-    # Most text around a brand name is no lure word at all: reject on the first two letters.
-    return bool(pieces) and all(p[:2] in _STARTS and _segments(p) for p in pieces)
+    # Most text is no lure word at all: reject on the first and last two letters (a piece
+    # of lure words ends like one, or like one plus a plural `s`).
+    return bool(pieces) and all(
+        p[:2] in _STARTS and p[-2:] in _ENDS and _segments(p) for p in pieces
+    )
 
 
 def segments(piece: str) -> list[str]:
