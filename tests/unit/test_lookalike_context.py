@@ -31,7 +31,7 @@ RULES = {
         source: tests
         domains: [naver.com]
         keywords: [naver]
-        login_hosts: [nid.naver.com, login.naver.com]
+        login_hosts: [nid.naver.com, login.naver.com, logins.naver.com]
         """,
     "aol": """\
         id: brand/aol
@@ -110,6 +110,8 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "purchase-verify.com",  # a word part, not the name
         "nid.com",
         "unidentified-login.com",
+        "myaccount-logins.com",  # `logins` of a login host is a lure word, not a name
+        "my-477-login.com",  # digits never spell a name (477 is no att)
     ],
 )
 def test_context_names_alone_or_among_words_are_not(engine: Engine, host: str) -> None:

@@ -123,6 +123,8 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         lo, hi = _label_span(label, skel, start, end)
         # A dictionary word needs a visible boundary (`meta-verify`, not `metanet`); a login
         # host's own label may be glued (`nidlogin` of nid.naver.com).
+        if label[lo:hi].isdigit():
+            continue  # `477` reads as att only to the skeleton
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
         if glued and not all(e.domain.startswith(f"{e.label}.") for e in index.context[name]):
             continue

@@ -185,9 +185,10 @@ def _protected_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
 def _context_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
     """Names a brand protects only in a plain phishing context: its `context_keywords`
     (standing for its first domain), and the distinctive labels of its `login_hosts` (`nid`
-    of nid.naver.com, standing for that host; lure words such as `login` are no name)."""
+    of nid.naver.com, standing for that host; lure words such as `login` or `logins` are no
+    name)."""
     from lureguard.hosts import split_registered
-    from lureguard.lookalike.words import LURE_WORDS
+    from lureguard.lookalike.words import lure_only
 
     for rule in rules:
         if rule.kind != "brand":
@@ -197,7 +198,7 @@ def _context_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
         for host in rule.login_hosts:
             registered = split_registered(host)[0]
             for label in host[: -len(registered)].strip(".").split("."):
-                if len(label) >= 3 and label not in LURE_WORDS and not label.isdigit():
+                if len(label) >= 3 and not lure_only(skeleton(label)) and not label.isdigit():
                     names.setdefault(label, host)
         for label, domain in names.items():
             if label not in rule.keywords:
