@@ -35,7 +35,7 @@ const MANAGED_KEYS = [
 
 const encoder = new TextEncoder();
 const budget = new Map(); // tabId -> { minute, used }
-const recentAlarms = new Map(); // "tabId host" -> time of the last alarm
+const recentAlarms = new Map(); // "tabId document" -> time of the last alarm
 let accountsFetch = null;
 
 // -- helpers ------------------------------------------------------------------------------------
@@ -328,8 +328,9 @@ async function alerts() {
 async function alarm(sender, url, account) {
   const tabId = sender.tab?.id;
   if (tabId === undefined) return;
-  // The typing check and a submit gate may both find the same match: one warning.
-  const key = `${tabId} ${url.hostname}`;
+  // Two checks of one page (a typed and a pasted copy, two frames) may both match: one warning
+  // per document (a page loaded again is a new document, and is warned about again).
+  const key = `${tabId} ${sender.documentId ?? `${sender.frameId} ${url.href}`}`;
   const last = recentAlarms.get(key);
   if (last && Date.now() - last < 3000) return;
   recentAlarms.set(key, Date.now());
