@@ -332,7 +332,7 @@ def test_docs_examples_lint_test_compile_and_check(tmp_path: Path) -> None:
     for index, block in enumerate(blocks):
         (rules / f"example{index}.yaml").write_text(block)
         kinds.add(yaml.safe_load(block)["kind"])
-    assert kinds == {"blocklist", "allowlist", "brand", "pattern"}
+    assert kinds == {"blocklist", "allowlist", "brand", "pattern", "signal"}
     assert cli("rules", "lint", str(rules)).returncode == 0
     tested = cli("rules", "test", str(rules))
     assert tested.returncode == 0, tested.stdout
