@@ -9,8 +9,8 @@
 // fetch, XMLHttpRequest and sendBeacon (guard-main.js, in the page's world, asks through a DOM
 // event and gets only "go" or "stop").
 //
-// Only values from the person's own input (trusted events) are ever checked, so a page cannot use
-// the guard as an oracle for guesses it fills in itself. Nothing of a password is kept beyond the
+// Only values from the person's own input (trusted events) or from the browser's autofill are
+// ever checked, so a page cannot use the guard as an oracle for guesses it fills in itself. Nothing of a password is kept beyond the
 // page's life, written anywhere or shown to the page. A classic script: content scripts cannot be
 // ES modules.
 (() => {
@@ -58,6 +58,22 @@
     return everPassword.has(node);
   }
 
+  // A value the browser's password manager filled in (never one a page script set): the page
+  // cannot give a field the autofill state.
+  function autofilled() {
+    const out = [];
+    for (const field of document.querySelectorAll("input[type=password]")) {
+      let filled = false;
+      try {
+        filled = field.matches(":autofill");
+      } catch {
+        filled = field.matches(":-webkit-autofill");
+      }
+      if (filled && field.value) out.push(field.value);
+    }
+    return out;
+  }
+
   // -- comparing --------------------------------------------------------------------------------
 
   function stop() {
@@ -103,6 +119,7 @@
     const out = new Set();
     for (const value of typed.values()) out.add(value);
     for (const value of pasted) out.add(value);
+    for (const value of autofilled()) out.add(value);
     for (const length of config.lengths) if (keys.length >= length) out.add(keys.slice(-length));
     return [...out].filter((value) => config.lengths.has(value.length));
   }
@@ -139,7 +156,7 @@
 
   function learn() {
     if (!config?.enrol) return;
-    const values = [...typed.values()].filter((value) => value && !enrolled.has(value));
+    const values = [...typed.values(), ...autofilled()].filter((value) => value && !enrolled.has(value));
     if (!values.length) return;
     for (const value of values) enrolled.add(value);
     chrome.runtime.sendMessage({ type: "credential-enrol", values }).catch(() => {});
