@@ -698,7 +698,10 @@ def test_the_banner_survives_the_page(chromium: Browser, tls_site: TlsSite) -> N
     page = chromium.context.new_page()
     page.goto(tls_site.url(CLAIM_HOST, "/claim-title.html"))
     banner(page).wait_for(state="attached", timeout=CLAIM_WAIT_MS)
-    page.screenshot(path=str(ARTIFACTS / "credential-brand-claim.png"))
+    page.screenshot(
+        path=str(ARTIFACTS / "credential-brand-claim.png"),
+        clip={"x": 0, "y": 0, "width": 1100, "height": 200},
+    )
     # Styled away, removed, hidden: it comes back, and the page cannot reach inside it.
     page.add_style_tag(content="lureguard-claim{display:none!important;opacity:0!important}")
     page.evaluate("() => document.querySelector('lureguard-claim').remove()")
