@@ -42,10 +42,15 @@
       .catch(() => ({ active: false }));
     return asked.then((answer) => {
       config = { active: Boolean(answer.active), enrol: Boolean(answer.enrol), lengths: new Set(answer.lengths ?? []) };
+      // What was typed before the answer came is compared now.
+      for (const value of [...typed.values(), ...pasted]) check(value);
       return config;
     });
   }
-  let ready = hello();
+  // Asked only once the person types, pastes or uses a password field: most pages and frames
+  // never need the background at all.
+  let ready = null;
+  const ensure = () => (ready ??= hello());
 
   const watching = () => config?.active && !config.enrol && config.lengths.size > 0;
 
@@ -127,7 +132,11 @@
   // "go", "stop" or "wait", without waiting.
   function now() {
     if (stopped) return "stop";
-    if (!config) return "wait";
+    if (!config) {
+      if (!typed.size && !pasted.length && !keys && !autofilled().length) return "go";
+      ensure();
+      return "wait";
+    }
     if (config.enrol) {
       learn();
       return "go";
@@ -146,7 +155,7 @@
 
   // true once every candidate is judged clean; false if any is protected here.
   async function judged() {
-    await ready;
+    await ensure();
     if (now() === "go") return true;
     const blocks = await Promise.all(candidates().map(check));
     return !stopped && !blocks.some(Boolean);
@@ -170,6 +179,7 @@
     if (!event.isTrusted) return;
     const field = origin(event);
     if (!isPasswordField(field)) return;
+    ensure();
     if (field.value) typed.set(field, field.value);
     else typed.delete(field);
     if (field.value) check(field.value);
@@ -179,6 +189,7 @@
     if (!event.isTrusted || isPasswordField(origin(event))) return; // the input event follows
     const text = event.clipboardData?.getData("text/plain") ?? "";
     if (!text || text.length > 256) return;
+    ensure();
     pasted.push(text, text.trim());
     if (pasted.length > 8) pasted.splice(0, pasted.length - 8);
     check(text);
@@ -193,6 +204,7 @@
 
   function onKeydown(event) {
     if (!event.isTrusted) return;
+    ensure();
     if (event.key === "Enter") {
       checkKeys();
       if (config?.enrol && isPasswordField(origin(event))) learn();
@@ -211,7 +223,7 @@
 
   function onFocusin(event) {
     // Learned meanwhile in another tab: ask again when a password field is about to be used.
-    if (isPasswordField(origin(event)) && Date.now() - configAt > 2000) ready = hello();
+    if (isPasswordField(origin(event)) && (!ready || Date.now() - configAt > 2000)) ready = hello();
   }
 
   // The submit event: hold it until the values are judged, then send the form again ourselves.

@@ -40,7 +40,12 @@ CLAIM_HOST = "secure-docs.net"
 ORDINARY_HOST = "wiki.example.net"
 MINE_HOST = "intranet.contoso-corp.net"  # the user's own site, where the password is reused
 GOOGLE_HOST = "accounts.google.com"
-MAPPED = (LOGIN_HOST, PHISH_HOST, OTHER_HOST, CLAIM_HOST, ORDINARY_HOST, MINE_HOST, GOOGLE_HOST)
+SSO_HOST = "sso.contoso-corp.net"  # the organisation's sign-in (set by policy in the Firefox suite)
+VPN_HOST = "vpn.contoso-corp.net"  # another host where the policy allows the SSO password
+MAPPED = (
+    LOGIN_HOST, PHISH_HOST, OTHER_HOST, CLAIM_HOST, ORDINARY_HOST, MINE_HOST, GOOGLE_HOST,
+    SSO_HOST, VPN_HOST,
+)  # fmt: skip
 PASSWORD = "Tr0ub4dor&3-horse"  # the Microsoft password the tests enrol
 OTHER_PASSWORD = "Xq9!mbv2#Lk7-pwrz"  # same length, not protected
 EXTENSION_PAGES = f"chrome-extension://{CHROME_EXTENSION_ID}"
@@ -64,6 +69,7 @@ class TlsSite:
     """Pages by path (`pages[path] = html`), every request recorded with its body."""
 
     port: int
+    ca_cert: Path
     pages: dict[str, str] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -125,7 +131,7 @@ def tls_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsSite]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(ca.server_cert, ca.server_key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    holder["site"] = TlsSite(server.server_address[1])
+    holder["site"] = TlsSite(server.server_address[1], ca.ca_cert)
     holder["site"].pages.update(load_pages())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
