@@ -144,5 +144,24 @@ async function warnAboutAccess() {
   document.getElementById("header").after(box);
 }
 
-render();
+// Which passwords the credential guard protects (the options page lists and forgets them).
+async function showProtected() {
+  const answer = await chrome.runtime.sendMessage({ type: "credential-overview" }).catch(() => null);
+  if (!answer?.ok || !answer.active) return;
+  const names = [...new Set(answer.entries.map((e) => e.name))];
+  const footer = el("footer");
+  const line = el("p", names.length ? `Protected passwords: ${names.join(", ")}` : "No password is protected yet", "note");
+  line.id = "protected";
+  const manage = el("a", "manage");
+  manage.href = "#";
+  manage.addEventListener("click", (event) => {
+    event.preventDefault();
+    chrome.runtime.openOptionsPage();
+  });
+  line.append(" · ", manage);
+  footer.append(line);
+  document.body.append(footer);
+}
+
+render().finally(showProtected);
 warnAboutAccess();

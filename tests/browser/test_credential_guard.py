@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,7 +31,7 @@ from lureguard.api.origins import CHROME_EXTENSION_ID
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, EXTENSION_ARGS, Browser, service_worker
 from tests.integration.test_api import Api
 from tests.support.certs import make_test_ca
-from tests.support.proxy import start_lureguard, wait_listening
+from tests.support.proxy import LUREGUARD, start_lureguard, wait_listening
 
 pytestmark = pytest.mark.browser
 
@@ -336,6 +338,13 @@ def test_the_same_password_elsewhere_never_leaves(
     forms = secret_forms(PASSWORD)
     for path in (log, lureguard.siem, lureguard.api.data_dir / "credential-events.jsonl"):
         assert files_holding(path.parent, forms) == []
+    # Counted by `lureguard status`.
+    done = subprocess.run(
+        [str(LUREGUARD), "status", "--api-port", str(lureguard.api.port),
+         "--data-dir", str(lureguard.api.data_dir)],
+        capture_output=True, text=True, timeout=30, check=True,
+    )  # fmt: skip
+    assert re.search(r"^\s*credential_reuse\s+1\s", done.stdout, re.MULTILINE), done.stdout
     page.close()
 
 
@@ -690,6 +699,20 @@ def test_brand_claiming_pages_are_marked_before_typing(
         tab = chromium.tab_id(url)
         chromium.wait(lambda tab=tab: chromium.badge(tab) == "WARN", f"the badge of {name}", page)
         assert banner(page).is_visible()
+        if name == "claim-title.html":
+            popup = chromium.context.new_page()
+            popup.goto(f"{EXTENSION_PAGES}/popup.html?tab={tab}")
+            popup.wait_for_selector("#claim")
+            assert popup.locator("#headline").inner_text() == "This page claims to be Microsoft"
+            assert "not one of Microsoft's sites" in popup.locator("#claim").inner_text()
+            popup.wait_for_selector("#protected")
+            assert (
+                popup.locator("#protected")
+                .inner_text()
+                .startswith("Protected passwords: Microsoft")
+            )
+            popup.screenshot(path=str(ARTIFACTS / "credential-claim-popup.png"))
+            popup.close()
         page.close()
     log = lureguard.api.data_dir / "events.jsonl"
     chromium.wait(
