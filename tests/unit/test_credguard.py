@@ -31,8 +31,8 @@ from lureguard.credguard.events import (
 )
 from lureguard.deploy import eventlog
 from lureguard.engine import Engine
+from lureguard.eventlog import EventLog
 from lureguard.proxy.api_link import _log_credential_event
-from lureguard.proxy.events import EventLog
 from lureguard.proxy.stats import COUNTERS, DESCRIPTIONS, Stats
 from lureguard.ruleset.build import compile_dir
 from tests.unit.test_api_app import call, make_app, payload

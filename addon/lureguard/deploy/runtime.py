@@ -23,6 +23,7 @@ from lureguard.deploy.extras import compile_with_extras, write_rule_file
 from lureguard.deploy.options import LOG_OPTIONS
 from lureguard.deploy.poller import UpdatePoller
 from lureguard.deploy.state import bundle_dir
+from lureguard.eventlog import EventLog
 from lureguard.paths import RULES_DB_NAME, local_rules_dir
 from lureguard.ruleset.build import ensure_compiled, rule_sources, stored_source
 from lureguard.ruleset.load import default_base, rule_files, source_digest
@@ -79,8 +80,6 @@ def for_run(ctx: click.Context) -> Runtime:
 
 def attach(runtime: Runtime, data_dir: Path, report: Callable[[str], None]) -> None:
     """Forward the proxy's events to the policy's SIEM sinks and start the update poller."""
-    from lureguard.proxy.events import EventLog
-
     writer = event_writer(runtime)
     if writer is not None:
         EventLog.forwarders.append(writer)

@@ -22,6 +22,7 @@ from mitmproxy.proxy import layer, layers
 from mitmproxy.proxy.layers.tls import parse_client_hello
 
 from lureguard.engine import Engine
+from lureguard.eventlog import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES, LOG_FILE, EventLog
 from lureguard.paths import (
     RULES_DB_NAME,
     bundled_rules_dir,
@@ -32,7 +33,6 @@ from lureguard.paths import (
 from lureguard.proxy import page, probe
 from lureguard.proxy.bypass import BypassStore, choices, seconds_for
 from lureguard.proxy.checker import Checker
-from lureguard.proxy.events import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES, LOG_FILE, EventLog
 from lureguard.proxy.navigation import NotUserNavigation, proceed_sender
 from lureguard.proxy.policy import (
     MODES,

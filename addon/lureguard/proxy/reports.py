@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from lureguard.proxy.events import now_iso
+from lureguard.eventlog import now_iso
 
 REPORTS_FILE = "reports.jsonl"
 

@@ -1,5 +1,8 @@
 """The event log: one JSON line per non-allow verdict, bypass, report or reload.
 
+Below both the proxy, which writes it, and the fleet tooling (lureguard.deploy), which forwards
+it to SIEM sinks, so neither needs the other.
+
 Written to a file in the data dir (mode 0600, rotated like the SIEM file sink: at 10 MB by
 default, keeping 5 older files) and, with `--log-json`, to stdout. Clean traffic never reaches
 this module, so the log cannot become a browsing history.
