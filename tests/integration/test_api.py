@@ -57,7 +57,7 @@ class Api:
 
 
 def start_api(data_dir: Path, db: Path, *extra: str, module: bool = False) -> Api:
-    command = [sys.executable, "-m", "lureguard.api"] if module else [LUREGUARD, "api"]
+    command = [sys.executable, "-m", "lureguard", "api"] if module else [LUREGUARD, "api"]
     proc = subprocess.Popen(
         [*command, "--db", str(db), "--port", "0", "--data-dir", str(data_dir), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -1,6 +1,6 @@
 """The loopback verdict API: the extension's only way to ask the engine (DESIGN.md §6).
 
 `server.ApiServer` runs it on a background thread (inside the proxy, or standalone through
-`python -m lureguard.api`); `app.ApiApp` holds the routing and checks so they test without
-sockets.
+`lureguard api`, a command of lureguard.cli); `app.ApiApp` holds the routing and checks so they
+test without sockets.
 """

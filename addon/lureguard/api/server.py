@@ -1,6 +1,6 @@
 """`ApiServer`: the verdict API on a loopback socket, in a background thread.
 
-The proxy starts one inside its own process; `python -m lureguard.api` runs one alone.
+The proxy starts one inside its own process; `lureguard api` runs one alone.
 """
 
 from __future__ import annotations

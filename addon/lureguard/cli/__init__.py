@@ -41,7 +41,7 @@ def _register() -> None:
     main.add_command(ca.ca)
     main.add_command(status.status)
 
-    from lureguard.api.command import api
+    from lureguard.cli.api import api
     from lureguard.cli.token import token
 
     main.add_command(api)

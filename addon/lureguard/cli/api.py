@@ -1,4 +1,7 @@
-"""`lureguard api`: the verdict API alone, for tests and for users without the proxy."""
+"""`lureguard api`: the verdict API alone, for tests and for users without the proxy.
+
+The command lives with the other commands: the API package itself knows nothing of the CLI.
+"""
 
 from __future__ import annotations
 
