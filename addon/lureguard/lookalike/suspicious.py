@@ -10,6 +10,7 @@ sets how much it counts; it ships as `notice` (the verdict stays allow, the reas
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -25,6 +26,7 @@ MIN_MISSPELLED_WORD: Final = 6
 #: A name of lure words alone must have at least this many of them (`login` alone is a name).
 MIN_LURE_WORDS: Final = 2
 
+
 def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
     """Each word and each word with one letter deleted -> the words it comes from."""
     found: dict[str, list[str]] = {}
@@ -34,6 +36,7 @@ def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
     return {variant: tuple(ws) for variant, ws in found.items()}
 
 
+_LONE_DIGIT: Final = re.compile(r"(?<![0-9])(?:(?<=[a-z])[0-9]|[0-9](?=[a-z]))(?![0-9])")
 _DELETIONS: Final = _deletions(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
 
 
@@ -43,20 +46,33 @@ def detect_suspicious(visit: Visit) -> list[Reason]:
     if signal is None or visit.established:
         return []
     label = visit.label
-    readings = (visit.skeleton, visit.plain, two_i(label))
-    if not any(r and lure_only(r) for r in readings):
-        misspelled = _misspelled(label)
-        if misspelled:
-            return [_reason(signal, label, f"'{label}' misspells {misspelled}")]
+    if _disguisable(label, visit.plain):
+        readings = (visit.skeleton, visit.plain, two_i(label))
+        if any(r and lure_only(r) for r in readings):
+            # The label as written, each letter folded on its own: digits and groups stay.
+            literal = "".join(skeleton(c) if c.isalpha() else c for c in label)
+            if not lure_only(literal):
+                return [_reason(signal, label, f"'{label}' reads as sign-in words once its "
+                                "look-alike letters are undone")]  # fmt: skip
+    elif any(c.isdigit() for c in label):
+        return []  # serial numbers (`verify12345`) are no disguise, and words have no digits
+    if lure_only(visit.skeleton):
+        if sum(len(segments(p)) for p in visit.skeleton.split("-") if p) >= MIN_LURE_WORDS:
+            return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words")]
         return []
-    # The label as written, each letter folded on its own: digits and letter groups stay.
-    literal = "".join(skeleton(c) if c.isalpha() else c for c in label)
-    if not lure_only(literal):
-        return [_reason(signal, label, f"'{label}' reads as sign-in words once its look-alike "
-                        "letters are undone")]  # fmt: skip
-    if sum(len(segments(p)) for p in literal.split("-") if p) >= MIN_LURE_WORDS:
-        return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words")]
+    misspelled = _misspelled(label)
+    if misspelled:
+        return [_reason(signal, label, f"'{label}' misspells {misspelled}")]
     return []
+
+
+def _disguisable(label: str, plain: str) -> bool:
+    """True when look-alike letters may hide words in the label: a letter group (`rn`, `vv`,
+    `ii`), a non-ASCII letter, or a single digit beside a letter (`mai1`, `l0gin`; a longer
+    run of digits is a number, as in `office365`)."""
+    if plain or "ii" in label or not label.isascii():
+        return True
+    return _LONE_DIGIT.search(label) is not None
 
 
 def _misspelled(label: str) -> str:
