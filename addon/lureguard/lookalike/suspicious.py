@@ -36,6 +36,7 @@ def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
     return {variant: tuple(ws) for variant, ws in found.items()}
 
 
+_DIGIT: Final = re.compile(r"[0-9]")
 _LONE_DIGIT: Final = re.compile(r"(?<![0-9])(?:(?<=[a-z])[0-9]|[0-9](?=[a-z]))(?![0-9])")
 _DELETIONS: Final = _deletions(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
 
@@ -54,7 +55,7 @@ def detect_suspicious(visit: Visit) -> list[Reason]:
             if not lure_only(literal):
                 return [_reason(signal, label, f"'{label}' reads as sign-in words once its "
                                 "look-alike letters are undone")]  # fmt: skip
-    elif any(c.isdigit() for c in label):
+    elif _DIGIT.search(label):
         return []  # serial numbers (`verify12345`) are no disguise, and words have no digits
     if lure_only(visit.skeleton):
         if sum(len(segments(p)) for p in visit.skeleton.split("-") if p) >= MIN_LURE_WORDS:
