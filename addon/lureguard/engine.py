@@ -61,16 +61,20 @@ class Engine:
         """The loaded rule set's version."""
         return self.data.version
 
-    def check(self, text: str) -> Verdict:
-        """Decide on one URL or host name. Never raises for bad input."""
+    def check(self, text: str, notices: bool = True) -> Verdict:
+        """Decide on one URL or host name. Never raises for bad input.
+
+        `notices=False` skips the signals whose rule is a notice: they never change the
+        verdict, so the proxy, which acts on verdicts only, spares their cost.
+        """
         try:
             target = parse_target(text)
         except HostError as exc:
             return Verdict.invalid(text, str(exc))
-        return self.check_target(target)
+        return self.check_target(target, notices)
 
-    def check_target(self, target: Target) -> Verdict:
-        """Decide on an already parsed target."""
+    def check_target(self, target: Target, notices: bool = True) -> Verdict:
+        """Decide on an already parsed target (`notices` as for `check`)."""
         host = target.host
         names = target.names
         allowed = self.allow_exact.get(host) or _first(names, self.allow_suffix)
@@ -108,7 +112,7 @@ class Engine:
             return self._verdict(target, "allow", [reason])
         found: list[Reason] = self._pattern_reasons(host) if self.patterns.size else []
         for detector in self.detectors:
-            found.extend(detector.detect(target, self.index))
+            found.extend(detector.detect(target, self.index, notices))
         if not found:
             return self._verdict(target, "allow", [])
         return self._verdict(target, _level(found), found)

@@ -30,8 +30,9 @@ class Detector(Protocol):
 
     name: str
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
-        """Reasons `target` imitates a protected brand (empty when it does not)."""
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
+        """Reasons `target` imitates a protected brand (empty when it does not); `notices=False`
+        may skip what can only be a notice."""
         ...
 
 
@@ -61,8 +62,9 @@ class LookalikeDetector:
         self.cache_size = cache_size
         self._by_domain: dict[str, tuple[BrandIndex, tuple[Reason, ...], tuple[Reason, ...]]] = {}
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
-        """All techniques' reasons, at most one per brand."""
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
+        """All techniques' reasons, at most one per brand; `notices=False` skips the signals
+        that can only be notices."""
         if not target.domain_label:
             return ()
         visit = Visit(target, index)
@@ -80,7 +82,7 @@ class LookalikeDetector:
         embedded = detect_embedding(visit)
         if not (before or embedded or after):
             # No brand: the brand-less signals, each only when its `signal` rule is loaded.
-            return detect_foreign(visit) or detect_suspicious(visit)
+            return detect_foreign(visit) or detect_suspicious(visit, notices)
         reasons: list[Reason] = []
         seen: set[str] = set()
         for found in (before, embedded, after):

@@ -56,6 +56,6 @@ class BitsquatDetector:
 
     name = "bitsquat"
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
         """Reasons the target's label is a bit flip of a protected label."""
         return detect_bitsquat(Visit(target, index))

@@ -273,6 +273,6 @@ class CombosquatDetector:
 
     name = "combosquat"
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
         """Reasons the target's label contains a brand's name among other words."""
         return detect_combosquat(Visit(target, index))

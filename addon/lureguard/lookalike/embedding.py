@@ -170,6 +170,6 @@ class EmbeddingDetector:
 
     name = "target-embedding"
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
         """Reasons a brand's domain is written inside the target's host."""
         return detect_embedding(Visit(target, index))

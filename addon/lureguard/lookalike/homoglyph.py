@@ -82,6 +82,6 @@ class HomoglyphDetector:
 
     name = "homoglyph"
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
         """Match the Unicode registrable label's skeleton against brand skeletons."""
         return detect_homoglyph(Visit(target, index))

@@ -88,6 +88,6 @@ class IdnDetector:
 
     name = "idn-mixed-script"
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
         """Reasons the target's Unicode label imitates a brand through script tricks."""
         return detect_idn(Visit(target, index))

@@ -41,10 +41,11 @@ _LONE_DIGIT: Final = re.compile(r"(?<![0-9])(?:(?<=[a-z])[0-9]|[0-9](?=[a-z]))(?
 _DELETIONS: Final = _deletions(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
 
 
-def detect_suspicious(visit: Visit) -> list[Reason]:
-    """A reason when the registrable label is a disguised, misspelled or lure-only name."""
+def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
+    """A reason when the registrable label is a disguised, misspelled or lure-only name
+    (skipped when the rule makes it a notice and `notices` is False)."""
     signal = visit.index.signals.get("suspicious-name")
-    if signal is None or visit.established:
+    if signal is None or visit.established or (signal.level == "notice" and not notices):
         return []
     label = visit.label
     if _disguisable(label, visit.plain):

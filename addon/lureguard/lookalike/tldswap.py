@@ -32,6 +32,6 @@ class TldSwapDetector:
 
     name = "tld-swap"
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
         """Reasons the target's label is a brand's label on a foreign suffix."""
         return detect_tld_swap(Visit(target, index))

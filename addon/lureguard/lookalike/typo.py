@@ -116,6 +116,6 @@ class TypoDetector:
 
     name = "typo"
 
-    def detect(self, target: Target, index: BrandIndex) -> Sequence[Reason]:
+    def detect(self, target: Target, index: BrandIndex, notices: bool = True) -> Sequence[Reason]:
         """Reasons the target's label is a misspelling of a protected label."""
         return detect_typo(Visit(target, index))

@@ -1,5 +1,6 @@
 """One loaded engine plus a per-host verdict cache (hosts repeat far more often than rules change).
 
+The proxy acts on verdicts only, so notice-level signals, which never change one, are skipped.
 A host without URL rules gets the same verdict for every path, so its verdict is computed once;
 hosts with URL prefixes are checked per URL. A hot reload replaces the whole Checker, cache
 included.
@@ -34,7 +35,7 @@ class Checker:
         if verdict is None:
             if len(self._hosts) >= CACHE_LIMIT:
                 self._hosts.clear()
-            verdict = self._hosts[host] = self.engine.check(host)
+            verdict = self._hosts[host] = self.engine.check(host, notices=False)
         return verdict
 
     def url_verdict(self, host: str, url: str | Callable[[], str]) -> Verdict:
@@ -43,7 +44,7 @@ class Checker:
         `url` may be a callable, so the URL is only built for hosts that have URL rules.
         """
         if host in self._url_hosts:
-            return self.engine.check(url if isinstance(url, str) else url())
+            return self.engine.check(url if isinstance(url, str) else url(), notices=False)
         return self.host_verdict(host)
 
     def must_intercept(self, host: str) -> bool:
