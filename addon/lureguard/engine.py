@@ -14,9 +14,8 @@ from pathlib import Path
 from lureguard.hosts import HostError, Target, display_form, parse_target, split_registered
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.index import BrandIndex, Protected, Signal
-from lureguard.ruleset.database import RuleData, RuleInfo, read_database
-from lureguard.ruleset.errors import RuleDatabaseError
-from lureguard.ruleset.patterns import PatternIndex
+from lureguard.ruledata.database import RuleData, RuleDatabaseError, RuleInfo, read_database
+from lureguard.ruledata.patterns import PatternIndex
 from lureguard.urlnorm import normalize_url
 from lureguard.verdict import LEVELS, Level, Reason, Verdict, stricter
 

@@ -33,8 +33,8 @@ from lureguard.deploy.state import UpdateState, bundle_dir
 from lureguard.engine import Engine
 from lureguard.paths import bundled_rules_dir
 from lureguard.popular import PopularList
+from lureguard.ruledata.database import RuleDatabaseError
 from lureguard.ruleset.build import compile_dir
-from lureguard.ruleset.errors import RuleDatabaseError
 from tests.support.proxy import LUREGUARD, ProxyProcess, curl
 
 pytestmark = pytest.mark.e2e

@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from lureguard.cli import main
 from lureguard.engine import Engine
 from lureguard.fsutil import MAX_READ_BYTES
+from lureguard.ruledata.patterns import PatternError, parse_pattern
 from lureguard.ruleset.build import compile_dir
-from lureguard.ruleset.patterns import PatternError, parse_pattern
 
 LUREGUARD = str(Path(sys.executable).parent / "lureguard")
 

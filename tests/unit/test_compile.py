@@ -9,9 +9,9 @@ import pytest
 
 from lureguard.engine import Engine
 from lureguard.popular import PopularList
+from lureguard.ruledata.database import RuleDatabaseError, read_database
 from lureguard.ruleset.build import compile_dir, ensure_compiled
-from lureguard.ruleset.database import read_database
-from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+from lureguard.ruleset.errors import RuleSetError
 from tests.unit.rulefiles import ALLOW, BLOCK, BRAND, write_rules
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from lureguard.engine import Engine
 from lureguard.popular import PopularList
+from lureguard.ruledata.patterns import PatternError, PatternIndex, parse_pattern
 from lureguard.ruleset.build import compile_dir
 from lureguard.ruleset.errors import RuleSetError
-from lureguard.ruleset.patterns import PatternError, PatternIndex, parse_pattern
 from tests.unit.rulefiles import BRAND, write_rules
 
 

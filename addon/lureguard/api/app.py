@@ -21,7 +21,7 @@ from lureguard.api.reports import ReportError, ReportLog, parse_report
 from lureguard.credguard.accounts import protected_logins
 from lureguard.credguard.events import CredentialEventError, parse_credential_event
 from lureguard.engine import Engine
-from lureguard.ruleset.database import describe
+from lureguard.ruledata.database import describe
 from lureguard.verdict import Verdict
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from lureguard.paths import (
     ensure_data_dir,
     local_rules_dir,
 )
-from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+from lureguard.ruledata.database import RuleDatabaseError
+from lureguard.ruleset.errors import RuleSetError
 
 if TYPE_CHECKING:
     from lureguard.engine import Engine

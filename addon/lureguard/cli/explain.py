@@ -52,8 +52,9 @@ def explain_fp(
       lureguard rules explain-fp --json example-cdn.net | jq '.findings[].fixes[0]'
     """
     from lureguard.engine import Engine
+    from lureguard.ruledata.database import RuleDatabaseError
     from lureguard.ruleset.build import compile_dir
-    from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+    from lureguard.ruleset.errors import RuleSetError
     from lureguard.ruleset.explain import Explainer
     from lureguard.ruleset.load import default_base
 

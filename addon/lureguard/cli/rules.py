@@ -353,7 +353,7 @@ def stats_command(
     """
     import json
 
-    from lureguard.ruleset.errors import RuleDatabaseError
+    from lureguard.ruledata.database import RuleDatabaseError
     from lureguard.ruleset.stats import format_stats, rule_stats
 
     try:
@@ -386,8 +386,8 @@ def diff_command(old: str, new: str, limit: int, as_json: bool) -> None:
     """
     import json
 
+    from lureguard.ruledata.database import RuleDatabaseError
     from lureguard.ruleset.diff import diff_databases, format_diff
-    from lureguard.ruleset.errors import RuleDatabaseError
 
     try:
         result = diff_databases(Path(old), Path(new), limit=limit)

@@ -87,7 +87,8 @@ def run(
     from lureguard.deploy.errors import DeployError
     from lureguard.engine import Engine
     from lureguard.proxy.addon import LureguardAddon
-    from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+    from lureguard.ruledata.database import RuleDatabaseError
+    from lureguard.ruleset.errors import RuleSetError
 
     conf = settings(ctx, data_dir)
     try:  # the system policy's values win over the options (see docs/deploy.md)

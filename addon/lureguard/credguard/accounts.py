@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lureguard.ruleset.database import RuleData
+from lureguard.ruledata.database import RuleData
 
 #: Brand rule id -> names a page uses to present itself as that brand's sign-in page.
 CLAIM_NAMES: dict[str, tuple[str, ...]] = {

@@ -27,7 +27,7 @@ from lureguard.deploy.errors import DeployError
 from lureguard.deploy.policy import Setting, SettingsFile
 from lureguard.deploy.state import UpdateState, bundle_dir
 from lureguard.paths import RULES_DB_NAME
-from lureguard.ruleset.database import read_meta
+from lureguard.ruledata.database import read_meta
 
 CA_CERT = Path("mitmproxy") / "mitmproxy-ca-cert.pem"
 LINUX_TRUST_COMMAND = (

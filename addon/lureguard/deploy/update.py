@@ -25,7 +25,7 @@ from lureguard.deploy.extras import Extras, merge_into
 from lureguard.deploy.state import UpdateState, bundle_dir
 from lureguard.fsutil import atomic_path
 from lureguard.paths import RULES_DB_NAME, ensure_data_dir
-from lureguard.ruleset.model import SCHEMA_VERSION
+from lureguard.ruledata.database import SCHEMA_VERSION
 
 MAX_MANIFEST = 64 * 1024
 DEFAULT_MAX_DB = 1 << 30

@@ -48,7 +48,8 @@ from lureguard.proxy.reports import REPORTS_FILE, ReportBook
 from lureguard.proxy.statedb import STATE_FILE, StateDB
 from lureguard.proxy.stats import Stats
 from lureguard.proxy.tokens import TokenError, TokenSigner, load_or_create_secret
-from lureguard.ruleset.errors import RuleDatabaseError, RuleSetError
+from lureguard.ruledata.database import RuleDatabaseError
+from lureguard.ruleset.errors import RuleSetError
 from lureguard.verdict import Verdict
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lureguard.engine import Engine
 from lureguard.proxy.checker import Checker
-from lureguard.ruleset.errors import RuleDatabaseError
+from lureguard.ruledata.database import RuleDatabaseError
 
 log = logging.getLogger(__name__)
 Signature = tuple[int, int, int]

@@ -1,4 +1,7 @@
-"""Read a compiled rules database into plain in-memory structures (done once per load)."""
+"""Read a compiled rules database into plain in-memory structures (done once per load).
+
+The format's version lives here; lureguard.ruleset.compile writes the tables this reads.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lureguard.ruleset.errors import RuleDatabaseError
-from lureguard.ruleset.model import SCHEMA_VERSION
 from lureguard.urlnorm import normalize_url
 from lureguard.verdict import Level
+
+#: Version of the database's tables (ruleset/compile.py's TABLES); a reader accepts only its own.
+SCHEMA_VERSION = 1
+
+
+class RuleDatabaseError(Exception):
+    """A compiled rules database is missing, unreadable, corrupt or of another schema."""
 
 
 @dataclass(frozen=True, slots=True)

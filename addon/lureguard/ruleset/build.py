@@ -6,8 +6,8 @@ from pathlib import Path
 
 from lureguard import __version__
 from lureguard.popular import PopularList
+from lureguard.ruledata.database import read_meta
 from lureguard.ruleset.compile import CompileResult, compile_rules
-from lureguard.ruleset.database import read_meta
 from lureguard.ruleset.load import load_rules, rule_files, source_digest
 
 

@@ -21,9 +21,10 @@ from lureguard import __version__
 from lureguard.fsutil import atomic_path
 from lureguard.lookalike.confusables import CONFUSABLES_SOURCE, skeleton
 from lureguard.popular import PopularList
+from lureguard.ruledata.database import SCHEMA_VERSION
 from lureguard.ruleset.errors import RuleSetError
 from lureguard.ruleset.load import LoadedRules
-from lureguard.ruleset.model import SCHEMA_VERSION, Rule
+from lureguard.ruleset.model import Rule
 
 BATCH = 20_000
 

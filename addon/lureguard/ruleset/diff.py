@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from lureguard.ruleset.errors import RuleDatabaseError
+from lureguard.ruledata.database import RuleDatabaseError
 from lureguard.ruleset.stats import open_db, tables
 
 #: Entry tables and the columns that identify one entry.

@@ -29,7 +29,3 @@ class RuleSetError(Exception):
         first = problems[0] if problems else None
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(f"{first}{more}" if first else "invalid rule set")
-
-
-class RuleDatabaseError(Exception):
-    """A compiled rules database is missing, unreadable, corrupt or of another schema."""

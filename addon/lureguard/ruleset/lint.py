@@ -20,10 +20,10 @@ from pathlib import Path
 from lureguard.fsutil import read_regular
 from lureguard.hosts import HostError, parse_target
 from lureguard.popular import PopularList
+from lureguard.ruledata.patterns import parse_pattern
 from lureguard.ruleset.errors import Problem
 from lureguard.ruleset.load import LoadedRules, default_base, load_rules
 from lureguard.ruleset.model import Location, Rule
-from lureguard.ruleset.patterns import parse_pattern
 from lureguard.ruleset.schema import bare_suffix
 from lureguard.ruleset.yamlsource import Document, read_documents
 

@@ -1,4 +1,4 @@
-"""Rule objects after validation: what the compiler writes and the engine reads."""
+"""Rule objects after validation: what the compiler turns into a rules database."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ RULE_KINDS: tuple[RuleKind, ...] = ("brand", "blocklist", "allowlist", "pattern"
 #: The brand-less detections a `signal` rule switches on and sets the severity of
 #: (lookalike/foreign.py, lookalike/suspicious.py).
 SIGNALS: tuple[str, ...] = ("domain-embedding", "suspicious-name")
-SCHEMA_VERSION = 1
 
 #: The verdict a rule of each kind gives unless its `severity` says otherwise.
 DEFAULT_SEVERITY: dict[str, Level] = {
@@ -83,7 +82,7 @@ class Rule:
     hosts: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
-    # pattern (see ruleset/patterns.py for the dialect)
+    # pattern (see ruledata/patterns.py for the dialect)
     patterns: tuple[str, ...] = ()
     # signal: which brand-less detection the rule configures (one of SIGNALS)
     signal: str = ""

@@ -419,7 +419,7 @@ def _allowlist(check: _Checker, base_dir: Path | None) -> dict[str, Any]:
 
 
 def _pattern(check: _Checker, _base: Path | None) -> dict[str, Any]:
-    from lureguard.ruleset.patterns import PatternError, parse_pattern
+    from lureguard.ruledata.patterns import PatternError, parse_pattern
 
     patterns: list[str] = []
     for text, where in check.strings("patterns", required=True):

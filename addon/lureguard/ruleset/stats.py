@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from lureguard.ruleset.errors import RuleDatabaseError
+from lureguard.ruledata.database import RuleDatabaseError
 
 #: Tables whose rows are the entries of a rule (table -> description).
 ENTRY_TABLES = {
