@@ -22,11 +22,11 @@ FAULT = "injected fault for the robustness test"
 _original = Engine.check
 
 
-def _faulty_check(self: Engine, text: str) -> Verdict:
+def _faulty_check(self: Engine, text: str, notices: bool = True) -> Verdict:
     host = ctx.options.inject_fault_host
     if host and host in text.lower():
         raise RuntimeError(FAULT)
-    return _original(self, text)
+    return _original(self, text, notices)
 
 
 class InjectFault:
