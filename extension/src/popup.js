@@ -152,12 +152,9 @@ async function showProtected() {
   const footer = el("footer");
   const line = el("p", names.length ? `Protected passwords: ${names.join(", ")}` : "No password is protected yet", "note");
   line.id = "protected";
-  const manage = el("a", "manage");
-  manage.href = "#";
-  manage.addEventListener("click", (event) => {
-    event.preventDefault();
-    chrome.runtime.openOptionsPage();
-  });
+  // A button, not an `<a href="#">`: the popup's only links lead to real sites.
+  const manage = el("button", "manage", "linklike");
+  manage.addEventListener("click", () => chrome.runtime.openOptionsPage());
   line.append(" · ", manage);
   footer.append(line);
   document.body.append(footer);
