@@ -57,10 +57,17 @@ def navigate(ff: Firefox, url: str) -> None:
 
 
 def warning_shown(ff: Firefox, url: str) -> None:
-    """Wait for the extension's warning page for `url`, rendered."""
-    ff.wait(lambda: ff.url().startswith(f"{WARNING_PAGE}?"), f"the warning page for {url}")
+    """Wait for the extension's warning page for `url` (not one for the page before, which a
+    busy machine may still be showing), rendered."""
+
+    def for_url() -> bool:
+        now = ff.url()
+        return now.startswith(f"{WARNING_PAGE}?") and parse_qs(urlsplit(now).query).get("url") == [
+            url
+        ]
+
+    ff.wait(for_url, f"the warning page for {url}")
     ff.wait(lambda: ff.js("return document.querySelector('h1') !== null"), "its heading")
-    assert parse_qs(urlsplit(ff.url()).query)["url"] == [url]
 
 
 def session_rules(ff: Firefox) -> list[str]:
