@@ -196,3 +196,16 @@ def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
     assert _caught(engine, "stripocdn.email") == []  # nobody types a CDN's name
     assert _caught(engine, "strlpecdn.com") == [("homoglyph", "brand/stripe")]
     assert _caught(engine, "strlpe-login.com")  # the brand's own name still has its typos
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("coinbasekwudpmu.cyou", True),  # glued to anything, under a TLD spammers favour
+        ("ffqjsyycoinbase.top", True),
+        ("coinbasekwudpmu.com", False),  # the same name under .com is someone's project
+        ("xcoinbasex.cyou", False),  # inside the label, not starting or ending it
+    ],
+)
+def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host

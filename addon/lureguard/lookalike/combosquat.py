@@ -64,6 +64,15 @@ def _own_word(index: BrandIndex, name: str) -> bool:
     return len(name) >= MIN_TENANT_NAME and name not in index.common
 
 
+def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
+    """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), a distinctive
+    brand name that starts or ends the label counts whatever is glued to it
+    (`fidelitykwudpmu.cyou`): nobody builds a brand's site there."""
+    if not visit.cheap or len(name) < MIN_TENANT_NAME or name in visit.index.common:
+        return False
+    return lo == 0 or hi == len(visit.label)
+
+
 def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """A distinctive brand name standing as a word of its own in a hosting platform's tenant
     label (`amazon-clone-pied-ten.vercel.app`): platforms host no brand's own sign-in, and
@@ -88,7 +97,11 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 found[name] = _label_span(visit.label, skel, start, end)
             else:
                 lo, hi = _label_span(visit.label, skel, start, end)
-                if _rest_is_filler(visit, lo, hi) or _tenant_name(visit, name, lo, hi):
+                if (
+                    _rest_is_filler(visit, lo, hi)
+                    or _tenant_name(visit, name, lo, hi)
+                    or _cheap_name(visit, name, lo, hi)
+                ):
                     found[name] = (lo, hi)
     if visit.plain:  # same indexes as the label: no span mapping needed
         for start, name in index.substrings(visit.plain):

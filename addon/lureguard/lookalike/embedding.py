@@ -17,12 +17,6 @@ from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
 MIN_SUBDOMAIN_NAME: Final = 5
-#: Top-level domains that abuse reports (Spamhaus, Interisle) find most used for phishing and
-#: spam relative to their size: cheap to register, rarely anyone's long-standing home.
-ABUSED_TLDS: Final = frozenset(
-    {"bond", "buzz", "cam", "cc", "cf", "cfd", "click", "cyou", "ga", "gq", "icu", "ink", "lat",
-     "ml", "monster", "pw", "qpon", "rest", "sbs", "tk", "top", "xyz"}
-)  # fmt: skip
 #: How many official-suffix tokens may follow an embedded name (`co.uk` is two).
 MAX_SUFFIX_TOKENS: Final = 3
 
@@ -132,13 +126,13 @@ def _label_skeleton(label: str) -> str:
 def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """`paypal.account-check.net`: a distinctive brand name as a subdomain of another site.
 
-    Under a top-level domain that spammers favour (`ABUSED_TLDS`), any brand name counts,
+    Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), any brand name counts,
     short ones included, alone or as a hyphen word (`dpd.boxalert.cfd`,
     `meta-id1923.invoice-ads.top`): no company signs its staff in under `.cfd`, while under
     `.com` a company's own `okta.` or `att.` host is an everyday name.
     """
     index = visit.index
-    cheap = visit.target.suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
+    cheap = visit.cheap
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]

@@ -21,13 +21,19 @@ from lureguard.psl import bundled
 from lureguard.verdict import Kind, Reason
 
 _PLATFORMS: Final = bundled().platforms
+#: Top-level domains that abuse reports (Spamhaus, Interisle) find most used for phishing and
+#: spam relative to their size: cheap to register, rarely anyone's long-standing home.
+ABUSED_TLDS: Final = frozenset(
+    {"bond", "buzz", "cam", "cc", "cf", "cfd", "click", "cyou", "ga", "gq", "icu", "ink", "lat",
+     "ml", "monster", "pw", "qpon", "rest", "sbs", "tk", "top", "xyz"}
+)  # fmt: skip
 
 
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_near", "_parts", "established", "index", "label", "plain", "skeleton", "target",
-                 "tenant")  # fmt: skip
+    __slots__ = ("_near", "_parts", "cheap", "established", "index", "label", "plain", "skeleton",
+                 "target", "tenant")  # fmt: skip
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
@@ -40,6 +46,8 @@ class Visit:
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
         #: name there is no one's site of its own
         self.tenant = target.suffix in _PLATFORMS
+        #: True under a top-level domain that spammers favour (`ABUSED_TLDS`)
+        self.cheap = target.suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
         self._near: list[tuple[str, int]] | None = None
         self._parts: list[str] | None = None
 
