@@ -23,8 +23,9 @@ from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
 MIN_MISSPELLED: Final = 6
-#: A brand name alone among other words of a hosting tenant must be at least this long.
-MIN_TENANT_NAME: Final = 5
+#: A name used as a word of its own (a hyphen word, a tenant's word, glued under an abused
+#: TLD) must be at least this long to count whatever stands around it.
+MIN_DISTINCTIVE: Final = 5
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -38,46 +39,46 @@ def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
     return bool(pieces) and all(p in skeletons or p in context or lure_only(p) for p in pieces)
 
 
-def _rest_is_filler(visit: Visit, lo: int, hi: int) -> bool:
-    """True when the label around the brand name (label span `lo:hi`) is lure words, brand
-    names and filler: numbers anywhere (`948260-coinbase`, `paypal0034`), and on a hosting
-    platform any part with a digit in it (`bra4-facebook`, `meta-gateway-i5z`), the serial
-    numbers platforms and kits add to make a name unique."""
+def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
+    """How many words (lure words, brand or context names) stand around the label span
+    `lo:hi`, filler skipped: numbers anywhere (`948260-coinbase`, `paypal0034`), and on a
+    hosting platform any part with a digit in it (`bra4-facebook`, `meta-gateway-i5z`), the
+    serial numbers platforms and kits add to make a name unique. None when nothing stands
+    there or some part is neither word nor filler."""
     label = visit.label
     pieces = [p for p in f"{label[:lo]}-{label[hi:]}".split("-") if p]
     if not pieces:
-        return False
-    skeletons = visit.index.skeletons
+        return None
+    index = visit.index
+    words = 0
     for piece in pieces:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
         skel = skeleton(piece)
-        if skel not in skeletons and not lure_only(skel):
-            return False
-    return True
+        if not (skel in index.skeletons or skel in index.context or lure_only(skel)):
+            return None
+        words += 1
+    return words
 
 
-def _own_word(index: BrandIndex, name: str) -> bool:
-    """A distinctive brand name written as a hyphen-separated word of its own
-    (`yahoo-edit`, `roblox-hrs`, `fidelity-kwudpmu`): whatever the other words, the name is
-    used as the name. Short names and word parts (apple of pineapple) do not count."""
-    return len(name) >= MIN_TENANT_NAME and name not in index.common
+def _distinctive(index: BrandIndex, name: str) -> bool:
+    """A name long enough and no word part (apple of pineapple): used as a name wherever it
+    stands as a word of its own."""
+    return len(name) >= MIN_DISTINCTIVE and name not in index.common
 
 
 def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), a distinctive
     brand name that starts or ends the label counts whatever is glued to it
     (`fidelitykwudpmu.cyou`): nobody builds a brand's site there."""
-    if not visit.cheap or len(name) < MIN_TENANT_NAME or name in visit.index.common:
-        return False
-    return lo == 0 or hi == len(visit.label)
+    return visit.cheap and _distinctive(visit.index, name) and (lo == 0 or hi == len(visit.label))
 
 
 def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """A distinctive brand name standing as a word of its own in a hosting platform's tenant
     label (`amazon-clone-pied-ten.vercel.app`): platforms host no brand's own sign-in, and
-    the words around it need not be lure words. Word parts (apple of pineapple) do not count."""
-    if not visit.tenant or len(name) < MIN_TENANT_NAME or name in visit.index.common:
+    the words around it need not be lure words."""
+    if not visit.tenant or not _distinctive(visit.index, name):
         return False
     label = visit.label
     return (lo == 0 or not label[lo - 1].isalpha()) and (
@@ -93,16 +94,14 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     for start, name in index.substrings(skel):
         if name != skel and name not in found:
             end = start + len(name)
-            if _rest_is_lure(visit, skel[:start], skel[end:]):
-                found[name] = _label_span(visit.label, skel, start, end)
-            else:
-                lo, hi = _label_span(visit.label, skel, start, end)
-                if (
-                    _rest_is_filler(visit, lo, hi)
-                    or _tenant_name(visit, name, lo, hi)
-                    or _cheap_name(visit, name, lo, hi)
-                ):
-                    found[name] = (lo, hi)
+            lo, hi = _label_span(visit.label, skel, start, end)
+            if (
+                _rest_is_lure(visit, skel[:start], skel[end:])
+                or _words_around(visit, lo, hi) is not None
+                or _tenant_name(visit, name, lo, hi)
+                or _cheap_name(visit, name, lo, hi)
+            ):
+                found[name] = (lo, hi)
     if visit.plain:  # same indexes as the label: no span mapping needed
         for start, name in index.substrings(visit.plain):
             end = start + len(name)
@@ -114,12 +113,14 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             end = offset + len(part)
             if part != skel and part not in found and part in index.skeletons:
                 before, after = skel[: max(0, offset - 1)], skel[end + 1 :]
-                if _rest_is_lure(visit, before, after) or _own_word(index, part):
+                # A distinctive name as a hyphen word of its own counts whatever the other
+                # words (`yahoo-edit`, `roblox-hrs`): the name is used as the name.
+                if _rest_is_lure(visit, before, after) or _distinctive(index, part):
                     found[part] = _label_span(visit.label, skel, offset, end)
             offset = end + 1
-    if not found:
-        return []
-    return sorted(((n, lo, hi) for n, (lo, hi) in found.items()), key=lambda i: i[1] - i[2])
+    # Digits alone never spell a name: `401` of `2994017` reads as aol to the skeleton only.
+    spans = [(n, lo, hi) for n, (lo, hi) in found.items() if not visit.label[lo:hi].isdigit()]
+    return sorted(spans, key=lambda i: i[1] - i[2])
 
 
 def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
@@ -141,24 +142,9 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
         if glued and not all(e.domain.startswith(f"{e.label}.") for e in index.context[name]):
             continue
-        if name != skel and _context_around(visit, lo, hi):
+        if name != skel and (_words_around(visit, lo, hi) or 0) > 0:
             found.append((name, lo, hi))
     return found
-
-
-def _context_around(visit: Visit, lo: int, hi: int) -> bool:
-    label = visit.label
-    pieces = [p for p in f"{label[:lo]}-{label[hi:]}".split("-") if p]
-    index = visit.index
-    plain = False
-    for piece in pieces:
-        if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
-            continue
-        skel = skeleton(piece)
-        if not (skel in index.skeletons or skel in index.context or lure_only(skel)):
-            return False
-        plain = True
-    return plain
 
 
 def detect_combosquat(visit: Visit) -> list[Reason]:
@@ -168,8 +154,6 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
     for name, lo, hi in find_combos(visit):
         if any(a <= lo and hi <= b for a, b in taken):
             continue  # `paypal` inside an already reported `paypalobjects`
-        if visit.label[lo:hi].isdigit():
-            continue  # `401` inside `2994017` reads as aol only to the skeleton, not to people
         taken.append((lo, hi))
         for entry in visit.index.skeletons[name]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
@@ -225,13 +209,7 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
         if near and lure_only("-".join(parts[:k] + parts[k + 1 :])):
             for skel in near:
                 for entry in visit.index.skeletons[skel]:
-                    end = offset + len(raw)
-                    extra = tuple(i for i in range(len(visit.label)) if not offset <= i < end)
-                    detail = (
-                        f"'{visit.label}' joins '{raw}', a misspelling of {entry.brand}'s "
-                        f"name '{entry.label}', with other words; real site: {entry.domain}"
-                    )
-                    reasons.append(reason("combosquat", entry, detail, extra))
+                    reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
         offset += len(raw) + 1
     return reasons
 

@@ -16,22 +16,20 @@ from typing import Final
 from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.lookalike.confusables import skeleton, two_i
-from lureguard.lookalike.index import Signal
+from lureguard.lookalike.index import Signal, deletions
 from lureguard.lookalike.visit import Visit
-from lureguard.lookalike.words import LURE_WORDS, lure_only, segments
+from lureguard.lookalike.words import LURE_WORDS, is_lure_word, lure_only
 from lureguard.verdict import Reason
 
 #: A misspelled lure word must be this long (shorter words are too near to other words).
 MIN_MISSPELLED_WORD: Final = 6
-#: A name of lure words alone must have at least this many of them (`login` alone is a name).
-MIN_LURE_WORDS: Final = 2
 
 
 def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
     """Each word and each word with one letter deleted -> the words it comes from."""
     found: dict[str, list[str]] = {}
     for word in words:
-        for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+        for variant in deletions(word, 1):
             found.setdefault(variant, []).append(word)
     return {variant: tuple(ws) for variant, ws in found.items()}
 
@@ -59,7 +57,8 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
     elif _DIGIT.search(label):
         return []  # serial numbers (`verify12345`) are no disguise, and words have no digits
     if lure_only(visit.skeleton):
-        if sum(len(segments(p)) for p in visit.skeleton.split("-") if p) >= MIN_LURE_WORDS:
+        # Two words or more: `login` alone is a name, `files-download` is not.
+        if "-" in visit.skeleton.strip("-") or not is_lure_word(visit.skeleton):
             return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words")]
         return []
     misspelled = _misspelled(label)

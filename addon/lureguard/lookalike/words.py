@@ -64,21 +64,9 @@ def lure_only(text: str) -> bool:
     )
 
 
-def segments(piece: str) -> list[str]:
-    """The lure words a piece (a skeleton without hyphens) splits into, fewest first; [] when
-    it does not split wholly into them."""
-    n = len(piece)
-    best: list[list[str] | None] = [None] * (n + 1)
-    best[0] = []
-    for end in range(1, n + 1):
-        for start in range(max(0, end - _LONGEST - 1), end):
-            done = best[start]
-            word = piece[start:end]
-            known = word in _SKELETONS or (word.endswith("s") and word[:-1] in _SKELETONS)
-            shorter = best[end] is None or len(done or ()) + 1 < len(best[end] or ())
-            if done is not None and known and shorter:
-                best[end] = [*done, word]
-    return best[n] or []
+def is_lure_word(skel: str) -> bool:
+    """True when a skeleton is one lure word (an `s` plural allowed)."""
+    return skel in _SKELETONS or (skel.endswith("s") and skel[:-1] in _SKELETONS)
 
 
 def _segments(piece: str) -> bool:
