@@ -18,11 +18,11 @@ from playwright.sync_api import BrowserContext, Page, Playwright, Worker, sync_p
 
 from lureguard.api.origins import CHROME_EXTENSION_ID
 from tests.integration.test_api import Api, start_run, stop_api
+from tests.support.chromium import CHROMIUM, QUIET
 
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION = REPO / "extension"
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 #: Hosts the test site answers for (mapped to 127.0.0.1 in the browser).
 MAPPED = ("rnicrosoft.com", "hotrnall.com", "mail.example.org")
 
@@ -86,11 +86,7 @@ def playwright_driver() -> Iterator[Playwright]:
 EXTENSION_ARGS = [
     f"--disable-extensions-except={EXTENSION}",
     f"--load-extension={EXTENSION}",
-    "--no-sandbox",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-background-networking",
-    "--disable-component-update",
+    *QUIET,
     "--dns-prefetch-disable",
 ]
 

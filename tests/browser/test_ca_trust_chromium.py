@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Error, sync_playwright
 
 from tests.support.certs import OriginCA
+from tests.support.chromium import CHROMIUM, through_proxy
 from tests.support.fixtures import origin, test_ca
 from tests.support.origin import Origin
 from tests.support.proxy import LUREGUARD, ProxyProcess, start_lureguard
@@ -25,15 +26,6 @@ from tests.support.proxy import LUREGUARD, ProxyProcess, start_lureguard
 __all__ = ["origin", "test_ca"]
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-component-update",
-    "--no-sandbox",
-]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +51,7 @@ def open_lookalike(proxy: ProxyProcess, home: Path, profile: Path) -> tuple[int,
             executable_path=CHROMIUM,
             headless=True,
             env=env,
-            args=[*ARGS, f"--proxy-server={proxy.url}", "--proxy-bypass-list=<-loopback>"],
+            args=through_proxy(proxy.url, trust_any_certificate=False),
         )
         try:
             page = context.new_page()

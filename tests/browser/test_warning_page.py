@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.support.certs import OriginCA
+from tests.support.chromium import CHROMIUM, through_proxy
 from tests.support.fixtures import origin, test_ca
 from tests.support.origin import Origin
 from tests.support.proxy import ProxyProcess, start_lureguard
@@ -19,7 +20,6 @@ __all__ = ["origin", "test_ca"]
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +40,7 @@ def test_lookalike_navigation_shows_the_warning_page(proxy: ProxyProcess, origin
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                f"--proxy-server={proxy.url}",
-                "--proxy-bypass-list=<-loopback>",
-                "--ignore-certificate-errors",
-                "--disable-background-networking",
-                "--no-first-run",
-                "--disable-sync",
-                "--disable-component-update",
-                "--no-sandbox",
-            ],
+            args=through_proxy(proxy.url),
         )
         try:
             context = browser.new_context(viewport={"width": 1100, "height": 820})

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Route, sync_playwright
 
+from tests.support.chromium import CHROMIUM, through_proxy
 from tests.support.forms import form_token
 from tests.support.proxy import ProxyProcess, curl
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 SITE = "https://rnicrosoft.com"
 NAV = {"Sec-Fetch-Dest": "document", "Accept": "text/html"}
 
@@ -55,16 +55,7 @@ def chromium(secured_proxy: ProxyProcess) -> Iterator[Browser]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                f"--proxy-server={secured_proxy.url}",
-                "--proxy-bypass-list=<-loopback>",
-                "--ignore-certificate-errors",
-                "--disable-background-networking",
-                "--no-first-run",
-                "--disable-sync",
-                "--disable-component-update",
-                "--no-sandbox",
-            ],
+            args=through_proxy(secured_proxy.url),
         )
         yield browser
         browser.close()
