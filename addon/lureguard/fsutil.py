@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import secrets
@@ -23,7 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 #: The most a rule file or a host list may hold: several times the largest public feed, and
 #: little enough to read into memory on any machine that runs a proxy.
@@ -112,6 +113,16 @@ def write_atomic(target: Path, data: bytes | str, mode: int = 0o600) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_path(target, mode) as tmp, open(tmp, "wb") as handle:
         handle.write(raw)
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON object kept in a file (a record of what a command changed), or {} when the
+    file is missing, unreadable or holds anything else."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def move_aside(path: Path, why: str) -> Path:

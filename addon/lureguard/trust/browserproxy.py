@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lureguard.fsutil import write_atomic
+from lureguard.fsutil import read_json_object, write_atomic
 from lureguard.trust.stores import Store, firefox_stores
 
 RECORD_NAME = "browser-proxy.json"
@@ -162,11 +162,7 @@ def _restore_prefs(prefs_js: Path, previous: dict[str, str]) -> None:
 
 def read_record(data_dir: Path) -> dict[str, Any]:
     """What `set_pac` changed, or {}."""
-    try:
-        value = json.loads((data_dir / RECORD_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+    return read_json_object(data_dir / RECORD_NAME)
 
 
 def _write_record(data_dir: Path, entries: dict[str, Any]) -> None:

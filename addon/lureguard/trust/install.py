@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from lureguard.fsutil import write_atomic
+from lureguard.fsutil import read_json_object, write_atomic
 from lureguard.trust import nss
 from lureguard.trust.errors import TrustError
 from lureguard.trust.stores import (
@@ -280,11 +280,7 @@ def _file_der(path: Path) -> bytes | None:
 
 def read_record(data_dir: Path) -> dict[str, Any]:
     """The record of what `install` added, or {} when there is none (or it is unreadable)."""
-    try:
-        value = json.loads((data_dir / RECORD_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+    return read_json_object(data_dir / RECORD_NAME)
 
 
 def _recorded_stores(record: dict[str, Any]) -> list[Store]:
