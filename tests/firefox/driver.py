@@ -203,6 +203,7 @@ class Firefox:
                 // A promise settling after its page unloaded or went into the back-forward
                 // cache: Firefox notes it and drops the result; the page is gone.
                 const gone = ["Promise rejected after context unloaded",
+                              "Promise resolved after context unloaded",
                               "Promise resolved while context is inactive"];
                 return Services.console.getMessageArray()
                   .filter(m => m instanceof Ci.nsIScriptError)
