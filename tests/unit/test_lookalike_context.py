@@ -58,6 +58,14 @@ RULES = {
         source: tests
         domains: [att.com]
         """,
+    "rakuten": """\
+        id: brand/rakuten
+        kind: brand
+        name: Rakuten
+        description: test
+        source: tests
+        domains: [rakuten.co.jp, rakuten.com]
+        """,
     "coinbase": """\
         id: brand/coinbase
         kind: brand
@@ -208,4 +216,47 @@ def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
     ],
 )
 def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host
+
+
+def _levels(engine: Engine, host: str) -> set[tuple[str, str]]:
+    return {(r.kind, r.level) for r in engine.check(host).reasons if r.kind != "allowlisted"}
+
+
+@pytest.mark.parametrize(
+    ("host", "level"),
+    [
+        ("coinbase.de", "notice"),  # the exact name under a country's code: its own or a namesake
+        ("coinbase.com.br", "notice"),
+        ("coinbase.io", "notice"),
+        ("coinbase.co", "warn"),  # a slip of .com, registered for the slip
+        ("coinbase.online", "warn"),  # generic
+        ("coinbase.top", "warn"),  # sold to anyone, anywhere
+        ("coinbsae.de", "notice"),  # a slip under a country where the brand has no site
+        ("coinbsae.com", "warn"),
+        ("rakutne.jp", "warn"),  # ... but Rakuten is at home under .jp
+        ("rakutne.de", "notice"),
+    ],
+)
+def test_country_domains_lower_exact_names_and_slips(engine: Engine, host: str, level: str) -> None:
+    assert {lvl for _, lvl in _levels(engine, host)} == {level}, host
+
+
+def test_lowered_reasons_never_change_the_verdict_and_say_why(engine: Engine) -> None:
+    verdict = engine.check("coinbase.de")
+    assert verdict.verdict == "allow"
+    assert "country" in verdict.reasons[0].detail
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("rakuten-static.com", False),  # the brand's machinery: fetched, never typed
+        ("rakutencdn.com", False),
+        ("coinbase-api-dns.com", False),
+        ("rakuten-login.com", True),
+        ("support-coinbase-cdn.pages.dev", True),  # on a platform the words are the kit's
+    ],
+)
+def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: bool) -> None:
     assert bool(_caught(engine, host)) is caught, host

@@ -2,6 +2,8 @@
 
 Memory or transmission errors turn `microsoft` into `microsnft` on their own; squatters register
 those names to catch the traffic. Candidates come from the typo index (one substitution).
+Under a country's code where the brand has no domain (`yande.re`) the reason is one level
+lower (`visit.foreign_country`): mostly a local name there.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.keyboard import one_bit_apart
-from lureguard.lookalike.visit import Visit, reason
+from lureguard.lookalike.visit import Visit, foreign_country, reason
 from lureguard.verdict import Reason
 
 #: Flips in shorter names (`aol` -> `eol`, `col`, `iol`) land on other people's names.
@@ -47,7 +49,8 @@ def detect_bitsquat(visit: Visit) -> list[Reason]:
                 f"{i} (code {ord(new):#04x}) stands where '{old}' ({ord(old):#04x}) belongs; "
                 f"real site: {entry.domain}"
             )
-            reasons.append(reason("bitsquat", entry, detail, (i,)))
+            lowered = foreign_country(visit, entry)
+            reasons.append(reason("bitsquat", entry, detail, (i,), lowered))
     return reasons
 
 

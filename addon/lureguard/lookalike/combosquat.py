@@ -18,7 +18,7 @@ from lureguard.hosts import Target
 from lureguard.lookalike.confusables import fold, skeleton
 from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
-from lureguard.lookalike.words import lure_only
+from lureguard.lookalike.words import infrastructure, lure_only
 from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
@@ -55,7 +55,12 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
         skel = skeleton(piece)
-        if not (skel in index.skeletons or skel in index.context or lure_only(skel)):
+        if not (
+            skel in index.skeletons
+            or skel in index.context
+            or lure_only(skel)
+            or (visit.tenant and infrastructure(skel))  # `support-uphold-cdn.pages.dev`
+        ):
             return None
         words += 1
     return words
@@ -147,12 +152,20 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
     return found
 
 
+def _machinery(visit: Visit, lo: int, hi: int) -> bool:
+    """True when infrastructure words stand around the name (`rakuten-static`, `navercdn`,
+    `microsoft-ppe`): the brand's own machinery, fetched by browsers, typed by nobody. On a
+    hosting platform the words are the kit's (`trezor-suite-app-cdn.pages.dev`) and count."""
+    label = visit.label
+    return not visit.tenant and infrastructure(skeleton(f"{label[:lo]}-{label[hi:]}"))
+
+
 def detect_combosquat(visit: Visit) -> list[Reason]:
     """Reasons for every brand name embedded in a longer label."""
     reasons = []
     taken: list[tuple[int, int]] = []
     for name, lo, hi in find_combos(visit):
-        if any(a <= lo and hi <= b for a, b in taken):
+        if any(a <= lo and hi <= b for a, b in taken) or _machinery(visit, lo, hi):
             continue  # `paypal` inside an already reported `paypalobjects`
         taken.append((lo, hi))
         for entry in visit.index.skeletons[name]:
@@ -163,7 +176,7 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
         reasons = _misspelled_in_tenant(visit)
     if not reasons and visit.index.context:
         for name, lo, hi in find_context_names(visit):
-            if not any(a <= lo and hi <= b for a, b in taken):
+            if not any(a <= lo and hi <= b for a, b in taken) and not _machinery(visit, lo, hi):
                 taken.append((lo, hi))
                 for entry in visit.index.context[name]:
                     reasons.append(_combo_reason(visit, entry, lo, hi))

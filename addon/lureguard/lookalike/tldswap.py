@@ -1,4 +1,10 @@
-"""TLD swaps: a brand's exact label on a public suffix the brand does not own (`microsoft.cm`)."""
+"""TLD swaps: a brand's exact label on a public suffix the brand does not own (`microsoft.cm`).
+
+Under a country's code (`google.com.iq`, `schwab.de`, `kraken.io`) the exact name is mostly
+the brand's own country site or a local company of that name, so it is reported one level
+lower (`visit.country_code`); generic, abused and `.com`-slip suffixes keep the brand's level,
+and so does a hyphenated name (`wp-pl.eu`, a dotless domain).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from collections.abc import Sequence
 
 from lureguard.hosts import Target
 from lureguard.lookalike.index import BrandIndex
-from lureguard.lookalike.visit import Visit, reason
+from lureguard.lookalike.visit import Visit, country_code, reason
 from lureguard.verdict import Reason
 
 
@@ -16,12 +22,15 @@ def detect_tld_swap(visit: Visit) -> list[Reason]:
     if not entries:
         return []
     suffix = visit.target.suffix
+    # A hyphenated name (`wp-pl`, a dotless domain) is nobody's country site.
+    lowered = country_code(suffix) is not None and "-" not in visit.label
     return [
         reason(
             "tld-swap",
             entry,
             f"'{visit.label}' is {entry.brand}'s name on '.{suffix}', which is not one of "
             f"{entry.brand}'s domains; real site: {entry.domain}",
+            lowered=lowered,
         )
         for entry in entries
     ]

@@ -11,6 +11,8 @@ or missing letter there spells someone else's name. A label that popular sites a
 Distances are computed on confusable skeletons, so a typo combined with a homoglyph
 (`rnicrosof`) still counts; candidates come from the deletion index, so a check costs
 len(label)+1 hash probes whatever the number of brands.
+Under a country's code where the brand has no domain (`yande.re`) the reason is one level
+lower (`visit.foreign_country`): mostly a local name there.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.edits import describe, plausible, positions, sentence
 from lureguard.lookalike.index import BrandIndex, Protected
-from lureguard.lookalike.visit import Visit, reason
+from lureguard.lookalike.visit import Visit, foreign_country, reason
 from lureguard.verdict import Reason
 
 #: Names shorter than this accept one raw edit only: no slip mixed with a look-alike.
@@ -67,12 +69,12 @@ def detect_typo(visit: Visit) -> list[Reason]:
             if plausible(visit.label, entry.label) or plausible(
                 visit.skeleton, skel, skeletons=True
             ):
-                reasons.append(_typo_reason(visit.label, entry))
+                reasons.append(_typo_reason(visit, entry))
     if reasons:
         return reasons
     for variant in _joined_variants(visit.skeleton):
         for entry in index.skeletons.get(variant, ()):
-            reasons.append(_typo_reason(visit.label, entry))
+            reasons.append(_typo_reason(visit, entry))
     return reasons
 
 
@@ -100,7 +102,8 @@ def _joined_variants(skel: str) -> list[str]:
     return variants
 
 
-def _typo_reason(label: str, entry: Protected) -> Reason:
+def _typo_reason(visit: Visit, entry: Protected) -> Reason:
+    label = visit.label
     brand_label = entry.label
     edits = describe(label, brand_label)
     kinds = dict.fromkeys([_KIND_WORDS.get(e.kind, e.kind) for e in edits])
@@ -108,7 +111,7 @@ def _typo_reason(label: str, entry: Protected) -> Reason:
         f"'{label}' is '{brand_label}' with {' and '.join(kinds)} ({sentence(edits)}); "
         f"real site: {entry.domain}"
     )
-    return reason("typo", entry, detail, positions(edits))
+    return reason("typo", entry, detail, positions(edits), foreign_country(visit, entry))
 
 
 class TypoDetector:

@@ -171,12 +171,58 @@ def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
     )
 
 
-def reason(kind: Kind, entry: Protected, detail: str, positions: tuple[int, ...] = ()) -> Reason:
-    """A lookalike Reason naming the brand, its official domain and the letters to highlight."""
+#: Country codes one slip away from `.com`: registered for the slip, not for the country.
+COM_SLIPS: Final = frozenset({"cm", "co", "om"})
+
+
+def country_code(suffix: str) -> str | None:
+    """The country code ending a public suffix (`br` of com.br), or None for a generic TLD,
+    an abused one (`ABUSED_TLDS`: `cc`, `tk` are sold to anyone, anywhere) or a slip of
+    `.com` (`COM_SLIPS`)."""
+    tld = suffix.rsplit(".", 1)[-1]
+    if len(tld) != 2 or tld in ABUSED_TLDS or tld in COM_SLIPS:
+        return None
+    return tld
+
+
+def foreign_country(visit: Visit, entry: Protected) -> bool:
+    """True when the visited name sits under a country's domain where the brand has none.
+
+    A brand's exact name or a near spelling under another country's code (`yande.re`,
+    `ucloud.cn`, `schwab.de`, `google.com.iq`) is far more often the brand's own country site
+    or a local company's name than an imitation: kits register generic and cheap domains.
+    """
+    country = country_code(visit.target.suffix)
+    if country is None:
+        return False
+    owned = visit.index.label_suffixes.get(entry.label, ())
+    return all(suffix.rsplit(".", 1)[-1] != country for suffix in owned)
+
+
+#: Said of a reason lowered by `foreign_country`.
+FOREIGN_NOTE: Final = (
+    " (under a country's domain where the brand has no site: often the brand's own country "
+    "site or a local namesake, so reported without a warning)"
+)
+
+
+def reason(
+    kind: Kind,
+    entry: Protected,
+    detail: str,
+    positions: tuple[int, ...] = (),
+    lowered: bool = False,
+) -> Reason:
+    """A lookalike Reason naming the brand, its official domain and the letters to highlight;
+    `lowered` reports it one level below the brand rule's (block to warn, warn to notice)."""
+    level = entry.level
+    if lowered:
+        level = "warn" if level == "block" else "notice"
+        detail += FOREIGN_NOTE
     return Reason(
         kind=kind,
         rule_id=entry.rule_id,
-        level=entry.level,
+        level=level,
         detail=detail,
         brand=entry.brand,
         target=entry.domain,

@@ -8,6 +8,7 @@ sites and the brand's own campaign domains look exactly like that.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Final
@@ -19,7 +20,7 @@ from lureguard.lookalike.confusables import skeleton
 _WORDS: Final = """
     2fa access account activate activation agree agreement airdrop alert app approve apps
     auth authenticate authentication bank banking billing bonus bridge business care case
-    cdn center centre check claim click client cloud com compliance confirm confirmation
+    center centre check claim click client cloud com compliance confirm confirmation
     connect contact customer dapp dapps dashboard defi delivery desk desktop dev device
     direct doc docs document download drive drop email en enroll enrollment event extension
     file files find firmware free gift giveaway gov help helpdesk home http https id inbox
@@ -44,7 +45,16 @@ MEASURED_WORDS: Final = frozenset(
     if line and not line.startswith("#")
 )
 LURE_WORDS: Final = frozenset(_WORDS.split()) | MEASURED_WORDS
+#: Words of the machinery behind a site (content delivery, DNS, APIs, test stages, ads and
+#: analytics): `rakuten-static`, `salesforce-dns`, `microsoft-ppe`, `navercdn` name a brand's
+#: own infrastructure, which browsers fetch and nobody is lured to. No lure word is one.
+INFRA_WORDS: Final = frozenset(
+    {"ads", "analytics", "api", "apis", "assets", "aws", "cdn", "dns", "edge", "gslb", "img",
+     "media", "ppe", "prod", "staging", "static", "tst", "usercontent"}
+)  # fmt: skip
 _SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
+_INFRA_SKELETONS: Final = frozenset(skeleton(w) for w in INFRA_WORDS)
+_NOT_LETTERS: Final = re.compile(r"[^a-z]+")
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
 _STARTS: Final = frozenset(w[:2] for w in _SKELETONS)
 _ENDS: Final = frozenset(w[-2:] for w in _SKELETONS) | frozenset(w[-1:] + "s" for w in _SKELETONS)
@@ -62,6 +72,20 @@ def lure_only(text: str) -> bool:
     return bool(pieces) and all(
         p[:2] in _STARTS and p[-2:] in _ENDS and _segments(p) for p in pieces
     )
+
+
+def infrastructure(text: str) -> bool:
+    """True when a skeleton (hyphens and digits allowed) has an infrastructure word as a piece
+    of its own or glued to lure words (`cloudcdn`, `-static-`, `analytics-s3`)."""
+    for piece in _NOT_LETTERS.split(text):
+        if piece in _INFRA_SKELETONS:
+            return True
+        for word in _INFRA_SKELETONS:
+            if piece.startswith(word) and lure_only(piece[len(word) :]):
+                return True
+            if piece.endswith(word) and lure_only(piece[: -len(word)]):
+                return True
+    return False
 
 
 def is_lure_word(skel: str) -> bool:
