@@ -1,6 +1,6 @@
 // The only network code of the extension: calls to the local lureguard API, nowhere else.
 
-import { loadSettings } from "./settings.js";
+import { checkApiBase, loadSettings } from "./settings.js";
 
 export const MAX_BATCH = 500;
 
@@ -17,14 +17,19 @@ export async function call(path, { method = "GET", body, settings } = {}) {
   const conf = settings ?? (await loadSettings());
   if (conf.problem) throw new ApiError("config", conf.problem);
   if (!conf.apiToken) {
-    throw new ApiError("unpaired", "No API token yet: paste the output of 'lureguard token' in the options.");
+    throw new ApiError("unpaired", "No API token yet: run 'lureguard setup' and open the pairing link it prints.");
   }
+  return send(conf.apiBase, path, { method, body, token: conf.apiToken });
+}
+
+// apiBase must have passed checkApiBase (loopback only): the token is sent to it.
+async function send(apiBase, path, { method, body, token }) {
   let response;
   try {
-    response = await fetch(conf.apiBase + path, {
+    response = await fetch(apiBase + path, {
       method,
       headers: {
-        Authorization: `Bearer ${conf.apiToken}`,
+        ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }),
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -33,7 +38,7 @@ export async function call(path, { method = "GET", body, settings } = {}) {
       redirect: "error",
     });
   } catch {
-    throw new ApiError("unreachable", `lureguard is not running (nothing answers at ${conf.apiBase}).`);
+    throw new ApiError("unreachable", `lureguard is not running (nothing answers at ${apiBase}).`);
   }
   let payload = null;
   try {
@@ -46,6 +51,16 @@ export async function call(path, { method = "GET", body, settings } = {}) {
     throw new ApiError(response.status === 401 ? "unpaired" : "http", message);
   }
   return payload;
+}
+
+// Trade a one-time pairing code (from `lureguard setup`) for the API token; the code is the
+// credential here, so no token is sent.
+export async function pair(apiBase, code) {
+  const answer = await send(checkApiBase(apiBase), "/api/v1/pair", { method: "POST", body: { code } });
+  if (typeof answer?.token !== "string" || answer.token.length < 32) {
+    throw new ApiError("http", "The lureguard API gave no usable token.");
+  }
+  return answer.token;
 }
 
 export const verdict = (url, settings) =>

@@ -17,7 +17,7 @@ const BADGE = {
   warn: { text: "WARN", color: "#e65100", title: "lureguard: this site imitates another one" },
   block: { text: "STOP", color: "#c62828", title: "lureguard: this site is blocked" },
   unreachable: { text: "OFF", color: "#616161", title: "lureguard is not running" },
-  unpaired: { text: "PAIR", color: "#616161", title: "lureguard: paste the API token in the options" },
+  unpaired: { text: "PAIR", color: "#616161", title: "lureguard: not paired (run `lureguard pair` and open its link)" },
   config: { text: "CONF", color: "#616161", title: "lureguard: the API address is not valid" },
   http: { text: "ERR", color: "#616161", title: "lureguard: the API refused the request" },
 };

@@ -211,11 +211,13 @@ def test_setup_sets_the_firefox_pac_and_undo_restores_what_was_there(machine: Ma
         'user_pref("network.proxy.type", 1);\n'
     )
     (machine.profile / "user.js").write_text('user_pref("general.smoothScroll", false);\n')
-    done = machine.lureguard("setup", "--firefox-proxy", "--api-port", "18081")
+    done = machine.lureguard("setup", "--firefox-proxy", "--no-open", "--api-port", "18081")
     assert "[5/5]" in done.stdout
     assert "Check it works" in done.stdout
-    token = (machine.data_dir / "api-token").read_text().strip()
-    assert f"API token    {token}" in done.stdout
+    # Pairing is a one-time link, never the token itself.
+    assert "options.html#pair=http://127.0.0.1:18081&code=" in done.stdout
+    assert "the extension is not installed there" in done.stdout  # the profile has no UUID
+    assert not (machine.data_dir / "api-token").exists()
     user_js = (machine.profile / "user.js").read_text()
     assert user_js.startswith('user_pref("general.smoothScroll", false);\n')
     assert 'user_pref("network.proxy.type", 2);' in user_js

@@ -2,6 +2,10 @@
 
 Order for every request: Host (DNS rebinding) → Origin (only our extension) → CORS preflight
 → route → bearer token → rate limit → body size → the route itself.
+
+`POST /api/v1/pair` is the one route without the bearer token (it hands the token out): it
+takes a one-time pairing code instead (see `pairing`), and an extension origin that may not be
+allowed yet (a Firefox installation's own), which a valid code then allows.
 """
 
 from __future__ import annotations
@@ -10,13 +14,16 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from lureguard import __version__
 from lureguard.api.bypasses import BypassError, parse_bypass
 from lureguard.api.guard import RateLimiter, bearer_matches, host_allowed
+from lureguard.api.origins import allow_origin, is_extension_origin
 from lureguard.api.pac import pac_script
+from lureguard.api.pairing import redeem
 from lureguard.api.reports import ReportError, ReportLog, parse_report
 from lureguard.credguard.accounts import protected_logins
 from lureguard.credguard.events import CredentialEventError, parse_credential_event
@@ -29,6 +36,7 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1 << 20
 MAX_BATCH = 500
 MAX_URL_CHARS = 8192
+PAIR_PATH = "/api/v1/pair"
 
 EngineSource = Callable[[], Engine | None]
 StatusSource = Callable[[], Mapping[str, Any]]
@@ -84,11 +92,13 @@ class ApiApp:
     on_credential: ReportSink | None = None
     credentials: ReportLog | None = None
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(rate=100.0, burst=400))
+    #: Where pairing codes are kept and allowed origins are added; None: pairing is off.
+    data_dir: Path | None = None
 
     def handle(self, request: Request) -> Response:
         """Answer one request; never raises."""
         origin = request.headers.get("origin")
-        cors = self._cors_headers(origin)
+        cors = self._cors_headers(origin, urlsplit(request.target).path)
         try:
             response = self._dispatch(request, origin)
         except ApiError as exc:
@@ -107,10 +117,10 @@ class ApiApp:
                 421, "bad-host", "the Host header must be 127.0.0.1, localhost or [::1] "
                 f"with port {self.port}",
             )  # fmt: skip
-        if origin is not None and origin not in self.origins:
-            raise ApiError(403, "bad-origin", "this origin may not call the lureguard API")
         parts = urlsplit(request.target)
         path = parts.path
+        if origin is not None and not self._origin_ok(origin, path):
+            raise ApiError(403, "bad-origin", "this origin may not call the lureguard API")
         if request.method == "OPTIONS":
             if origin is None:
                 raise ApiError(400, "bad-preflight", "a preflight needs an Origin header")
@@ -121,6 +131,8 @@ class ApiApp:
             direct = self.status().get("pac_fallback", "direct") == "direct"
             script = pac_script(*self.proxy_address, direct_fallback=direct)
             return Response(200, script.encode(), "application/x-ns-proxy-autoconfig")
+        if path == PAIR_PATH:
+            return self._pair(request, origin)
         route = _ROUTES.get(path)
         if route is None:
             raise ApiError(404, "not-found", f"no such API route: {path[:100]}")
@@ -146,8 +158,12 @@ class ApiApp:
         if request.method != expected:
             raise ApiError(405, "bad-method", f"this route answers {expected} only")
 
-    def _cors_headers(self, origin: str | None) -> list[tuple[str, str]]:
-        if origin is None or origin not in self.origins:
+    def _origin_ok(self, origin: str, path: str) -> bool:
+        """Allowed origins everywhere; any extension origin may try a pairing code."""
+        return origin in self.origins or (path == PAIR_PATH and is_extension_origin(origin))
+
+    def _cors_headers(self, origin: str | None, path: str) -> list[tuple[str, str]]:
+        if origin is None or not self._origin_ok(origin, path):
             return []
         return [
             ("Access-Control-Allow-Origin", origin),
@@ -157,6 +173,33 @@ class ApiApp:
             ("Access-Control-Max-Age", "600"),
             ("Vary", "Origin"),
         ]
+
+    def _pair(self, request: Request, origin: str | None) -> Response:
+        """POST /api/v1/pair {"code": …} from an extension page → {"token": …}."""
+        self._method(request, "POST")
+        if self.data_dir is None:
+            raise ApiError(404, "not-found", "pairing is not available on this API")
+        if origin is None:
+            raise ApiError(
+                403, "bad-origin", "pairing is done by the extension's options page "
+                "(open the link that 'lureguard setup' prints)",
+            )  # fmt: skip
+        wait = self.limiter.take()
+        if wait:
+            raise ApiError(429, "rate-limited", "too many requests; retry shortly", wait)
+        payload = _body_json(request) if not request.body_too_large else None
+        code = payload.get("code") if isinstance(payload, dict) else None
+        if not isinstance(code, str):
+            raise ApiError(400, "bad-body", 'the body must be {"code": "<pairing code>"}')
+        if not redeem(self.data_dir, code, origin):
+            raise ApiError(
+                403, "bad-code", "this pairing code is wrong, used or expired: run "
+                "'lureguard setup' again for a new link",
+            )  # fmt: skip
+        if origin not in self.origins:
+            allow_origin(self.data_dir, origin, "added by pairing (lureguard setup)")
+            self.origins = self.origins | {origin}
+        return _json(200, {"token": self.token, "origin": origin})
 
     def _engine(self) -> Engine:
         engine = self.engine()

@@ -14,6 +14,8 @@ from pathlib import Path
 #: The ID Chrome computes from `extension/manifest.json`'s `key` (see docs/extension.md).
 CHROME_EXTENSION_ID = "djiehpelnmpgdikofhkaflppcjieicmh"
 DEFAULT_ORIGINS: tuple[str, ...] = (f"chrome-extension://{CHROME_EXTENSION_ID}",)
+#: `browser_specific_settings.gecko.id` in the manifest: Firefox's name for the extension.
+GECKO_ID = "extension@lureguard.invalid"
 
 #: One extra allowed origin a line; `#` starts a comment.
 ORIGINS_FILE = "api-origins.txt"
@@ -55,3 +57,16 @@ def allowed_origins(data_dir: Path | None, extra: Iterable[str] = ()) -> frozens
             except OriginError as exc:
                 raise OriginError(f"{path}:{number}: {exc}") from None
     return frozenset(origins)
+
+
+def is_extension_origin(text: str | None) -> bool:
+    """Whether `text` is shaped like an extension origin (a web page's never is)."""
+    return text is not None and _ORIGIN.match(text) is not None
+
+
+def allow_origin(data_dir: Path, origin: str, note: str) -> None:
+    """Append `origin` to the data dir's origins file (created when missing), with a note."""
+    line = f"{check_origin(origin)}  # {note}\n"
+    path = data_dir / ORIGINS_FILE
+    with path.open("a", encoding="utf-8") as out:
+        out.write(line)

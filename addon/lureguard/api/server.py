@@ -80,6 +80,7 @@ class ApiServer:
             "on_credential": on_credential,
             "credentials": ReportLog(data_dir, CREDENTIAL_EVENTS_FILE),
             "limiter": RateLimiter(rate, burst),
+            "data_dir": data_dir,
         }
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None

@@ -60,9 +60,11 @@ def _register() -> None:
     main.add_command(protect)
     rules.rules.add_command(explain_fp)
 
+    from lureguard.cli.pair import pair
     from lureguard.cli.setup import setup
 
     main.add_command(setup)
+    main.add_command(pair)
 
 
 _register()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import click
 
 from lureguard.cli.ca import install_lines, uninstall_lines
 from lureguard.cli.common import CONTEXT_SETTINGS, Settings, data_dir_option, open_engine, settings
+from lureguard.cli.pair import extension_dir, pairing_lines
 
 #: A lookalike the bundled rules flag: opening it shows the warning page (over HTTPS, so it also
 #: proves the CA is trusted). The proxy answers it itself; the site is never contacted.
@@ -23,6 +23,9 @@ CHECK_URL = "https://rnicrosoft.com/"
               help="Also set every Firefox profile's proxy to the PAC URL (user.js; recorded, "
               "undone by --undo).")  # fmt: skip
 @click.option("--no-system", is_flag=True, help="Leave the system trust store alone.")
+@click.option("--open/--no-open", "open_browser", default=None,
+              help="Open the extension's pairing link in Chromium [default: when there is a "
+              "display].")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Print what would change, change nothing.")
 @click.option("--undo", is_flag=True,
               help="Take out what setup added (the CA, Firefox proxy settings).")  # fmt: skip
@@ -33,6 +36,7 @@ def setup(
     api_port: int,
     firefox_proxy: bool,
     no_system: bool,
+    open_browser: bool | None,
     dry_run: bool,
     undo: bool,
     data_dir: str | None,
@@ -40,12 +44,15 @@ def setup(
     """First run: compile the rules, trust the CA, route the browser, pair the extension.
 
     Prints a checklist: what it did (every change, recorded in the data dir) and the steps
-    left to you, ending with how to check that it works. Safe to run again.
+    left to you, ending with how to check that it works. Safe to run again. The extension is
+    paired through one-time links to its own options page (see `lureguard pair`); the
+    Chromium one is opened when there is a display.
 
     \b
     Examples:
       lureguard setup --dry-run
       lureguard setup --firefox-proxy
+      lureguard setup --no-open
       lureguard setup --undo
     """
     conf = settings(ctx, data_dir)
@@ -78,7 +85,7 @@ def setup(
     _browser_steps(conf, pac_url, firefox_proxy, dry_run)
     say("")
     say("[5/5] Pair the companion extension (optional: badges, link marks, its own warnings)")
-    _pairing_steps(conf, api_port, dry_run)
+    _pairing_steps(conf, api_port, open_browser, dry_run)
     say("")
     say("Check it works")
     say("  ☐ lureguard doctor            (a ✓/✗ list: proxy, CA, PAC)")
@@ -127,33 +134,14 @@ def _browser_steps(conf: Settings, pac_url: str, firefox_proxy: bool, dry_run: b
     say(f"      (or, on GNOME: Settings > Network > Proxy > Automatic, URL {pac_url})")
 
 
-def _pairing_steps(conf: Settings, api_port: int, dry_run: bool) -> None:
-    from lureguard.api.token import TokenError, load_or_create_token, token_path
-
+def _pairing_steps(conf: Settings, api_port: int, open_browser: bool | None, dry_run: bool) -> None:
     say = click.echo
-    extension = _extension_dir()
+    extension = extension_dir()
     where = str(extension) if extension else "the extension/ folder of lureguard's source"
-    if dry_run and not token_path(conf.data_dir).is_file():
-        token = "(printed by `lureguard token`)"  # noqa: S105 (a placeholder, not a secret)
-    else:
-        try:
-            token = load_or_create_token(conf.ensure())
-        except (TokenError, OSError) as exc:
-            token = f"(unavailable: {exc}; see `lureguard token`)"
-    say(f"  ☐ Chromium: chrome://extensions > Developer mode > Load unpacked > {where}")
-    say(f"  ☐ Firefox: about:debugging#/runtime/this-firefox > Load Temporary Add-on > "
-        f"{where}/manifest.json,")  # fmt: skip
-    say(f"      then allow its Internal UUID: echo 'moz-extension://UUID' >> "
-        f"{conf.data_dir / 'api-origins.txt'}  and restart lureguard")  # fmt: skip
-    say("  ☐ the extension's Options (right-click its icon > Options):")
-    say(f"      API address  http://127.0.0.1:{api_port}")
-    say(f"      API token    {token}")
-    say("      press 'Save and test': it answers 'Connected: lureguard …'")
-
-
-def _extension_dir() -> Path | None:
-    """The extension folder of a checkout (lureguard runs from addon/ there), if present."""
-    import lureguard
-
-    candidate = Path(lureguard.__file__).resolve().parents[2] / "extension"
-    return candidate if (candidate / "manifest.json").is_file() else None
+    say(f"  ☐ load it once: Chromium: chrome://extensions > Developer mode > Load unpacked > "
+        f"{where}")  # fmt: skip
+    say(f"      Firefox: about:debugging#/runtime/this-firefox > Load Temporary Add-on > "
+        f"{where}/manifest.json")  # fmt: skip
+    for line in pairing_lines(conf, api_port, open_browser=open_browser, dry_run=dry_run):
+        say(line)
+    say("      (a link that came too early or too late: run `lureguard pair` for new ones)")
