@@ -139,6 +139,13 @@ class Firefox:
     def badge(self, tab_id: int) -> str:
         return str(self.ext("(tabId) => chrome.action.getBadgeText({tabId})", tab_id))
 
+    @property
+    def profile(self) -> Path:
+        """The profile folder Firefox runs with."""
+        instance = self.marionette.instance
+        assert instance is not None
+        return Path(instance.profile.profile)
+
     def url(self) -> str:
         return str(self.marionette.get_url())
 
@@ -241,17 +248,25 @@ class Firefox:
 
 
 def start_firefox(
-    name: str, *, mapped: tuple[str, ...] = (), policies: Mapping[str, Any] | None = None
+    name: str,
+    *,
+    mapped: tuple[str, ...] = (),
+    policies: Mapping[str, Any] | None = None,
+    profile: Path | None = None,
+    prefs: Mapping[str, Any] | None = None,
+    extension: bool = True,
 ) -> Firefox:
-    """Firefox with a fresh profile and the extension installed; `policies` as policies.json.
+    """Firefox with a fresh profile (or a copy of `profile`) and the extension installed;
+    `policies` as policies.json, `prefs` on top of the base prefs.
 
-    `name` names its log in test-artifacts/ (firefox-NAME.log).
+    `name` names its log in test-artifacts/ (firefox-NAME.log). Without `extension`, the
+    control tab is about:blank and `ext()` has nothing to run in.
     """
     binary = require_firefox()
     workspace = Path(tempfile.mkdtemp(prefix="lureguard-firefox-"))
     home = workspace / "home"
     home.mkdir()
-    prefs = {**BASE_PREFS, "network.dns.localDomains": ",".join(mapped)}
+    prefs = {**BASE_PREFS, "network.dns.localDomains": ",".join(mapped), **(prefs or {})}
     env = {
         # HOME: Firefox's caches and ~/.mozilla stay inside the workspace.
         "HOME": str(home),
@@ -277,6 +292,7 @@ def start_firefox(
             workspace=str(workspace),
             gecko_log=str(workspace / "gecko.log"),
             prefs=prefs,
+            profile=None if profile is None else str(profile),
             startup_timeout=60,
         )
     except BaseException:
@@ -291,9 +307,10 @@ def start_firefox(
     try:
         marionette.start_session()
         marionette.timeout.page_load = 30  # seconds; a hung load fails its test, not the suite
-        installed = Addons(marionette).install(str(EXTENSION), temp=True)
-        assert installed == GECKO_ID
-        marionette.navigate(f"{ORIGIN}/options.html")
+        if extension:
+            installed = Addons(marionette).install(str(EXTENSION), temp=True)
+            assert installed == GECKO_ID
+            marionette.navigate(f"{ORIGIN}/options.html")
         browser = Firefox(marionette, workspace, str(marionette.current_window_handle), name)
     except BaseException:
         marionette.cleanup()
