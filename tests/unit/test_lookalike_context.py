@@ -142,7 +142,10 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coinbase-clone-pied.com", True),  # the name as a hyphen word of its own
         ("coinbaseclonepied.com", False),  # glued to ordinary words, on a domain of its own
         ("bra4coinbase.com", False),  # a random part is filler only on a platform
-        ("chase-tracker-7.pages.dev", False),  # a word brand needs lure words, tenant or not
+        ("chase-tracker-7.pages.dev", True),  # a word brand as a tenant's word of its own
+        ("chasetracker.pages.dev", False),  # ... not glued to other letters
+        ("chase.pages.dev", False),  # ... nor alone
+        ("chase-tracker-7.com", False),  # elsewhere a word brand needs lure words
         ("chase-verify-7.pages.dev", True),
         ("coinbase-login.weebly.com", True),  # a platform the PSL lacks: the tenant label
         ("2994017.com", False),  # digits alone never spell a name (401 is no aol to people)
@@ -259,4 +262,20 @@ def test_lowered_reasons_never_change_the_verdict_and_say_why(engine: Engine) ->
     ],
 )
 def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("acces-coinbse-login.pages.dev", True),  # misspelled beyond a typo, lure word beside
+        ("cionbaseloginn.webflow.io", True),  # ... or glued inside its own word
+        ("coinbsae-wallet.vercel.app", True),
+        ("cnbs-verify.pages.dev", False),  # four letters for coinbase's eight: no spelling
+        ("cannabis-shop.pages.dev", False),  # the same consonants, spread over other letters
+        ("coinbse-gallery.pages.dev", False),  # no lure word: someone's project
+        ("acces-coinbse-login.com", False),  # a domain of its own: typo rules apply
+    ],
+)
+def test_tenant_misspellings_keep_the_consonants(engine: Engine, host: str, caught: bool) -> None:
     assert bool(_caught(engine, host)) is caught, host

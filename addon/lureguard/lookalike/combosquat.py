@@ -14,11 +14,19 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import fold, skeleton
-from lureguard.lookalike.index import BrandIndex, Protected
+from lureguard.lookalike.index import (
+    MIN_CONSONANTS,
+    BrandIndex,
+    Protected,
+    consonant_key,
+    consonant_positions,
+)
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
-from lureguard.lookalike.words import infrastructure, lure_only
+from lureguard.lookalike.words import holds_lure_word, infrastructure, lure_only
 from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
@@ -29,6 +37,12 @@ MIN_DISTINCTIVE: Final = 5
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
+_TENANT_WORDS: Final = re.compile(r"[^-_]+")
+_REPEATS: Final = re.compile(r"(.)\1+")
+#: A misspelling matched by its consonants is at most this many letters longer or shorter.
+COMPACT_SLACK: Final = 2
+#: A context name (`meta`, `chase`) standing as a tenant's word needs this many letters.
+MIN_TENANT_CONTEXT: Final = 4
 
 
 def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
@@ -147,7 +161,12 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
         if glued and not all(e.domain.startswith(f"{e.label}.") for e in index.context[name]):
             continue
-        if name != skel and (_words_around(visit, lo, hi) or 0) > 0:
+        if name != skel and (
+            (_words_around(visit, lo, hi) or 0) > 0
+            # On a hosting platform a word-brand as a word of its own makes the intent plain
+            # (`meta-bureau.pages.dev`): no brand signs anyone in there.
+            or (visit.tenant and not glued and len(name) >= MIN_TENANT_CONTEXT)
+        ):
             found.append((name, lo, hi))
     return found
 
@@ -180,6 +199,8 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
                 taken.append((lo, hi))
                 for entry in visit.index.context[name]:
                     reasons.append(_combo_reason(visit, entry, lo, hi))
+    if not reasons and visit.tenant:
+        reasons = _consonants_in_tenant(visit)
     return reasons
 
 
@@ -250,6 +271,69 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                     return [_misspelled_reason(visit, entry, lo, hi) for entry in
                             index.skeletons[name]]  # fmt: skip
     return []
+
+
+def _consonants_in_tenant(visit: Visit) -> list[Reason]:
+    """`acces-trezr-login.pages.dev`, `kuccoinlogns.webflow.io`: a hosting tenant's word that
+    starts with the consonants of a distinctive name (`index.consonant_key`: vowels dropped,
+    doubled letters merged). Kits there misspell names beyond any typo budget to slip past
+    filters, yet keep the letters that make them readable; platforms host no brand's
+    sign-in. The longest name wins."""
+    index = visit.index
+    label = visit.label
+    for match in _TENANT_WORDS.finditer(label):
+        word = match.group()
+        key = consonant_key(word)
+        for end in range(len(key), MIN_CONSONANTS - 1, -1):
+            entries = [
+                entry
+                for name in index.consonants.get(key[:end], ())
+                for entry in index.skeletons[name]
+                if _compact_spelling(word, entry.label, end)
+            ]
+            lo, hi = match.span()
+            if entries and _lured(visit, lo, hi, consonant_positions(word)[end - 1][1] + 1):
+                return [_consonants_reason(visit, entry, lo, hi) for entry in entries]
+    return []
+
+
+def _lured(visit: Visit, lo: int, hi: int, span: int) -> bool:
+    """True when a lure word stands beside the misspelled name: as another word of the
+    tenant label (`acces-trezr-login`) or inside the rest of its own word (`trezorkewallet`,
+    `mettamaskl0gin`). Without one, `blackfriday` would read as BlockFi."""
+    label = visit.label
+    rest = label[lo + span : hi]
+    # Doubled letters read once too (`loginn`): `nn` would otherwise read as `m`.
+    if holds_lure_word(skeleton(rest)) or holds_lure_word(skeleton(_REPEATS.sub(r"\1", rest))):
+        return True
+    return any(lure_only(skeleton(p)) for p in _TENANT_WORDS.findall(f"{label[:lo]}-{label[hi:]}"))
+
+
+def _compact_spelling(word: str, name: str, consonants: int) -> bool:
+    """True when `word` starts with `name`'s first letter and its first `consonants`
+    consonants span about as many letters as the name (`COMPACT_SLACK`), two edits or a third
+    of the name away: `trzr`, `trezurio` spell trezor; `html` (four letters for hotmail's
+    seven), `acoustic` and `cannabis` (five edits from coinbase) do not."""
+    if word[:1] != name[:1]:
+        return False
+    span = consonant_positions(word)[consonants - 1][1] + 1
+    budget = max(COMPACT_SLACK, len(name) // 3)
+    return (
+        abs(span - len(name)) <= COMPACT_SLACK
+        and DamerauLevenshtein.distance(word[:span], name, score_cutoff=budget) <= budget
+    )
+
+
+def _consonants_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:
+    word = visit.label[lo:hi]
+    letters = "-".join(consonant_key(entry.label))
+    extra = tuple(i for i in range(len(visit.label)) if not lo <= i < hi)
+    detail = (
+        f"'{visit.label}' is a hosting platform's site whose word '{word}' keeps the "
+        f"consonants of {entry.brand}'s name '{entry.label}' ({letters}); real site: "
+        f"{entry.domain}"
+    )
+    return reason("combosquat", entry, detail, extra)
 
 
 def _misspelled_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:

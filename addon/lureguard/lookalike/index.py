@@ -114,6 +114,8 @@ class BrandIndex:
     automaton: Any = None
     #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
     common: frozenset[str] = frozenset()
+    #: consonant key (`consonant_key`) -> distinctive protected skeletons that have it
+    consonants: dict[str, list[str]] = field(default_factory=dict)
     #: shape-folded protected skeletons (long ones only) -> the skeletons
     shapes: dict[str, set[str]] = field(default_factory=dict)
     #: lengths of visited skeletons that may have a shape match (saves the fold otherwise)
@@ -220,6 +222,13 @@ class BrandIndex:
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
         self.split_heads = frozenset(k[:3] for k in (*self.skeletons, *self.flat) if len(k) >= 3)
         self.common = frozenset(self._common_skeletons())
+        consonants: dict[str, list[str]] = defaultdict(list)
+        for skel, entries in self.skeletons.items():
+            if len(skel) >= MIN_CONSONANT_NAME and skel not in self.common and "-" not in skel:
+                key = consonant_key(entries[0].label)
+                if len(key) >= MIN_CONSONANTS and skel not in consonants[key]:
+                    consonants[key].append(skel)
+        self.consonants = dict(consonants)
         if self.context:
             context = ahocorasick.Automaton()
             for skel in self.context:
@@ -263,6 +272,34 @@ class BrandIndex:
                 if start > 0 and end < len(skel) and skel[start - 1] != "-" and skel[end] != "-":
                     seen[found] += 1
         return (name for name, count in seen.items() if count >= MIN_WORD_PART_NAMES)
+
+
+#: Names of this many letters or more are also indexed by their consonants (`consonant_key`).
+MIN_CONSONANT_NAME: Final = 6
+#: ... when their key keeps at least this many consonants (`trzr`, not `kcn`).
+MIN_CONSONANTS: Final = 4
+#: Digits read as the letters they stand for (`l0gin`, `4pple`); other digits are no letter.
+_DIGIT_LETTERS: Final = str.maketrans("013457", "oleast")
+_NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")
+
+
+def consonant_positions(text: str) -> list[tuple[str, int]]:
+    """(consonant, index in `text`) of `consonant_key`'s letters: vowels dropped, and a
+    consonant repeating the one before it (`zz`, or `r-o-r`) merged into it."""
+    found: list[tuple[str, int]] = []
+    last = ""
+    for i, letter in enumerate(text.translate(_DIGIT_LETTERS)):
+        if letter not in _NOT_CONSONANTS and letter != last:
+            found.append((letter, i))
+            last = letter
+    return found
+
+
+def consonant_key(text: str) -> str:
+    """The consonants of a word with repeats merged: `trezor`, `trezzr`, `trizer` and
+    `trezar` all read `trzr`. Kits on hosting platforms misspell names far beyond a typo's
+    budget yet keep these letters, which make the name readable."""
+    return "".join(letter for letter, _ in consonant_positions(text))
 
 
 def probe_code(a: int, b: int, c: int, d: int, length: int) -> int:

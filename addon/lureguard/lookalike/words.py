@@ -55,6 +55,9 @@ INFRA_WORDS: Final = frozenset(
 _SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
 _INFRA_SKELETONS: Final = frozenset(skeleton(w) for w in INFRA_WORDS)
 _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
+_LURE_INSIDE: Final = re.compile(
+    "|".join(sorted((re.escape(w) for w in _SKELETONS if len(w) >= 4), key=len, reverse=True))
+)
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
 _STARTS: Final = frozenset(w[:2] for w in _SKELETONS)
 _ENDS: Final = frozenset(w[-2:] for w in _SKELETONS) | frozenset(w[-1:] + "s" for w in _SKELETONS)
@@ -86,6 +89,12 @@ def infrastructure(text: str) -> bool:
             if piece.endswith(word) and lure_only(piece[: -len(word)]):
                 return True
     return False
+
+
+def holds_lure_word(skel: str) -> bool:
+    """True when a lure word of four letters or more stands anywhere in a skeleton, whatever
+    is glued around it (`kewallet`, `olloginn`): kits pad names with stray letters."""
+    return _LURE_INSIDE.search(skel) is not None
 
 
 def is_lure_word(skel: str) -> bool:
