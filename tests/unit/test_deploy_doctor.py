@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import socket
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,6 +113,7 @@ def laptop(
     policy.write_text(f'mode: block\nupdate:\n  url: https://rules.example/\n  pubkey: "{key}"\n')
     monkeypatch.setenv("LUREGUARD_POLICY", str(policy))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no browser stores of the real user
     return data, store
 
 
@@ -216,3 +218,55 @@ def test_pac_fallback_is_shown_and_a_proxy_ignoring_the_policy_is_a_problem(
         "    fix: restart lureguard to apply the policy" in locked.output
     )
     assert "pac.fallback     none" in locked.output  # listed among the locked values
+
+
+def _firefox_profile(home: Path) -> Path:
+    root = home / ".mozilla" / "firefox"
+    profile = root / "x1.default"
+    profile.mkdir(parents=True)
+    (root / "profiles.ini").write_text("[Profile0]\nName=default\nIsRelative=1\nPath=x1.default\n")
+    return profile
+
+
+def test_ca_trusted_counts_the_browser_stores_that_ca_install_writes(
+    laptop: tuple[Path, Path], tmp_path: Path, listeners: tuple[int, int]
+) -> None:
+    data, store = laptop
+    store.write_bytes(_ca_pem())  # not in the system bundle
+    home = tmp_path / "home"
+    profile = _firefox_profile(home)
+    subprocess.run(["certutil", "-N", "--empty-password", "-d", f"sql:{profile}"], check=True)
+    bundle_only = _doctor(data, *listeners).output
+    assert f"✗ CA trusted: not in {store}, Firefox profile 'default' ({profile})" in bundle_only
+    assert "fix: lureguard ca install" in bundle_only
+
+    installed = CliRunner().invoke(main, ["ca", "install", "--no-system", "--data-dir", str(data)])
+    assert installed.exit_code == 0, installed.output
+    # Firefox only: Chromium's database is created but then emptied again by hand.
+    chromium = home / ".pki" / "nssdb"
+    nickname = next(line for line in installed.output.splitlines() if "as 'lureguard CA (" in line)
+    nickname = nickname.split("'")[1]
+    subprocess.run(["certutil", "-D", "-n", nickname, "-d", f"sql:{chromium}"], check=True)
+
+    out = _doctor(data, *listeners).output
+    assert (
+        f"✓ CA trusted: present in Firefox profile 'default' ({profile}); not in {store}, "
+        f"Chromium/Chrome (your NSS database) ({chromium}) (run 'lureguard ca install')" in out
+    )
+
+
+def test_a_hand_made_entry_counts_only_when_trusted_for_websites(
+    laptop: tuple[Path, Path], tmp_path: Path, listeners: tuple[int, int]
+) -> None:
+    data, store = laptop
+    store.write_bytes(_ca_pem())
+    chromium = tmp_path / "home" / ".pki" / "nssdb"
+    chromium.mkdir(parents=True)
+    pem = data / "mitmproxy" / "mitmproxy-ca-cert.pem"
+    db = f"sql:{chromium}"
+    subprocess.run(["certutil", "-N", "--empty-password", "-d", db], check=True)
+    subprocess.run(["certutil", "-A", "-n", "lureguard", "-t", ",,", "-i", str(pem), "-d", db],
+                   check=True)  # fmt: skip
+    assert "✗ CA trusted: not in" in _doctor(data, *listeners).output
+    subprocess.run(["certutil", "-M", "-n", "lureguard", "-t", "C,,", "-d", db], check=True)
+    assert "✓ CA trusted: present in Chromium/Chrome" in _doctor(data, *listeners).output

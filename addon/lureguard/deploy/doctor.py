@@ -1,14 +1,17 @@
 """`lureguard doctor`: check one laptop end to end and say how to fix each problem.
 
 Each check is a small function returning a `Check`; none of them changes anything. The
-"trusted by the system store" check compares certificates by their DER bytes, so it answers
-for the store the OS tools use (OpenSSL's default bundle, `$SSL_CERT_FILE` included, on Linux;
-the keychain on macOS; the Root store on Windows).
+"CA trusted" check compares certificates by their DER bytes, so it answers for the store the
+OS tools use (OpenSSL's default bundle, `$SSL_CERT_FILE` included, on Linux; the keychain on
+macOS; the Root store on Windows) and, on Linux, for the NSS databases browsers read instead
+(Chromium's `~/.pki/nssdb`, every Firefox profile's `cert9.db`), where `lureguard ca install`
+puts it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import socket
 import ssl
 import subprocess
@@ -200,7 +203,7 @@ def check_ca(ctx: Context) -> Check:
 
 
 def check_ca_trusted(ctx: Context) -> Check:
-    """The system trust store contains the proxy's CA."""
+    """The system store or a browser's NSS database trusts the proxy's CA; names the others."""
     pem = ctx.data_dir / CA_CERT
     if not pem.is_file():
         return Check("CA trusted", False, "no CA yet", "start 'lureguard run' once first")
@@ -211,10 +214,37 @@ def check_ca_trusted(ctx: Context) -> Check:
             "CA trusted", False, f"{pem} is not a PEM certificate", "delete it and restart"
         )
     trusted, where = is_trusted(der, pem)
-    fix = trust_command(pem)
-    if trusted:
-        return Check("CA trusted", True, f"present in {where}")
-    return Check("CA trusted", False, f"not in {where}", fix)
+    present, missing = ([where], []) if trusted else ([], [where])
+    for label, ok in browser_stores_trusting(der):
+        (present if ok else missing).append(label)
+    fix = f"lureguard ca install (your browsers; as root, the system too), or {trust_command(pem)}"
+    if not present:
+        return Check("CA trusted", False, f"not in {', '.join(missing)}", fix)
+    detail = f"present in {', '.join(present)}"
+    if missing:
+        detail += f"; not in {', '.join(missing)} (run 'lureguard ca install')"
+    return Check("CA trusted", True, detail)
+
+
+def browser_stores_trusting(der: bytes) -> list[tuple[str, bool]]:
+    """Each NSS database of this user's browsers (Linux) and whether it trusts `der`."""
+    if sys.platform in ("darwin", "win32"):
+        return []
+    from lureguard.trust import nss
+    from lureguard.trust.errors import TrustError
+    from lureguard.trust.install import nickname_for
+    from lureguard.trust.stores import chromium_store, firefox_stores
+
+    stores = [s for s in (chromium_store(), *firefox_stores()) if nss.has_db(s.path)]
+    candidates = (nickname_for(hashlib.sha256(der).hexdigest()), "lureguard", "mitmproxy")
+    found = []
+    for store in stores:
+        label = f"{store.label} ({store.path})"
+        try:
+            found.append((label, nss.trusts(store.path, der, candidates)))
+        except TrustError as exc:
+            found.append((f"{label}: {exc}", False))
+    return found
 
 
 def is_trusted(der: bytes, pem: Path) -> tuple[bool, str]:
@@ -225,8 +255,6 @@ def is_trusted(der: bytes, pem: Path) -> tuple[bool, str]:
         )
         return done.returncode == 0, "the macOS keychains"
     if sys.platform == "win32":
-        import hashlib
-
         thumb = hashlib.sha1(der, usedforsecurity=False).hexdigest()
         done = subprocess.run(
             ["certutil", "-verifystore", "Root", thumb], capture_output=True, check=False

@@ -89,3 +89,15 @@ def delete(directory: Path, nickname: str) -> None:
     done = _run(["-D", "-n", nickname, "-d", f"sql:{directory}"], f"remove from {directory}")
     if done.returncode != 0:
         raise _failed(done, f"remove the CA from {directory}")
+
+
+def trusts(directory: Path, der: bytes, candidates: tuple[str, ...]) -> bool:
+    """Whether the database holds `der`, trusted for websites, under a nickname that is one
+    of `candidates` or mentions one of them (the nickname of `ca install` or of a hand-made
+    entry such as the `-n lureguard` our instructions print)."""
+    for name, flags in nicknames(directory).items():
+        if not any(c == name or c.lower() in name.lower() for c in candidates):
+            continue
+        if "C" in flags.split(",")[0] and certificate(directory, name) == der:
+            return True
+    return False
