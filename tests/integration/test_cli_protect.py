@@ -111,7 +111,7 @@ def fix(report: dict[str, Any], cause: str) -> dict[str, Any]:
 def test_explain_brand_infrastructure_names_file_line_and_the_edit_that_fixes_it(
     rules: Path,
 ) -> None:
-    code, report = explain(rules, "https://acmecorp-cdn.net/app.js")
+    code, report = explain(rules, "https://acmecorp-support.net/app.js")
     assert code == 1
     finding = report["findings"][0]
     assert finding["reason"]["kind"] == "combosquat"
@@ -124,37 +124,37 @@ def test_explain_brand_infrastructure_names_file_line_and_the_edit_that_fixes_it
     edit = finding["fixes"][0]["edits"]
     assert edit == [
         {"file": "rules/brands/acme.yaml", "line": 9, "action": "add-after",
-         "text": "  - acmecorp-cdn.net"}
+         "text": "  - acmecorp-support.net"}
     ]  # fmt: skip
     assert "no shipped popular list" in report["popular_note"]
     assert "data/popular-radar-2026.txt" in report["popular_note"]
     apply(rules.parent, edit)
-    code, report = explain(rules, "https://acmecorp-cdn.net/app.js")
+    code, report = explain(rules, "https://acmecorp-support.net/app.js")
     assert code == 0
     assert "official domain of Acmecorp" in report["allowed_because"]
 
 
 def test_explain_namesake_on_another_suffix(rules: Path) -> None:
-    code, report = explain(rules, "acmecorp.io")
+    code, report = explain(rules, "acmecorp.app")
     assert code == 1
     assert report["findings"][0]["reason"]["kind"] == "tld-swap"
     namesake = fix(report, "namesake")
-    assert namesake["edits"][0]["text"] == "namesakes: [acmecorp.io]"
+    assert namesake["edits"][0]["text"] == "namesakes: [acmecorp.app]"
     apply(rules.parent, namesake["edits"])
-    code, report = explain(rules, "acmecorp.io")
+    code, report = explain(rules, "acmecorp.app")
     assert code == 0
     assert "another owner's site" in report["allowed_because"]
 
 
 def test_explain_ordinary_word_keyword_moves_to_context_keywords(rules: Path) -> None:
-    code, report = explain(rules, "state.io")
+    code, report = explain(rules, "state.app")
     assert code == 1
     word = fix(report, "ordinary-word")
     assert "other popular sites carry it" in word["text"]
     texts = [e["text"] for e in word["edits"]]
     assert texts == ["keywords: [statebankx]", "context_keywords: [state]"]
     apply(rules.parent, word["edits"])
-    assert explain(rules, "state.io")[0] == 0
+    assert explain(rules, "state.app")[0] == 0
     # Still protected where the intent is plain.
     assert explain(rules, "state-login.com")[0] == 1
 
@@ -191,15 +191,15 @@ def test_explain_signal_severity(rules: Path) -> None:
 
 def test_explain_text_output_and_exit_codes_of_the_real_script(rules: Path) -> None:
     flagged = subprocess.run(
-        [LUREGUARD, "rules", "explain-fp", "--rules", str(rules), "acmecorp-cdn.net"],
+        [LUREGUARD, "rules", "explain-fp", "--rules", str(rules), "acmecorp-support.net"],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert flagged.returncode == 1, flagged.stderr
     out = flagged.stdout
-    assert out.startswith("acmecorp-cdn.net: WARN\n")
+    assert out.startswith("acmecorp-support.net: WARN\n")
     assert "1. combosquat, warn, from brand/acme (brand Acmecorp, real site acmecorp.com)" in out
     assert "rule: rules/brands/acme.yaml:2 (brand; matched keywords entry 'acmecorp')" in out
-    assert "rules/brands/acme.yaml: after line 9, add:\n      |   - acmecorp-cdn.net" in out
+    assert "rules/brands/acme.yaml: after line 9, add:\n      |   - acmecorp-support.net" in out
     allowed = run("rules", "explain-fp", "--rules", str(rules), "https://www.acmecorp.com/x")
     assert allowed.exit_code == 0
     assert allowed.output.startswith(
