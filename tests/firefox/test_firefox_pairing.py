@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lureguard.api.origins import allowed_origins
+from tests.browser.conftest import Site
 from tests.firefox.driver import ORIGIN, Firefox, start_firefox
 from tests.support.proxy import LUREGUARD, ProxyProcess, start_lureguard, wait_listening
 
@@ -120,3 +122,34 @@ def test_the_link_pairs_firefox_and_allows_its_origin(
     }
     # 'Connected' came from /api/v1/status, which this origin could not call before pairing.
     assert ORIGIN in allowed_origins(fresh_api.data_dir)
+
+
+def test_a_web_page_cannot_open_the_pairing_link(
+    firefox: Firefox, fresh_api: ProxyProcess, home: Path, site: Site
+) -> None:
+    link = pair_link(fresh_api, home)
+    site.pages["/lure"] = "<!doctype html><title>lure</title><p>hello"
+    firefox.new_tab(site.url("/lure"))
+    # Firefox refuses both at once ("Access to 'moz-extension://…' from script denied").
+    errors = firefox.js(
+        """const out = [];
+        try { window.open(arguments[0]); } catch (e) { out.push(String(e)); }
+        try { location.href = arguments[0]; } catch (e) { out.push(String(e)); }
+        return out;""",
+        link,
+    )
+    time.sleep(1.5)
+    seen = []
+    for other in firefox.marionette.window_handles:
+        if other == firefox.control:
+            continue
+        with firefox.in_window(other):
+            options_ran = firefox.js("return document.getElementById('apiToken') !== null;")
+            seen.append((firefox.url(), options_ran))
+        firefox.close_tab(other)
+    assert [("denied" in e) for e in errors] == [True, True], errors
+    assert len(seen) == 1, seen  # only the page's own tab
+    assert not [url for url, ran in seen if ran or url.startswith(ORIGIN)], seen
+    assert stored(firefox) == {}
+    # The code is unspent: the user's own opening of the link pairs.
+    assert open_link(firefox, link).startswith("Connected: lureguard")
