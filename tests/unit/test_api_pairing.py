@@ -72,6 +72,13 @@ def test_pairing_allows_a_new_firefox_origin(app: ApiApp, tmp_path: Path) -> Non
     assert NEW_FIREFOX in allowed_origins(tmp_path), "a restart would forget it"
 
 
+def test_a_new_origin_goes_on_its_own_line(app: ApiApp, tmp_path: Path) -> None:
+    other = "moz-extension://00000000-1111-4222-8333-444444444444"
+    (tmp_path / "api-origins.txt").write_text(f"{other}  # by hand, no newline")
+    assert pair(app, {"code": new_code(tmp_path, NEW_FIREFOX)}, NEW_FIREFOX)[0] == 200
+    assert {other, NEW_FIREFOX} <= allowed_origins(tmp_path)
+
+
 @pytest.mark.parametrize(
     ("body", "origin", "status", "code"),
     [

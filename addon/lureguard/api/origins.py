@@ -68,5 +68,8 @@ def allow_origin(data_dir: Path, origin: str, note: str) -> None:
     """Append `origin` to the data dir's origins file (created when missing), with a note."""
     line = f"{check_origin(origin)}  # {note}\n"
     path = data_dir / ORIGINS_FILE
-    with path.open("a", encoding="utf-8") as out:
-        out.write(line)
+    with path.open("a+", encoding="utf-8") as out:
+        out.seek(0)
+        text = out.read()
+        # A hand-edited last line without its newline must not swallow ours.
+        out.write(line if not text or text.endswith("\n") else "\n" + line)

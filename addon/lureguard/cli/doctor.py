@@ -29,9 +29,9 @@ def doctor(
     """Check that this laptop is protected, end to end; exit status 1 if anything is wrong.
 
     Checks: policy readable; rules present, signed by the policy's key and fresh; proxy
-    listening; CA present and trusted (system store, and on Linux the NSS databases of Chromium
-    and every Firefox profile); API answering /proxy.pac; what the
-    PAC tells browsers when the proxy is down (pac.fallback: direct or none).
+    listening; CA present and trusted (system store, and on Linux the NSS databases of
+    Chromium and every Firefox profile); API answering /proxy.pac; what the PAC tells
+    browsers when the proxy is down (pac.fallback: direct or none).
     Values the system policy sets are listed with the file and line that lock them.
 
     \b
