@@ -97,8 +97,13 @@ def lines(path: Path) -> list[str]:
 
 
 def lookalike_reasons(verdict: Verdict) -> list[tuple[str, str, str]]:
-    """(kind, rule id, detail) of the lookalike reasons in a verdict."""
-    return [(r.kind, r.rule_id, r.detail) for r in verdict.reasons if r.kind in LOOKALIKE_KINDS]
+    """(kind, rule id, detail) of the lookalike reasons in a verdict that warn or block (a
+    notice allows: the user sees nothing, so it is neither a catch nor a false alarm)."""
+    return [
+        (r.kind, r.rule_id, r.detail)
+        for r in verdict.reasons
+        if r.kind in LOOKALIKE_KINDS and r.level in ("warn", "block")
+    ]
 
 
 @dataclass
@@ -342,8 +347,11 @@ def write_report(results: dict[str, object], engine: Engine, args: argparse.Name
         "",
         "## How the numbers are counted",
         "",
-        "* A dnstwist name counts as caught only when a lookalike reason names the brand it was"
-        " generated from; a verdict for another brand counts as a miss (shown per fuzzer).",
+        "* A dnstwist name counts as caught only when a lookalike reason at warn or block names"
+        " the brand it was generated from; a verdict for another brand counts as a miss (shown"
+        " per fuzzer), and so does a notice (a tld-swap or slip under a country's code where"
+        " the brand has no site is one level lower: docs/detection.md). False alarms count"
+        " warn and block likewise.",
         "* Seeds are the brands' primary domains as people know them: the first entry of each"
         " brand's `domains:` list, plus "
         + ", ".join(f"{', '.join(d)} ({r})" for r, d in PRIMARY_EXTRA.items())

@@ -106,7 +106,8 @@ def ratio(part: int, whole: int) -> str:
     """`part/whole = pct` (a dash when there is nothing to measure)."""
     if not whole:
         return "—"
-    return f"{part:,}/{whole:,} = {100 * part / whole:.1f} %"
+    pct = 100 * part / whole
+    return f"{part:,}/{whole:,} = {pct:.{2 if pct < 1 else 1}f} %"  # 0.15 % is no 0.1 %
 
 
 def lines(path: Path) -> list[str]:
