@@ -41,8 +41,9 @@ _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 _REPEATS: Final = re.compile(r"(.)\1+")
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
 COMPACT_SLACK: Final = 2
-#: A context name (`meta`, `chase`) standing as a tenant's word needs this many letters.
-MIN_TENANT_CONTEXT: Final = 4
+#: A context name (`meta`, `chase`) standing as a tenant's word, or as the word beside
+#: another name, needs this many letters.
+MIN_CONTEXT_WORD: Final = 4
 
 
 def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
@@ -71,7 +72,7 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
         skel = skeleton(piece)
         if not (
             skel in index.skeletons
-            or skel in index.context
+            or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
             or lure_only(skel)
             or (visit.tenant and infrastructure(skel))  # `support-uphold-cdn.pages.dev`
         ):
@@ -159,13 +160,17 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         if label[lo:hi].isdigit():
             continue  # `477` reads as att only to the skeleton
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
-        if glued and not all(e.domain.startswith(f"{e.label}.") for e in index.context[name]):
+        words = _words_around(visit, lo, hi) or 0
+        # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
+        # lure words it is not (`chaseonline-login`, `mybell-login`).
+        phrase = words >= 2 and len(name) >= MIN_CONTEXT_WORD  # not `ing` of accountingweb
+        if glued and not phrase and not all(_login_host(index, e) for e in index.context[name]):
             continue
         if name != skel and (
-            (_words_around(visit, lo, hi) or 0) > 0
+            words > 0
             # On a hosting platform a word-brand as a word of its own makes the intent plain
             # (`meta-bureau.pages.dev`): no brand signs anyone in there.
-            or (visit.tenant and not glued and len(name) >= MIN_TENANT_CONTEXT)
+            or (visit.tenant and not glued and len(name) >= MIN_CONTEXT_WORD)
         ):
             found.append((name, lo, hi))
     return found
@@ -177,6 +182,12 @@ def _machinery(visit: Visit, lo: int, hi: int) -> bool:
     hosting platform the words are the kit's (`trezor-suite-app-cdn.pages.dev`) and count."""
     label = visit.label
     return not visit.tenant and infrastructure(skeleton(f"{label[:lo]}-{label[hi:]}"))
+
+
+def _login_host(index: BrandIndex, entry: Protected) -> bool:
+    """True for a login host's label (`nid` of nid.naver.com), not a brand's own name on its
+    registrable domain (`ing` of ing.com, a context keyword)."""
+    return entry.domain.startswith(f"{entry.label}.") and entry.domain not in index.official
 
 
 def detect_combosquat(visit: Visit) -> list[Reason]:
