@@ -169,16 +169,22 @@ def test_blocked_click_is_stopped_and_warn_asks_first(browser: Browser, site: Si
     page.close()
 
 
-def test_five_thousand_links(browser: Browser, site: Site) -> None:
+def many_links_page(count: int) -> tuple[str, dict[str, str]]:
+    """A page of `count` links, one in 250 to a lookalike, and the marks the extension must
+    set on it (link id -> level); the Firefox suite reuses it."""
     rows = []
     expected = {}
-    for i in range(5000):
+    for i in range(count):
         if i % 250 == 0:
             rows.append(f'<a id="l{i}" href="https://rnicrosoft.com/p{i}">offer {i}</a>')
             expected[f"l{i}"] = "warn"
         else:
             rows.append(f'<a id="l{i}" href="https://shop{i}.example.net/item">item {i}</a>')
-    site.pages["/many"] = "<!doctype html><title>many</title>" + "<br>".join(rows)
+    return "<!doctype html><title>many</title>" + "<br>".join(rows), expected
+
+
+def test_five_thousand_links(browser: Browser, site: Site) -> None:
+    site.pages["/many"], expected = many_links_page(5000)
     page = browser.context.new_page()
     started = time.monotonic()
     page.goto(site.url("/many"))

@@ -18,7 +18,7 @@ import pytest
 from marionette_driver.by import By
 
 from tests.browser.conftest import Site
-from tests.browser.test_extension import EXPECTED, MAIL, MARKS_JS
+from tests.browser.test_extension import EXPECTED, MAIL, MARKS_JS, many_links_page
 from tests.firefox.driver import ORIGIN, Firefox, start_firefox
 from tests.integration.test_api import Api
 from tests.support.proxy import ProxyProcess
@@ -358,15 +358,7 @@ def test_everything_works_after_the_event_page_was_suspended(firefox: Firefox, s
 
 def test_five_thousand_links(firefox: Firefox, site: Site) -> None:
     ff = firefox
-    rows = []
-    expected = {}
-    for i in range(5000):
-        if i % 250 == 0:
-            rows.append(f'<a id="l{i}" href="https://rnicrosoft.com/p{i}">offer {i}</a>')
-            expected[f"l{i}"] = "warn"
-        else:
-            rows.append(f'<a id="l{i}" href="https://shop{i}.example.net/item">item {i}</a>')
-    site.pages["/many"] = "<!doctype html><title>many</title>" + "<br>".join(rows)
+    site.pages["/many"], expected = many_links_page(5000)
     page = ff.new_tab()
     started = time.monotonic()
     ff.marionette.navigate(site.url("/many"))

@@ -291,19 +291,20 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
     filters, yet keep the letters that make them readable; platforms host no brand's
     sign-in. The longest name wins."""
     index = visit.index
-    label = visit.label
-    for match in _TENANT_WORDS.finditer(label):
+    for match in _TENANT_WORDS.finditer(visit.label):
         word = match.group()
-        key = consonant_key(word)
+        positions = consonant_positions(word)
+        key = "".join(letter for letter, _ in positions)
+        lo, hi = match.span()
         for end in range(len(key), MIN_CONSONANTS - 1, -1):
+            span = positions[end - 1][1] + 1  # the letters that spell the consonants
             entries = [
                 entry
                 for name in index.consonants.get(key[:end], ())
                 for entry in index.skeletons[name]
-                if _compact_spelling(word, entry.label, end)
+                if _compact_spelling(word[:span], entry.label)
             ]
-            lo, hi = match.span()
-            if entries and _lured(visit, lo, hi, consonant_positions(word)[end - 1][1] + 1):
+            if entries and _lured(visit, lo, hi, span):
                 return [_consonants_reason(visit, entry, lo, hi) for entry in entries]
     return []
 
@@ -320,18 +321,16 @@ def _lured(visit: Visit, lo: int, hi: int, span: int) -> bool:
     return any(lure_only(skeleton(p)) for p in _TENANT_WORDS.findall(f"{label[:lo]}-{label[hi:]}"))
 
 
-def _compact_spelling(word: str, name: str, consonants: int) -> bool:
-    """True when `word` starts with `name`'s first letter and its first `consonants`
-    consonants span about as many letters as the name (`COMPACT_SLACK`), two edits or a third
-    of the name away: `trzr`, `trezurio` spell trezor; `html` (four letters for hotmail's
-    seven), `acoustic` and `cannabis` (five edits from coinbase) do not."""
-    if word[:1] != name[:1]:
-        return False
-    span = consonant_positions(word)[consonants - 1][1] + 1
+def _compact_spelling(spelled: str, name: str) -> bool:
+    """True when the letters that spell a name's consonants (`trezur` of trezurio) start
+    with the name's first letter, are about as long (`COMPACT_SLACK`) and two edits or a
+    third of the name away: `trzr`, `trezurio` spell trezor; `html` (four letters for
+    hotmail's seven), `acoustic` and `cannabis` (five edits from coinbase) do not."""
     budget = max(COMPACT_SLACK, len(name) // 3)
     return (
-        abs(span - len(name)) <= COMPACT_SLACK
-        and DamerauLevenshtein.distance(word[:span], name, score_cutoff=budget) <= budget
+        spelled[:1] == name[:1]
+        and abs(len(spelled) - len(name)) <= COMPACT_SLACK
+        and DamerauLevenshtein.distance(spelled, name, score_cutoff=budget) <= budget
     )
 
 

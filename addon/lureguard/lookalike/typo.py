@@ -30,7 +30,9 @@ from lureguard.verdict import Reason
 MIXED_SLIPS: Final = 7
 #: A visited label shorter than this must at least start like the name it slips from.
 MIN_VISITED: Final = 5
-#: Parts of infrastructure names (CDNs, static and API hosts) that nobody types.
+#: Parts of infrastructure names (CDNs, static and API hosts) that nobody types, looked for
+#: inside brand labels (`sfdcstatic`): only `words.INFRA_WORDS` long or rare enough not to sit
+#: inside consumer names (`api` of capitalone, `edge` of ledger).
 MACHINE_WORDS: Final = ("static", "cdn", "apis", "assets", "usercontent", "media")
 
 _KIND_WORDS: Final = {
