@@ -74,7 +74,7 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
             or lure_only(skel)
-            or (visit.tenant and infrastructure(skel))  # `support-uphold-cdn.pages.dev`
+            or (visit.tenant and infrastructure(skel))  # `support-uphold-cdn-7.pages.dev`
         ):
             return None
         words += 1
@@ -90,7 +90,7 @@ def _distinctive(index: BrandIndex, name: str) -> bool:
 def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), a distinctive
     brand name that starts or ends the label counts whatever is glued to it
-    (`fidelitykwudpmu.cyou`): nobody builds a brand's site there."""
+    (`coinbaseqzrvtx.cyou`): nobody builds a brand's site there."""
     return visit.cheap and _distinctive(visit.index, name) and (lo == 0 or hi == len(visit.label))
 
 
@@ -169,7 +169,7 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         if name != skel and (
             words > 0
             # On a hosting platform a word-brand as a word of its own makes the intent plain
-            # (`meta-bureau.pages.dev`): no brand signs anyone in there.
+            # (`meta-quillon.pages.dev`): no brand signs anyone in there.
             or (visit.tenant and not glued and len(name) >= MIN_CONTEXT_WORD)
         ):
             found.append((name, lo, hi))
@@ -260,7 +260,7 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
 
 
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
-    """`faceboklogin123.blogspot.com`, `acces-trezr-login.pages.dev`: a misspelled brand name
+    """`faceboklogin77.blogspot.com`, `acces-trezr-login.pages.dev`: a misspelled brand name
     (six letters or more) at the start of a hosting tenant's word, with lure words, numbers
     or nothing after it. Kits mint such names by the thousand; on a platform no brand signs
     anyone in."""
@@ -285,7 +285,7 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
 
 
 def _consonants_in_tenant(visit: Visit) -> list[Reason]:
-    """`acces-trezr-login.pages.dev`, `kuccoinlogns.webflow.io`: a hosting tenant's word that
+    """`acces-trezr-login.pages.dev`, `trezzorloginn.webflow.io`: a hosting tenant's word that
     starts with the consonants of a distinctive name (`index.consonant_key`: vowels dropped,
     doubled letters merged). Kits there misspell names beyond any typo budget to slip past
     filters, yet keep the letters that make them readable; platforms host no brand's

@@ -1,6 +1,6 @@
 """Domain embedding without a brand: a known site's domain written into a longer host, so the
-start of the address reads as that site (`raven.cam.ac.uk.iftl.tk`, `login.ki.se.ersta.me`,
-`wp-pl.eu`).
+start of the address reads as that site (`raven.cam.ac.uk.libqt.tk`, `login.ki.se.kilib.me`,
+`wp-pl.net`).
 
 The brand pack cannot list every university, ministry or newspaper that campaigns imitate, but
 the trick itself is visible: a complete domain of someone else placed before the real one. To
@@ -60,7 +60,7 @@ def detect_foreign(visit: Visit) -> list[Reason]:
 
 
 def _in_subdomain(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
-    """`raven.cam.ac.uk.iftl.tk`: labels ending in a public suffix, followed by more host."""
+    """`raven.cam.ac.uk.libqt.tk`: labels ending in a public suffix, followed by more host."""
     for end in range(len(labels) - 1, 0, -1):  # the longest domain first: cam.ac.uk, not cam.ac
         if labels[end] not in _PSL.exact:
             continue  # a domain can only end in a label that is a suffix of its own
@@ -75,7 +75,7 @@ def _in_subdomain(visit: Visit, labels: list[str], signal: Signal) -> list[Reaso
 
 
 def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
-    """`wp-pl.eu`, `ron-mil-pl.space`: a known domain of a country's suffix with its dots
+    """`wp-pl.net`, `mon-gov-pl.space`: a known domain of a country's suffix with its dots
     written as hyphens (`x-int`, `x-games` and `x-gov` are how ordinary names read)."""
     tokens = visit.target.domain_label.split("-")
     if not any(len(t) == 2 and t in _PSL.exact for t in tokens[1:]):

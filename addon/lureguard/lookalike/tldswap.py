@@ -3,7 +3,7 @@
 Under a country's code (`google.com.iq`, `schwab.de`, `kraken.io`) the exact name is mostly
 the brand's own country site or a local company of that name, so it is reported one level
 lower (`visit.country_code`); generic, abused and `.com`-slip suffixes keep the brand's level,
-and so does a hyphenated name (`wp-pl.eu`, a dotless domain).
+and so does a hyphenated name (`wp-pl.de`, a dotless domain).
 """
 
 from __future__ import annotations
