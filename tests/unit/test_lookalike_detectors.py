@@ -39,6 +39,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("rnicrosof.com", "typo", "microsoft.com"),  # homoglyph and omission together
         ("micro-soft.com", "typo", "microsoft.com"),
         ("ebayy.com", "typo", "ebay.com"),
+        ("paypaaal.com", "typo", "paypal.com"),  # a letter stuttered beyond one slip
+        ("goooog1e.net", "typo", "google.com"),  # ... mixed with a look-alike
         # bitsquats
         ("microsnft.com", "bitsquat", "microsoft.com"),
         # combosquats
@@ -73,6 +75,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "mail.google.co.jp", "login.microsoftonline.com", "outlook.live.com", "chase-manhattan.com",
         "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com", "vps.com",
         "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
+        "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
     ],
 )  # fmt: skip
 def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:

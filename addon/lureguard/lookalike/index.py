@@ -6,6 +6,7 @@ is a hash map or an automaton, so a detector probes a few keys, never scans all 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -135,6 +136,9 @@ class BrandIndex:
     context: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
     #: Aho–Corasick automaton over the context names
     context_automaton: Any = None
+    #: skeleton of a protected label of MIN_STUTTER_NAME letters or more with its letter
+    #: runs read once (`google` -> `gogle`) -> the protected skeletons (`gooog1e`, `whatsssapp`)
+    stutters: dict[str, list[str]] = field(default_factory=dict)
     #: unrelated registrable domains that carry a brand's name -> that brand's rule id
     namesakes: dict[str, str] = field(default_factory=dict)
     #: brand-less detections switched on by `signal` rules: signal -> the rule behind it
@@ -229,6 +233,13 @@ class BrandIndex:
                 if len(key) >= MIN_CONSONANTS and skel not in consonants[key]:
                     consonants[key].append(skel)
         self.consonants = dict(consonants)
+        stutters: dict[str, list[str]] = defaultdict(list)
+        for skel, entries in self.skeletons.items():
+            if len(skel) >= MIN_STUTTER_NAME:
+                key = skeleton_of(collapse_runs(entries[0].label))
+                if skel not in stutters[key]:
+                    stutters[key].append(skel)
+        self.stutters = dict(stutters)
         if self.context:
             context = ahocorasick.Automaton()
             for skel in self.context:
@@ -281,6 +292,18 @@ MIN_CONSONANTS: Final = 4
 #: Digits read as the letters they stand for (`l0gin`, `4pple`); other digits are no letter.
 _DIGIT_LETTERS: Final = str.maketrans("013457", "oleast")
 _NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")
+
+
+#: Names of this many letters or more are also indexed with letter runs collapsed.
+MIN_STUTTER_NAME: Final = 5
+_RUNS: Final = re.compile(r"(.)\1+")
+
+
+def collapse_runs(text: str) -> str:
+    """`text` with every run of one letter read once: `gooogle`, `google` -> `gogle`.
+    Collapse the letters as written, then take the skeleton: a run the skeleton makes
+    (`cl` reads `d`, so `ldcloud` reads `lddoud`) is no stutter of `icloud`."""
+    return _RUNS.sub(r"\1", text)
 
 
 def consonant_positions(text: str) -> list[tuple[str, int]]:

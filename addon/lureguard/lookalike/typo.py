@@ -10,7 +10,8 @@ or missing letter there spells someone else's name. A label that popular sites a
 
 Distances are computed on confusable skeletons, so a typo combined with a homoglyph
 (`rnicrosof`) still counts; candidates come from the deletion index, so a check costs
-len(label)+1 hash probes whatever the number of brands.
+len(label)+1 hash probes whatever the number of brands. A stutter (`paypaaal`, letters
+repeated beyond the budget) is found by reading every run of one letter once.
 Under a country's code where the brand has no domain (`yande.re`) the reason is one level
 lower (`visit.foreign_country`): mostly a local name there.
 """
@@ -21,8 +22,9 @@ from collections.abc import Sequence
 from typing import Final
 
 from lureguard.hosts import Target
+from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.edits import describe, plausible, positions, sentence
-from lureguard.lookalike.index import BrandIndex, Protected
+from lureguard.lookalike.index import BrandIndex, Protected, collapse_runs
 from lureguard.lookalike.visit import Visit, foreign_country, reason
 from lureguard.verdict import Reason
 
@@ -72,6 +74,11 @@ def detect_typo(visit: Visit) -> list[Reason]:
                 visit.skeleton, skel, skeletons=True
             ):
                 reasons.append(_typo_reason(visit, entry))
+    if reasons:
+        return reasons
+    for skel in index.stutters.get(skeleton(collapse_runs(visit.label)), ()):
+        if skel != visit.skeleton:
+            reasons.extend(_typo_reason(visit, entry) for entry in index.skeletons[skel])
     if reasons:
         return reasons
     for variant in _joined_variants(visit.skeleton):
