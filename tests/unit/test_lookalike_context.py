@@ -148,6 +148,9 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("chase-tracker-7.com", False),  # elsewhere a word brand needs lure words
         ("chase-verify-7.pages.dev", True),
         ("coinbase-login.weebly.com", True),  # a platform the PSL lacks: the tenant label
+        ("secure42-chase.com", True),  # a kit's serial on a lure word of its own
+        ("chase2secure.com", False),  # ... but glued to the name it is one compound name
+        ("chase-outdoors42.com", False),  # shedding the serial leaves an ordinary word
         ("2994017.com", False),  # digits alone never spell a name (401 is no aol to people)
         ("a0l-login.com", True),
     ],

@@ -37,6 +37,7 @@ MIN_DISTINCTIVE: Final = 5
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
+DIGITS: Final = "0123456789"
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 _REPEATS: Final = re.compile(r"(.)\1+")
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
@@ -61,15 +62,21 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
     serial numbers platforms and kits add to make a name unique. None when nothing stands
     there or some part is neither word nor filler."""
     label = visit.label
-    pieces = [p for p in f"{label[:lo]}-{label[hi:]}".split("-") if p]
+    before, after = label[:lo].split("-"), label[hi:].split("-")
+    # Pieces glued to the name keep their digits (`live2support` is one name); a hyphen word
+    # of its own sheds them (`inbox101-live`: the kit's serial on a word).
+    glued = {len(before) - 1} if before[-1] else set()
+    if after[0]:
+        glued.add(len(before))
+    pieces = [(p, i in glued) for i, p in enumerate(before + after) if p]
     if not pieces:
         return None
     index = visit.index
     words = 0
-    for piece in pieces:
+    for piece, stuck in pieces:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
-        skel = skeleton(piece)
+        skel = skeleton(piece if stuck else piece.strip(DIGITS))
         if not (
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
