@@ -66,6 +66,15 @@ RULES = {
         source: tests
         domains: [rakuten.co.jp, rakuten.com]
         """,
+    "vanguard": """\
+        id: brand/vanguard
+        kind: brand
+        name: Vanguard
+        description: test
+        source: tests
+        domains: [vanguard.com]
+        context_keywords: [vanguard]
+        """,
     "coinbase": """\
         id: brand/coinbase
         kind: brand
@@ -222,6 +231,20 @@ def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
     ],
 )
 def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("vanguardqzrvtx.cyou", True),  # a word-brand of six letters or more, glued
+        ("tzqpvanguard.top", True),
+        ("vanguardqzrvtx.com", False),  # elsewhere a word-brand needs lure words
+        ("xvanguardx.cyou", False),  # inside the label
+        ("chaseqzrvtx.cyou", False),  # five letters: too many words start so
+    ],
+)
+def test_word_brands_glued_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:
     assert bool(_caught(engine, host)) is caught, host
 
 

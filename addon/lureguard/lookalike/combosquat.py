@@ -34,6 +34,8 @@ MIN_MISSPELLED: Final = 6
 #: A name used as a word of its own (a hyphen word, a tenant's word, glued under an abused
 #: TLD) must be at least this long to count whatever stands around it.
 MIN_DISTINCTIVE: Final = 5
+#: A word-brand glued to anything under an abused TLD counts from this many letters.
+MIN_CHEAP_WORD: Final = 6
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -99,6 +101,16 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     brand name that starts or ends the label counts whatever is glued to it
     (`coinbaseqzrvtx.cyou`): nobody builds a brand's site there."""
     return visit.cheap and _distinctive(visit.index, name) and (lo == 0 or hi == len(visit.label))
+
+
+def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
+    """`_cheap_name` for a word-brand of MIN_CHEAP_WORD letters or more (`fidelityqzr.cyou`)."""
+    return (
+        visit.cheap
+        and len(name) >= MIN_CHEAP_WORD
+        and name not in visit.index.common
+        and (lo == 0 or hi == len(visit.label))
+    )
 
 
 def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
@@ -171,10 +183,14 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
         # lure words it is not (`chaseonline-login`, `mybell-login`).
         phrase = words >= 2 and len(name) >= MIN_CONTEXT_WORD  # not `ing` of accountingweb
-        if glued and not phrase and not all(_login_host(index, e) for e in index.context[name]):
+        cheap = _cheap_word(visit, name, lo, hi)
+        if glued and not (phrase or cheap) and not all(
+            _login_host(index, e) for e in index.context[name]
+        ):
             continue
         if name != skel and (
             words > 0
+            or cheap
             # On a hosting platform a word-brand as a word of its own makes the intent plain
             # (`meta-quillon.pages.dev`): no brand signs anyone in there.
             or (visit.tenant and not glued and len(name) >= MIN_CONTEXT_WORD)
