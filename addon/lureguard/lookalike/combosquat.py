@@ -184,8 +184,10 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         # lure words it is not (`chaseonline-login`, `mybell-login`).
         phrase = words >= 2 and len(name) >= MIN_CONTEXT_WORD  # not `ing` of accountingweb
         cheap = _cheap_word(visit, name, lo, hi)
-        if glued and not (phrase or cheap) and not all(
-            _login_host(index, e) for e in index.context[name]
+        if (
+            glued
+            and not (phrase or cheap)
+            and not all(_login_host(index, e) for e in index.context[name])
         ):
             continue
         if name != skel and (
