@@ -6,7 +6,6 @@ is a hash map or an automaton, so a detector probes a few keys, never scans all 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -296,14 +295,31 @@ _NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")
 
 #: Names of this many letters or more are also indexed with letter runs collapsed.
 MIN_STUTTER_NAME: Final = 5
-_RUNS: Final = re.compile(r"(.)\1+")
+
+
+def repeats(text: str) -> int:
+    """How many letters repeat the one before them (`gooogle`: 2). A plain loop, cheap
+    compiled: most labels repeat few letters, and `collapse_runs` is needed only when a
+    label repeats more than a slip's budget."""
+    count = 0
+    for i in range(1, len(text)):
+        if text[i] == text[i - 1]:
+            count += 1
+    return count
 
 
 def collapse_runs(text: str) -> str:
     """`text` with every run of one letter read once: `gooogle`, `google` -> `gogle`.
     Collapse the letters as written, then take the skeleton: a run the skeleton makes
     (`cl` reads `d`, so `ldcloud` reads `lddoud`) is no stutter of `icloud`."""
-    return _RUNS.sub(r"\1", text)
+    parts = []
+    start = 0
+    for i in range(1, len(text)):
+        if text[i] == text[i - 1]:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return "".join(parts)
 
 
 def consonant_positions(text: str) -> list[tuple[str, int]]:

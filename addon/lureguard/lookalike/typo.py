@@ -24,12 +24,14 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.edits import describe, plausible, positions, sentence
-from lureguard.lookalike.index import BrandIndex, Protected, collapse_runs
+from lureguard.lookalike.index import BrandIndex, Protected, collapse_runs, repeats
 from lureguard.lookalike.visit import Visit, foreign_country, reason
 from lureguard.verdict import Reason
 
 #: Names shorter than this accept one raw edit only: no slip mixed with a look-alike.
 MIXED_SLIPS: Final = 7
+#: A label repeating this many letters or more may be a stutter (`paypaaal`, `goooog1e`).
+STUTTER_REPEATS: Final = 2
 #: A visited label shorter than this must at least start like the name it slips from.
 MIN_VISITED: Final = 5
 #: Parts of infrastructure names (CDNs, static and API hosts) that nobody types, looked for
@@ -76,11 +78,13 @@ def detect_typo(visit: Visit) -> list[Reason]:
                 reasons.append(_typo_reason(visit, entry))
     if reasons:
         return reasons
-    for skel in index.stutters.get(skeleton(collapse_runs(visit.label)), ()):
-        if skel != visit.skeleton:
-            reasons.extend(_typo_reason(visit, entry) for entry in index.skeletons[skel])
-    if reasons:
-        return reasons
+    # One repeated letter is a slip `visit.near` already judged; a stutter repeats more.
+    if repeats(visit.label) >= STUTTER_REPEATS:
+        for skel in index.stutters.get(skeleton(collapse_runs(visit.label)), ()):
+            if skel != visit.skeleton:
+                reasons.extend(_typo_reason(visit, entry) for entry in index.skeletons[skel])
+        if reasons:
+            return reasons
     for variant in _joined_variants(visit.skeleton):
         for entry in index.skeletons.get(variant, ()):
             reasons.append(_typo_reason(visit, entry))
