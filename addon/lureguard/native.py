@@ -48,6 +48,7 @@ COMPILED: tuple[str, ...] = (
     "lureguard.lookalike.idn",
     "lureguard.lookalike.index",
     "lureguard.lookalike.keyboard",
+    "lureguard.lookalike.subdomain",
     "lureguard.lookalike.suspicious",
     "lureguard.lookalike.tldswap",
     "lureguard.lookalike.typo",

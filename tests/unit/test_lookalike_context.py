@@ -215,6 +215,33 @@ def test_brand_subdomains_under_abused_tlds(engine: Engine, host: str, caught: b
     assert bool(_caught(engine, host)) is caught, host
 
 
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("coinbasse.parcel-note.com", True),  # a typo as a subdomain of someone else's domain
+        ("c0inbase.parcel-note.com", True),  # a homoglyph
+        ("chase-verify.parcel-note.com", True),  # a word-brand beside lure words
+        ("www.secure42-chase.parcel-note.com", True),  # any subdomain label, not only the first
+        ("chase-outdoors.parcel-note.com", False),  # ordinary words: no name of the brand
+        ("coinbase.cs.example.ac.uk", False),  # institutions name hosts after their services
+        ("coinbasse.cs.example.edu", False),
+    ],
+)
+def test_subdomain_labels_are_judged_as_names(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host
+
+
+def test_subdomain_reasons_say_whose_domain_it_is(engine: Engine) -> None:
+    reason = engine.check("coinbasse.parcel-note.com").reasons[0]
+    assert (reason.kind, reason.brand, reason.target) == (
+        "target-embedding",
+        "Coinbase",
+        "coinbase.com",
+    )
+    assert "'coinbasse' is 'coinbase'" in reason.detail
+    assert "as a subdomain of parcel-note.com, which does not belong to Coinbase" in reason.detail
+
+
 def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
     assert _caught(engine, "stripocdn.email") == []  # nobody types a CDN's name
     assert _caught(engine, "strlpecdn.com") == [("homoglyph", "brand/stripe")]

@@ -18,6 +18,7 @@ from lureguard.lookalike.foreign import detect_foreign
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.idn import detect_idn
 from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.subdomain import detect_subdomain_names
 from lureguard.lookalike.suspicious import detect_suspicious
 from lureguard.lookalike.tldswap import detect_tld_swap
 from lureguard.lookalike.typo import detect_typo
@@ -50,10 +51,11 @@ class LookalikeDetector:
     brand name on another suffix (tld-swap) before script tricks, homoglyphs, embedded
     domains, bit flips, typos and finally combinations with other words.
 
-    Only target embedding looks at the subdomains; every other technique depends on the
-    registrable domain alone, so their reasons are remembered per registrable domain
-    (`api.x.com` and `www.x.com` are judged once). The memory is bounded (`DOMAIN_CACHE`
-    domains, then it starts afresh) and tied to the index it was computed with.
+    Only target embedding and subdomain names (`subdomain.py`, asked only when nothing else
+    is found) look at the subdomains; every other technique depends on the registrable
+    domain alone, so their reasons are remembered per registrable domain (`api.x.com` and
+    `www.x.com` are judged once). The memory is bounded (`DOMAIN_CACHE` domains, then it
+    starts afresh) and tied to the index it was computed with.
     """
 
     name = "lookalike"
@@ -80,6 +82,8 @@ class LookalikeDetector:
                 self._by_domain.clear()  # bounded; clearing is atomic, so threads may share it
             self._by_domain[domain] = (index, before, after)
         embedded = detect_embedding(visit)
+        if not (before or embedded or after):
+            embedded = detect_subdomain_names(visit)
         if not (before or embedded or after):
             # No brand: the brand-less signals, each only when its `signal` rule is loaded.
             return detect_foreign(visit) or detect_suspicious(visit, notices)

@@ -12,7 +12,7 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex
-from lureguard.lookalike.visit import Visit, reason
+from lureguard.lookalike.visit import Visit, institutional, reason
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
@@ -36,7 +36,9 @@ def detect_embedding(visit: Visit) -> list[Reason]:
         return _embedded_domain(visit, head)
     labels = head.split(".")
     found = _embedded_domain(visit, head) or _split_name(visit, labels)
-    return found or _subdomain_name(visit, labels)
+    if found or institutional(target.suffix):
+        return found
+    return _subdomain_name(visit, labels)
 
 
 def _glued_suffix(visit: Visit) -> list[Reason]:

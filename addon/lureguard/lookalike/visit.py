@@ -171,6 +171,16 @@ def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
     )
 
 
+#: Public-suffix parts only institutions can register under (`ac.uk`, `edu`, `gov.br`).
+INSTITUTIONAL: Final = frozenset({"ac", "edu", "gov", "mil"})
+
+
+def institutional(suffix: str) -> bool:
+    """True under a suffix only institutions can register (`ac.uk`): their own IT names
+    hosts after the services it runs (`outlook.cs.example.ac.uk`)."""
+    return not INSTITUTIONAL.isdisjoint(suffix.split("."))
+
+
 #: Country codes one slip away from `.com`: registered for the slip, not for the country.
 COM_SLIPS: Final = frozenset({"cm", "co", "om"})
 

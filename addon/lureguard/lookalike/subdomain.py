@@ -1,0 +1,78 @@
+"""Subdomain names: a subdomain label of someone else's domain judged like a name of its own
+(`meta-id.invoice-ads.com`, `amzon.parcel-note.shop`, `desjardns.credit-union.com`).
+
+Kits put the lure in front of a throwaway or compromised domain, where the start of the
+address bar shows it. `embedding` finds a brand's exact name or domain there; this finds
+the homoglyphs, typos and combinations the registrable label would be reported for.
+Registrable domains under suffixes that only institutions can register (`edu`, `gov`, `mil`,
+`ac`) are left alone: their own IT names hosts after the services it runs.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from lureguard.hosts import Target
+from lureguard.lookalike.combosquat import detect_combosquat
+from lureguard.lookalike.homoglyph import detect_homoglyph
+from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.typo import detect_typo
+from lureguard.lookalike.visit import Visit, institutional
+from lureguard.verdict import Reason
+
+#: Subdomain labels shorter than this are host names (`www`, `m`, `api`), never judged.
+MIN_SUBDOMAIN_LABEL: Final = 4
+#: How many (label, suffix) judgements `_judged` remembers before it starts afresh.
+CACHE_LABELS: Final = 20_000
+_JUDGED: dict[tuple[str, str], tuple[BrandIndex, tuple[Reason, ...]]] = {}
+
+
+def detect_subdomain_names(visit: Visit) -> list[Reason]:
+    """Reasons for the first subdomain label that imitates a brand, said of the whole host."""
+    target = visit.target
+    host = target.unicode_host
+    registered = target.unicode_registered_domain
+    if len(host) <= len(registered) or institutional(target.suffix):
+        return []
+    for label in host[: -len(registered) - 1].split("."):
+        if len(label) >= MIN_SUBDOMAIN_LABEL:
+            found = _judged(label, target.suffix, visit.index)
+            if found:
+                return [_as_subdomain(one, label, registered) for one in found]
+    return []
+
+
+def _judged(label: str, suffix: str, index: BrandIndex) -> tuple[Reason, ...]:
+    """The reasons `label` would get as a registrable label under `suffix` (never as a
+    hosting tenant: a tenant's own label is judged as one already). Remembered per label and
+    suffix, since hosts repeat their subdomain labels (`static`, `login`, `mail`)."""
+    key = (label, suffix)
+    known = _JUDGED.get(key)
+    if known is not None and known[0] is index:
+        return known[1]
+    name = f"{label}.{suffix}"
+    sub = Visit(Target(name, name, name, name, label, suffix), index)
+    sub.tenant = False
+    found = tuple(detect_homoglyph(sub) or detect_typo(sub) or detect_combosquat(sub))
+    if len(_JUDGED) >= CACHE_LABELS:
+        _JUDGED.clear()  # bounded; clearing is atomic, so threads may share it
+    _JUDGED[key] = (index, found)
+    return found
+
+
+def _as_subdomain(found: Reason, label: str, registered: str) -> Reason:
+    """`found` (about `label` as if registered) restated for the host it stands in."""
+    trick = found.detail.split("; real site:", 1)[0]
+    detail = (
+        f"{trick}, as a subdomain of {registered}, which does not belong to {found.brand}; "
+        f"real site: {found.target}"
+    )
+    return Reason(
+        kind="target-embedding",
+        rule_id=found.rule_id,
+        level=found.level,
+        detail=detail,
+        brand=found.brand,
+        target=found.target,
+        source=found.source,
+    )
