@@ -265,7 +265,7 @@ def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, ca
     ("host", "caught"),
     [
         ("vanguardqzrvtx.cyou", True),  # a word-brand of six letters or more, glued
-        ("tzqpvanguard.top", True),
+        ("tzqpvanguard.top", False),  # ending it: often a compound name's tail
         ("vanguardqzrvtx.com", False),  # elsewhere a word-brand needs lure words
         ("xvanguardx.cyou", False),  # inside the label
         ("chaseqzrvtx.cyou", False),  # five letters: too many words start so

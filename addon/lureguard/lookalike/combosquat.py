@@ -103,13 +103,12 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     return visit.cheap and _distinctive(visit.index, name) and (lo == 0 or hi == len(visit.label))
 
 
-def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
-    """`_cheap_name` for a word-brand of MIN_CHEAP_WORD letters or more (`fidelityqzr.cyou`)."""
+def _cheap_word(visit: Visit, name: str, lo: int) -> bool:
+    """`_cheap_name` for a word-brand of MIN_CHEAP_WORD letters or more starting the label
+    (`fidelityqzr.cyou`). Ending it, a word is often the tail of a compound name
+    (`rostelekom`: Russia's telecom, not Deutsche Telekom)."""
     return (
-        visit.cheap
-        and len(name) >= MIN_CHEAP_WORD
-        and name not in visit.index.common
-        and (lo == 0 or hi == len(visit.label))
+        visit.cheap and lo == 0 and len(name) >= MIN_CHEAP_WORD and name not in visit.index.common
     )
 
 
@@ -183,7 +182,7 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
         # lure words it is not (`chaseonline-login`, `mybell-login`).
         phrase = words >= 2 and len(name) >= MIN_CONTEXT_WORD  # not `ing` of accountingweb
-        cheap = _cheap_word(visit, name, lo, hi)
+        cheap = _cheap_word(visit, name, lo)
         if (
             glued
             and not (phrase or cheap)
