@@ -223,6 +223,8 @@ def test_brand_subdomains_under_abused_tlds(engine: Engine, host: str, caught: b
         ("chase-verify.parcel-note.com", True),  # a word-brand beside lure words
         ("www.secure42-chase.parcel-note.com", True),  # any subdomain label, not only the first
         ("chase-outdoors.parcel-note.com", False),  # ordinary words: no name of the brand
+        ("verify.chase.parcel-note.com", True),  # the labels read as one name: verify-chase
+        ("www.chase.parcel-note.com", False),  # `www` is no word of the name
         ("coinbase.cs.example.ac.uk", False),  # institutions name hosts after their services
         ("coinbasse.cs.example.edu", False),
     ],

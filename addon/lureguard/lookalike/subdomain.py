@@ -34,11 +34,18 @@ def detect_subdomain_names(visit: Visit) -> list[Reason]:
     registered = target.unicode_registered_domain
     if len(host) <= len(registered) or institutional(target.suffix):
         return []
-    for label in host[: -len(registered) - 1].split("."):
-        if len(label) >= MIN_SUBDOMAIN_LABEL:
-            found = _judged(label, target.suffix, visit.index)
-            if found:
-                return [_as_subdomain(one, label, registered) for one in found]
+    labels = [label for label in host[: -len(registered) - 1].split(".") if label != "www"]
+    # The labels one by one, then read as one name (`login.live.x.site` as `login-live`):
+    # kits split a name's words across labels too.
+    names = [label for label in labels if len(label) >= MIN_SUBDOMAIN_LABEL]
+    if len(labels) > 1:
+        names.append("-".join(labels))
+    for name in names:
+        # A lowered reason (`visit.foreign_country`) is no finding here: it would only hide
+        # the brand-less signals that judge the whole host.
+        found = [one for one in _judged(name, target.suffix, visit.index) if one.level != "notice"]
+        if found:
+            return [_as_subdomain(one, registered) for one in found]
     return []
 
 
@@ -60,7 +67,7 @@ def _judged(label: str, suffix: str, index: BrandIndex) -> tuple[Reason, ...]:
     return found
 
 
-def _as_subdomain(found: Reason, label: str, registered: str) -> Reason:
+def _as_subdomain(found: Reason, registered: str) -> Reason:
     """`found` (about `label` as if registered) restated for the host it stands in."""
     trick = found.detail.split("; real site:", 1)[0]
     detail = (
