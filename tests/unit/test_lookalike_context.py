@@ -150,6 +150,9 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coinbase-clone-pied.vercel.app", True),  # a distinctive name as a tenant's word
         ("coinbase-clone-pied.com", True),  # the name as a hyphen word of its own
         ("coinbaseclonepied.com", False),  # glued to ordinary words, on a domain of its own
+        ("coinbaseclonepied.vercel.app", True),  # ... but starting a platform tenant's label
+        ("pied2coinbase.pages.dev", True),  # ... or ending it
+        ("xcoinbasex.pages.dev", False),  # inside it
         ("bra4coinbase.com", False),  # a random part is filler only on a platform
         ("chase-tracker-7.pages.dev", True),  # a word brand as a tenant's word of its own
         ("chasetracker.pages.dev", False),  # ... not glued to other letters

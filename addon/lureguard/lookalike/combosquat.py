@@ -97,10 +97,15 @@ def _distinctive(index: BrandIndex, name: str) -> bool:
 
 
 def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
-    """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), a distinctive
-    brand name that starts or ends the label counts whatever is glued to it
-    (`coinbaseqzrvtx.cyou`): nobody builds a brand's site there."""
-    return visit.cheap and _distinctive(visit.index, name) and (lo == 0 or hi == len(visit.label))
+    """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`) or on a hosting
+    platform, a distinctive brand name that starts or ends the label counts whatever is
+    glued to it (`coinbaseqzrvtx.cyou`, `coinbasekyc.vercel.app`): nobody builds a brand's
+    site there."""
+    return (
+        (visit.cheap or visit.tenant)
+        and _distinctive(visit.index, name)
+        and (lo == 0 or hi == len(visit.label))
+    )
 
 
 def _cheap_word(visit: Visit, name: str, lo: int) -> bool:
