@@ -153,6 +153,10 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coinbaseclonepied.vercel.app", True),  # ... but starting a platform tenant's label
         ("pied2coinbase.pages.dev", True),  # ... or ending it
         ("xcoinbasex.pages.dev", False),  # inside it
+        ("coin-base-verify.com", True),  # a name split by a hyphen, with lure words
+        ("coin-base-pied.vercel.app", True),  # ... or on a platform, whatever the words
+        ("coin-base-pied.com", False),  # elsewhere two words among ordinary ones
+        ("bitcoin-based-login.com", False),  # coin-base inside a word is no name
         ("bra4coinbase.com", False),  # a random part is filler only on a platform
         ("chase-tracker-7.pages.dev", True),  # a word brand as a tenant's word of its own
         ("chasetracker.pages.dev", False),  # ... not glued to other letters

@@ -145,6 +145,13 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 or _cheap_name(visit, name, lo, hi)
             ):
                 found[name] = (lo, hi)
+    if "-" in skel:
+        for name, start, end in _split_names(index, skel):
+            lo, hi = _label_span(visit.label, skel, start, end)
+            # Many names are two words (`deutsche-bank`): elsewhere than on a platform the
+            # rest must be lure words, as for any name.
+            if name not in found and (visit.tenant or _words_around(visit, lo, hi) is not None):
+                found[name] = (lo, hi)
     if visit.plain:  # same indexes as the label: no span mapping needed
         for start, name in index.substrings(visit.plain):
             end = start + len(name)
@@ -164,6 +171,25 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     # Digits alone never spell a name: `401` of `2994017` reads as aol to the skeleton only.
     spans = [(n, lo, hi) for n, (lo, hi) in found.items() if not visit.label[lo:hi].isdigit()]
     return sorted(spans, key=lambda i: i[1] - i[2])
+
+
+def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
+    """(name, start, end in `skel`) of every distinctive name that hyphens split into words
+    (`pay-pal-verify`, `coin-base-wallet`). It must start and end at word boundaries
+    (`bitcoin-based` holds coin-base inside a word)."""
+    kept = [i for i, c in enumerate(skel) if c != "-"]
+    flat = skel.replace("-", "")
+    found = []
+    for start, name in index.substrings(flat):
+        lo, hi = kept[start], kept[start + len(name) - 1] + 1
+        if (
+            "-" in skel[lo:hi]
+            and (lo == 0 or skel[lo - 1] == "-")
+            and (hi == len(skel) or skel[hi] == "-")
+            and _distinctive(index, name)
+        ):
+            found.append((name, lo, hi))
+    return found
 
 
 def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
