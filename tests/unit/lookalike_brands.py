@@ -85,10 +85,10 @@ BRANDS = {
 }
 #: Popular sites: `rappler` and `grappled` make apple a word part, `purchaser` and
 #: `steeplechaser` chase (two names each, `index.MIN_WORD_PART_NAMES`); `email.com` makes
-#: `email` a name.
+#: `email` a name; `sigmalive` and `sigmalink` hold gmail's skeleton `gmall`, not gmail.
 POPULAR = (
     "rappler.com", "grappled.com", "purchase.com", "purchaser.com", "steeplechaser.com",
-    "email.com", "stackexchange.com",
+    "email.com", "stackexchange.com", "sigmalive.com", "sigmalink.org",
 )  # fmt: skip
 
 

@@ -42,6 +42,18 @@ def test_word_parts_are_learned_from_the_popular_list(engine: Engine) -> None:
     assert "apple" in engine.index.common  # rappler.com, grappled.com
     assert "paypal" not in engine.index.common
     assert "email" in engine.index.popular_labels
+    # A skeleton gathers unrelated letters: gmail's `gmall` sits inside sigmalive and
+    # sigmalink, but gmail spelled as Google spells it sits inside no popular name.
+    assert "gmall" in engine.index.common
+    assert "gmall" not in engine.index.common_spelled
+    assert "apple" in engine.index.common_spelled
+
+
+def test_names_spelled_as_the_brand_spells_them_are_judged_by_their_letters(
+    engine: Engine,
+) -> None:
+    assert engine.check("gmail-notes.com").verdict == "warn"  # gmail as a word of its own
+    assert engine.check("gmall-notes.com").verdict == "allow"  # a mall: `gmall` is a word part
 
 
 def test_official_suffixes_come_from_registrable_domains(engine: Engine) -> None:

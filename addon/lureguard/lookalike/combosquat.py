@@ -90,10 +90,16 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
     return words
 
 
-def _distinctive(index: BrandIndex, name: str) -> bool:
+def _distinctive(index: BrandIndex, name: str, written: str = "") -> bool:
     """A name long enough and no word part (apple of pineapple): used as a name wherever it
-    stands as a word of its own."""
-    return len(name) >= MIN_DISTINCTIVE and name not in index.common
+    stands as a word of its own. `written` (the letters as they stand in the label) spelled
+    as the brand spells it is judged by those letters (`index.common_spelled`): `gmail` is
+    no word part, though its skeleton sits in `sigmalive`."""
+    if len(name) < MIN_DISTINCTIVE:
+        return False
+    if written and any(entry.label == written for entry in index.skeletons[name]):
+        return name not in index.common_spelled
+    return name not in index.common
 
 
 def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
@@ -103,7 +109,7 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     site there."""
     return (
         (visit.cheap or visit.tenant)
-        and _distinctive(visit.index, name)
+        and _distinctive(visit.index, name, visit.label[lo:hi])
         and (lo == 0 or hi == len(visit.label))
     )
 
@@ -121,7 +127,7 @@ def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """A distinctive brand name standing as a word of its own in a hosting platform's tenant
     label (`amazon-clone-pied-ten.vercel.app`): platforms host no brand's own sign-in, and
     the words around it need not be lure words."""
-    if not visit.tenant or not _distinctive(visit.index, name):
+    if not visit.tenant or not _distinctive(visit.index, name, visit.label[lo:hi]):
         return False
     label = visit.label
     return (lo == 0 or not label[lo - 1].isalpha()) and (
@@ -165,8 +171,11 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 before, after = skel[: max(0, offset - 1)], skel[end + 1 :]
                 # A distinctive name as a hyphen word of its own counts whatever the other
                 # words (`yahoo-edit`, `roblox-hrs`): the name is used as the name.
-                if _rest_is_lure(visit, before, after) or _distinctive(index, part):
-                    found[part] = _label_span(visit.label, skel, offset, end)
+                lo, hi = _label_span(visit.label, skel, offset, end)
+                if _rest_is_lure(visit, before, after) or _distinctive(
+                    index, part, visit.label[lo:hi]
+                ):
+                    found[part] = (lo, hi)
             offset = end + 1
     # Digits alone never spell a name: `401` of `2994017` reads as aol to the skeleton only.
     spans = [(n, lo, hi) for n, (lo, hi) in found.items() if not visit.label[lo:hi].isdigit()]

@@ -7,7 +7,7 @@ is a hash map or an automaton, so a detector probes a few keys, never scans all 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -114,6 +114,9 @@ class BrandIndex:
     automaton: Any = None
     #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
     common: frozenset[str] = frozenset()
+    #: protected skeletons whose name, spelled as the brand spells it, is itself a word part
+    #: (`apple`; not `gmail`, whose skeleton `gmall` sits inside sigmalive)
+    common_spelled: frozenset[str] = frozenset()
     #: consonant key (`consonant_key`) -> distinctive protected skeletons that have it
     consonants: dict[str, list[str]] = field(default_factory=dict)
     #: shape-folded protected skeletons (long ones only) -> the skeletons
@@ -225,6 +228,7 @@ class BrandIndex:
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
         self.split_heads = frozenset(k[:3] for k in (*self.skeletons, *self.flat) if len(k) >= 3)
         self.common = frozenset(self._common_skeletons())
+        self.common_spelled = frozenset(self._common_spellings())
         consonants: dict[str, list[str]] = defaultdict(list)
         for skel, entries in self.skeletons.items():
             if len(skel) >= MIN_CONSONANT_NAME and skel not in self.common and "-" not in skel:
@@ -269,17 +273,43 @@ class BrandIndex:
         list of today's web holds fan tools (`findmyfacebookid`) and worse, which make no
         brand a word.
         """
+        return self._word_parts(
+            skeleton_of, lambda text: [(i, i + len(k), k) for i, k in self.substrings(text)]
+        )
+
+    def _common_spellings(self) -> Iterable[str]:
+        """Protected skeletons whose name as the brand spells it (not its skeleton) sits
+        inside popular names like `_common_skeletons`: a skeleton gathers unrelated letters
+        (`gmall` of gmail is in `sigmalive`, `qqmail`), which make no word of the name."""
+        automaton = ahocorasick.Automaton()
+        for skel, entries in self.skeletons.items():
+            for entry in entries:
+                if len(entry.label) >= MIN_TYPO_LABEL:
+                    automaton.add_word(entry.label, (skel, len(entry.label)))
+        if not len(automaton):
+            return ()
+        automaton.make_automaton()
+        return self._word_parts(
+            str.lower, lambda text: [(e + 1 - n, e + 1, k) for e, (k, n) in automaton.iter(text)]
+        )
+
+    def _word_parts(
+        self,
+        reading: Callable[[str], str],
+        matches: Callable[[str], list[tuple[int, int, str]]],
+    ) -> Iterable[str]:
+        """Names that `matches` finds strictly inside the `reading` of the labels of several
+        unrelated popular domains (`MIN_WORD_PART_NAMES`)."""
         seen: dict[str, int] = defaultdict(int)
         for domain in self.popular:
             if domain in self.official:
                 continue
             # Popular entries are registrable domains: their first label is the owner's name.
-            skel = skeleton_of(domain.split(".", 1)[0])
-            for start, found in set(self.substrings(skel)):
-                end = start + len(found)
+            text = reading(domain.split(".", 1)[0])
+            for start, end, found in set(matches(text)):
                 # Letters on both sides: a word part (rappler, purchase), not a brand plus a
                 # word (googleplex, youtube-mp3), which is what combosquats look like.
-                if start > 0 and end < len(skel) and skel[start - 1] != "-" and skel[end] != "-":
+                if start > 0 and end < len(text) and text[start - 1] != "-" and text[end] != "-":
                     seen[found] += 1
         return (name for name, count in seen.items() if count >= MIN_WORD_PART_NAMES)
 
