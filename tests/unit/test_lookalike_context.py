@@ -157,6 +157,8 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coin-base-pied.vercel.app", True),  # ... or on a platform, whatever the words
         ("coin-base-pied.com", False),  # elsewhere two words among ordinary ones
         ("bitcoin-based-login.com", False),  # coin-base inside a word is no name
+        ("qz-pied-coinbaseverify.com", True),  # a name glued to a lure word, as a word
+        ("qz-pied-coinbasepied.com", False),  # ... not to an ordinary one
         ("bra4coinbase.com", False),  # a random part is filler only on a platform
         ("chase-tracker-7.pages.dev", True),  # a word brand as a tenant's word of its own
         ("chasetracker.pages.dev", False),  # ... not glued to other letters

@@ -177,9 +177,29 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 ):
                     found[part] = (lo, hi)
             offset = end + 1
+    if "-" in skel:
+        for name, start, end in _name_words(index, skel):
+            if name not in found:
+                found[name] = _label_span(visit.label, skel, start, end)
     # Digits alone never spell a name: `401` of `2994017` reads as aol to the skeleton only.
     spans = [(n, lo, hi) for n, (lo, hi) in found.items() if not visit.label[lo:hi].isdigit()]
     return sorted(spans, key=lambda i: i[1] - i[2])
+
+
+def _name_words(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
+    """(name, start, end in `skel`) of every distinctive name that starts or ends a hyphen
+    word whose rest is lure words (`wh-app-whatsappweb`, `x-secure-paypal`): the word is
+    the name with a lure word glued on, used as a word of its own."""
+    found = []
+    offset = 0
+    for part in skel.split("-"):
+        for start, name in index.substrings(part):
+            end = start + len(name)
+            rest = part[end:] if start == 0 else part[:start] if end == len(part) else ""
+            if rest and lure_only(rest) and _distinctive(index, name):
+                found.append((name, offset + start, offset + end))
+        offset += len(part) + 1
+    return found
 
 
 def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
