@@ -275,11 +275,11 @@ def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, ca
 @pytest.mark.parametrize(
     ("host", "caught"),
     [
-        ("vanguardqzrvtx.cyou", True),  # a word-brand of six letters or more, glued
+        ("vanguardqzrvtx.cyou", True),  # a word-brand of seven letters or more, glued
         ("tzqpvanguard.top", False),  # ending it: often a compound name's tail
         ("vanguardqzrvtx.com", False),  # elsewhere a word-brand needs lure words
         ("xvanguardx.cyou", False),  # inside the label
-        ("chaseqzrvtx.cyou", False),  # five letters: too many words start so
+        ("chaseqzrvtx.cyou", False),  # shorter: too many words start so
     ],
 )
 def test_word_brands_glued_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:

@@ -35,7 +35,7 @@ MIN_MISSPELLED: Final = 6
 #: TLD) must be at least this long to count whatever stands around it.
 MIN_DISTINCTIVE: Final = 5
 #: A word-brand glued to anything under an abused TLD counts from this many letters.
-MIN_CHEAP_WORD: Final = 6
+MIN_CHEAP_WORD: Final = 7
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
