@@ -50,6 +50,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("ups-tracking.net", "combosquat", "ups.com"),
         ("myupsaccount.com", "combosquat", "ups.com"),
         ("paypall-login.com", "combosquat", "paypal.com"),
+        ("apple-notes-x7.pages.dev", "combosquat", "apple.com"),  # a word part as a tenant word
         # target embedding
         ("login.microsoftonline.com.session-verify.net", "target-embedding", "microsoftonline.com"),
         ("www-paypal-com.secure.info", "target-embedding", "paypal.com"),
@@ -75,7 +76,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "mail.google.co.jp", "login.microsoftonline.com", "outlook.live.com", "chase-manhattan.com",
         "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com", "vps.com",
         "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
-        "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
+        "ildcloud.com",
+        "pineapple-notes.pages.dev",  # ... but not glued into another word  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
     ],
 )  # fmt: skip
 def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:

@@ -124,10 +124,11 @@ def _cheap_word(visit: Visit, name: str, lo: int) -> bool:
 
 
 def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
-    """A distinctive brand name standing as a word of its own in a hosting platform's tenant
-    label (`amazon-clone-pied-ten.vercel.app`): platforms host no brand's own sign-in, and
-    the words around it need not be lure words."""
-    if not visit.tenant or not _distinctive(visit.index, name, visit.label[lo:hi]):
+    """A brand name of MIN_DISTINCTIVE letters or more standing as a word of its own in a
+    hosting platform's tenant label (`amazon-clone-pied-ten.vercel.app`): platforms host no
+    brand's own sign-in, and the words around it need not be lure words. Standing apart, a
+    word part (amazon of gamazonia) is the name, not a part of another word."""
+    if not visit.tenant or len(name) < MIN_DISTINCTIVE:
         return False
     label = visit.label
     return (lo == 0 or not label[lo - 1].isalpha()) and (
