@@ -266,6 +266,9 @@ def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
         ("ffqjsyycoinbase.top", True),
         ("coinbasekwudpmu.com", False),  # the same name under .com is someone's project
         ("xcoinbasex.cyou", False),  # inside the label, not starting or ending it
+        ("coinbsaeqzrvtx.cyou", True),  # a slip of a name of eight letters or more, glued
+        ("coinbsaeqzrvtx.com", False),  # ... only under such a TLD
+        ("stirpeqzrvtx.cyou", False),  # shorter names are a slip from too many words
     ],
 )
 def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:

@@ -76,8 +76,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "mail.google.co.jp", "login.microsoftonline.com", "outlook.live.com", "chase-manhattan.com",
         "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com", "vps.com",
         "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
-        "ildcloud.com",
-        "pineapple-notes.pages.dev",  # ... but not glued into another word  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
+        "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
+        "pineapple-notes.pages.dev",  # a word part as a tenant word, but glued into a word
     ],
 )  # fmt: skip
 def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:

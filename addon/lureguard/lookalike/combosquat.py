@@ -36,6 +36,8 @@ MIN_MISSPELLED: Final = 6
 MIN_DISTINCTIVE: Final = 5
 #: A word-brand glued to anything under an abused TLD counts from this many letters.
 MIN_CHEAP_WORD: Final = 7
+#: A misspelled name glued to anything under an abused TLD needs this many letters.
+MIN_CHEAP_MISSPELLED: Final = 8
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -289,6 +291,8 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
         reasons = _misspelled_parts(visit)
     if not reasons and visit.tenant:
         reasons = _misspelled_in_tenant(visit)
+    if not reasons and visit.cheap:
+        reasons = _misspelled_cheap(visit)
     if not reasons and visit.index.context:
         for name, lo, hi in find_context_names(visit):
             if not any(a <= lo and hi <= b for a, b in taken) and not _machinery(visit, lo, hi):
@@ -366,6 +370,25 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                 if all(p in index.skeletons or lure_only(p) for p in pieces):
                     return [_misspelled_reason(visit, entry, lo, hi) for entry in
                             index.skeletons[name]]  # fmt: skip
+    return []
+
+
+def _misspelled_cheap(visit: Visit) -> list[Reason]:
+    """`_cheap_name` for a misspelled name: under an abused TLD, a distinctive name of
+    MIN_CHEAP_MISSPELLED letters or more, a slip off, starting the label glued to anything
+    (`coinbsaeqzrv.top`). Shorter names are a slip from too many words and names (`postimg`,
+    pinyin `shinian`). The
+    longest spelling wins."""
+    skel = visit.skeleton
+    index = visit.index
+    for end in range(min(len(skel), MAX_TENANT_WINDOW), MIN_CHEAP_MISSPELLED - 2, -1):
+        window = skel[:end]
+        if "-" in window:
+            continue
+        for name, _distance in near_skeletons(window, index):
+            if len(name) >= MIN_CHEAP_MISSPELLED and name not in index.common:
+                lo, hi = _label_span(visit.label, skel, 0, end)
+                return [_misspelled_reason(visit, entry, lo, hi) for entry in index.skeletons[name]]
     return []
 
 
