@@ -265,7 +265,7 @@ def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
         ("coinbasekwudpmu.cyou", True),  # glued to anything, under a TLD spammers favour
         ("ffqjsyycoinbase.top", True),
         ("coinbasekwudpmu.com", False),  # the same name under .com is someone's project
-        ("xcoinbasex.cyou", False),  # inside the label, not starting or ending it
+        ("zqcoinbasezq.cyou", False),  # inside the label, not starting or ending it
         ("coinbsaeqzrvtx.cyou", True),  # a slip of a name of eight letters or more, glued
         ("coinbsaeqzrvtx.com", False),  # ... only under such a TLD
         ("stirpeqzrvtx.cyou", False),  # shorter names are a slip from too many words
