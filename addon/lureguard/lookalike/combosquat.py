@@ -108,12 +108,14 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`) or on a hosting
     platform, a distinctive brand name that starts or ends the label counts whatever is
     glued to it (`coinbaseqzrvtx.cyou`, `coinbasekyc.vercel.app`): nobody builds a brand's
-    site there."""
-    return (
-        (visit.cheap or visit.tenant)
-        and _distinctive(visit.index, name, visit.label[lo:hi])
-        and (lo == 0 or hi == len(visit.label))
-    )
+    site there. Under such a TLD a short name counts too, as a hyphen word of its own."""
+    if not (visit.cheap or visit.tenant) or not (lo == 0 or hi == len(visit.label)):
+        return False
+    if _distinctive(visit.index, name, visit.label[lo:hi]):
+        return True
+    label = visit.label  # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
+    apart = (lo == 0 or label[lo - 1] == "-") and (hi == len(label) or label[hi] == "-")
+    return visit.cheap and apart
 
 
 def _cheap_word(visit: Visit, name: str, lo: int) -> bool:
