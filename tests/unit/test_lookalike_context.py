@@ -236,6 +236,7 @@ def test_brand_subdomains_under_abused_tlds(engine: Engine, host: str, caught: b
         ("www.secure42-chase.parcel-note.com", True),  # any subdomain label, not only the first
         ("chase-outdoors.parcel-note.com", False),  # ordinary words: no name of the brand
         ("verify.chase.parcel-note.com", True),  # the labels read as one name: verify-chase
+        ("x7f3-pledcoinbase.parcel-note.com", True),  # glued, as on a hosting platform
         ("www.chase.parcel-note.com", False),  # `www` is no word of the name
         ("coinbase.cs.example.ac.uk", False),  # institutions name hosts after their services
         ("coinbasse.cs.example.edu", False),

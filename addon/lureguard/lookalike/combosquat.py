@@ -109,7 +109,7 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     platform, a distinctive brand name that starts or ends the label counts whatever is
     glued to it (`coinbaseqzrvtx.cyou`, `coinbasekyc.vercel.app`): nobody builds a brand's
     site there. Under such a TLD a short name counts too, as a hyphen word of its own."""
-    if not (visit.cheap or visit.tenant) or not (lo == 0 or hi == len(visit.label)):
+    if not (visit.cheap or visit.tenant or visit.guest) or not (lo == 0 or hi == len(visit.label)):
         return False
     if _distinctive(visit.index, name, visit.label[lo:hi]):
         return True

@@ -60,6 +60,7 @@ def _judged(label: str, suffix: str, index: BrandIndex) -> tuple[Reason, ...]:
     name = f"{label}.{suffix}"
     sub = Visit(Target(name, name, name, name, label, suffix), index)
     sub.tenant = False
+    sub.guest = True
     found = tuple(detect_homoglyph(sub) or detect_typo(sub) or detect_combosquat(sub))
     if len(_JUDGED) >= CACHE_LABELS:
         _JUDGED.clear()  # bounded; clearing is atomic, so threads may share it

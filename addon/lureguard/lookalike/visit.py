@@ -32,8 +32,8 @@ ABUSED_TLDS: Final = frozenset(
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_near", "_parts", "cheap", "established", "index", "label", "plain", "skeleton",
-                 "target", "tenant")  # fmt: skip
+    __slots__ = ("_near", "_parts", "cheap", "established", "guest", "index", "label", "plain",
+                 "skeleton", "target", "tenant")  # fmt: skip
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
@@ -48,6 +48,9 @@ class Visit:
         self.tenant = target.suffix in _PLATFORMS
         #: True under a top-level domain that spammers favour (`ABUSED_TLDS`)
         self.cheap = target.suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
+        #: True for a subdomain label judged as a name (`subdomain.py`): a label on someone
+        #: else's domain, where a brand's name glued to other letters is nobody's own domain
+        self.guest = False
         self._near: list[tuple[str, int]] | None = None
         self._parts: list[str] | None = None
 
