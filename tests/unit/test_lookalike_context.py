@@ -75,6 +75,14 @@ RULES = {
         domains: [vanguard.com]
         context_keywords: [vanguard]
         """,
+    "sharefile": """\
+        id: brand/sharefile
+        kind: brand
+        name: ShareFile
+        description: test
+        source: tests
+        domains: [sharefile.com]
+        """,
     "coinbase": """\
         id: brand/coinbase
         kind: brand
@@ -157,6 +165,7 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coin-base-pied.vercel.app", True),  # ... or on a platform, whatever the words
         ("coin-base-pied.com", False),  # elsewhere two words among ordinary ones
         ("bitcoin-based-login.com", False),  # coin-base inside a word is no name
+        ("share-file-center.com", False),  # split into lure words: read as those words
         ("qz-pied-coinbaseverify.com", True),  # a name glued to a lure word, as a word
         ("qz-pied-coinbasepied.com", False),  # ... not to an ordinary one
         ("bra4coinbase.com", False),  # a random part is filler only on a platform

@@ -78,6 +78,9 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
         "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
         "pineapple-notes.pages.dev",  # a word part as a tenant word, but glued into a word
+        "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
+        "login-paypa1308.com",
+        "login-paypa130.com",  # three digits in a row are a number, not a disguised letter
     ],
 )  # fmt: skip
 def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:

@@ -38,6 +38,8 @@ MIN_DISTINCTIVE: Final = 5
 MIN_CHEAP_WORD: Final = 7
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
 MIN_CHEAP_MISSPELLED: Final = 8
+#: This many digits in a row are a number, never letters in disguise (`_cuts_number`).
+NUMBER_DIGITS: Final = 3
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -90,6 +92,26 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
             return None
         words += 1
     return words
+
+
+def _cuts_number(label: str, lo: int, hi: int, entries: Sequence[Protected] = ()) -> bool:
+    """True when digits in the span `lo:hi` are a number, not letters a skeleton reads in
+    them: the span starts or ends inside a run of digits (`app13|08`, `shop33|577`), or holds
+    three digits in a row (`pay8007`) where none of the names `entries` stand for has digits
+    of its own (`0ffice365`). Look-alike digits stand alone or in pairs (`paypa1`, `g00gle`).
+    Callers let a name written with its own digits pass (`bet365|204`)."""
+    if (0 < lo < len(label) and label[lo - 1].isdigit() and label[lo].isdigit()) or (
+        0 < hi < len(label) and label[hi - 1].isdigit() and label[hi].isdigit()
+    ):
+        return True
+    if any(c.isdigit() for entry in entries for c in entry.label):
+        return False
+    run = 0
+    for i in range(lo, hi):
+        run = run + 1 if label[i].isdigit() else 0
+        if run >= NUMBER_DIGITS:
+            return True
+    return False
 
 
 def _distinctive(index: BrandIndex, name: str, written: str = "") -> bool:
@@ -187,7 +209,16 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             if name not in found:
                 found[name] = _label_span(visit.label, skel, start, end)
     # Digits alone never spell a name: `401` of `2994017` reads as aol to the skeleton only.
-    spans = [(n, lo, hi) for n, (lo, hi) in found.items() if not visit.label[lo:hi].isdigit()]
+    label = visit.label
+    spans = [
+        (n, lo, hi)
+        for n, (lo, hi) in found.items()
+        if not label[lo:hi].isdigit()
+        and (
+            label[lo:hi] in visit.index.labels
+            or not _cuts_number(label, lo, hi, visit.index.skeletons[n])
+        )
+    ]
     return sorted(spans, key=lambda i: i[1] - i[2])
 
 
@@ -210,7 +241,8 @@ def _name_words(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
 def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
     """(name, start, end in `skel`) of every distinctive name that hyphens split into words
     (`pay-pal-verify`, `coin-base-wallet`). It must start and end at word boundaries
-    (`bitcoin-based` holds coin-base inside a word)."""
+    (`bitcoin-based` holds coin-base inside a word), and not split into lure words only
+    (`my-crypto`, `share-file` are read as those words)."""
     kept = [i for i, c in enumerate(skel) if c != "-"]
     flat = skel.replace("-", "")
     found = []
@@ -221,6 +253,7 @@ def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
             and (lo == 0 or skel[lo - 1] == "-")
             and (hi == len(skel) or skel[hi] == "-")
             and _distinctive(index, name)
+            and not lure_only(skel[lo:hi])  # `my-crypto`, `share-file`: words, not a name
         ):
             found.append((name, lo, hi))
     return found
@@ -240,7 +273,7 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         lo, hi = _label_span(label, skel, start, end)
         # A dictionary word needs a visible boundary (`meta-verify`, not `metanet`); a login
         # host's own label may be glued (`nidlogin` of nid.naver.com).
-        if label[lo:hi].isdigit():
+        if label[lo:hi].isdigit() or _cuts_number(label, lo, hi, index.context[name]):
             continue  # `477` reads as att only to the skeleton
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
         words = _words_around(visit, lo, hi) or 0
@@ -338,7 +371,12 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
         raw = raw_parts[k] if len(raw_parts) == len(parts) else part
         # The near names first: usually none, which spares segmenting the rest into words.
         near = (
-            [skel for skel, _ in near_skeletons(part, visit.index) if len(skel) >= MIN_MISSPELLED]
+            [
+                skel
+                for skel, _ in near_skeletons(part, visit.index)
+                if len(skel) >= MIN_MISSPELLED
+                and not _cuts_number(raw, 0, len(raw), visit.index.skeletons[skel])
+            ]
             if len(part) >= MIN_MISSPELLED - 1 and raw not in popular
             else ()
         )
@@ -363,15 +401,19 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
             window = skel[start:end]
             if "-" in window:
                 continue
+            lo, hi = _label_span(visit.label, skel, start, end)
             for name, _distance in near_skeletons(window, index):
-                if len(name) < MIN_MISSPELLED or name in index.common:
+                entries = index.skeletons[name]
+                if (
+                    len(name) < MIN_MISSPELLED
+                    or name in index.common
+                    or _cuts_number(visit.label, lo, hi, entries)
+                ):
                     continue
-                lo, hi = _label_span(visit.label, skel, start, end)
                 around = f"{visit.label[:lo]}-{visit.label[hi:]}"
                 pieces = [skeleton(p) for p in _DIGITS.sub("-", around).split("-") if p]
                 if all(p in index.skeletons or lure_only(p) for p in pieces):
-                    return [_misspelled_reason(visit, entry, lo, hi) for entry in
-                            index.skeletons[name]]  # fmt: skip
+                    return [_misspelled_reason(visit, entry, lo, hi) for entry in entries]
     return []
 
 
@@ -379,18 +421,22 @@ def _misspelled_cheap(visit: Visit) -> list[Reason]:
     """`_cheap_name` for a misspelled name: under an abused TLD, a distinctive name of
     MIN_CHEAP_MISSPELLED letters or more, a slip off, starting the label glued to anything
     (`coinbsaeqzrv.top`). Shorter names are a slip from too many words and names (`postimg`,
-    pinyin `shinian`). The
-    longest spelling wins."""
+    pinyin `shinian`). The longest spelling wins."""
     skel = visit.skeleton
     index = visit.index
     for end in range(min(len(skel), MAX_TENANT_WINDOW), MIN_CHEAP_MISSPELLED - 2, -1):
         window = skel[:end]
         if "-" in window:
             continue
+        lo, hi = _label_span(visit.label, skel, 0, end)
         for name, _distance in near_skeletons(window, index):
-            if len(name) >= MIN_CHEAP_MISSPELLED and name not in index.common:
-                lo, hi = _label_span(visit.label, skel, 0, end)
-                return [_misspelled_reason(visit, entry, lo, hi) for entry in index.skeletons[name]]
+            entries = index.skeletons[name]
+            if (
+                len(name) >= MIN_CHEAP_MISSPELLED
+                and name not in index.common
+                and not _cuts_number(visit.label, lo, hi, entries)
+            ):
+                return [_misspelled_reason(visit, entry, lo, hi) for entry in entries]
     return []
 
 
