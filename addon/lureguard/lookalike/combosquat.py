@@ -167,7 +167,8 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     index = visit.index
     skel = visit.skeleton
     found: dict[str, tuple[int, int]] = {}
-    for start, name in index.substrings(skel):
+    matches = index.substrings(skel)
+    for start, name in matches:
         if name != skel and name not in found:
             end = start + len(name)
             lo, hi = _label_span(visit.label, skel, start, end)
@@ -205,7 +206,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                     found[part] = (lo, hi)
             offset = end + 1
     if "-" in skel:
-        for name, start, end in _name_words(index, skel):
+        for name, start, end in _name_words(index, skel, matches):
             if name not in found:
                 found[name] = _label_span(visit.label, skel, start, end)
     # Digits alone never spell a name: `401` of `2994017` reads as aol to the skeleton only.
@@ -222,19 +223,24 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     return sorted(spans, key=lambda i: i[1] - i[2])
 
 
-def _name_words(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
-    """(name, start, end in `skel`) of every distinctive name that starts or ends a hyphen
-    word whose rest is lure words (`wh-app-whatsappweb`, `x-secure-paypal`): the word is
-    the name with a lure word glued on, used as a word of its own."""
+def _name_words(
+    index: BrandIndex, skel: str, matches: list[tuple[int, str]]
+) -> list[tuple[str, int, int]]:
+    """(name, start, end in `skel`) of every distinctive name (of `matches`, the names found
+    in `skel`) that starts or ends a hyphen word whose rest is lure words
+    (`wh-app-whatsappweb`, `x-secure-paypal`): the word is the name with a lure word glued
+    on, used as a word of its own."""
     found = []
-    offset = 0
-    for part in skel.split("-"):
-        for start, name in index.substrings(part):
-            end = start + len(name)
-            rest = part[end:] if start == 0 else part[:start] if end == len(part) else ""
-            if rest and lure_only(rest) and _distinctive(index, name):
-                found.append((name, offset + start, offset + end))
-        offset += len(part) + 1
+    for start, name in matches:
+        end = start + len(name)
+        first = skel.rfind("-", 0, start) + 1
+        last = skel.find("-", end)
+        last = len(skel) if last < 0 else last
+        if "-" in name or first > start or last < end:
+            continue
+        rest = skel[end:last] if start == first else skel[first:start] if end == last else ""
+        if rest and lure_only(rest) and _distinctive(index, name):
+            found.append((name, start, end))
     return found
 
 
@@ -243,6 +249,15 @@ def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
     (`pay-pal-verify`, `coin-base-wallet`). It must start and end at word boundaries
     (`bitcoin-based` holds coin-base inside a word), and not split into lure words only
     (`my-crypto`, `share-file` are read as those words)."""
+    # A split name starts with a word that begins a name and goes on into the next word
+    # (`pay` + `p` of pal): with no such pair of words, none is split.
+    parts = skel.split("-")
+    prefixes = index.split_prefixes
+    if not any(
+        parts[i] in prefixes and parts[i] + parts[i + 1][:1] in prefixes
+        for i in range(len(parts) - 1)
+    ):
+        return []
     kept = [i for i, c in enumerate(skel) if c != "-"]
     flat = skel.replace("-", "")
     found = []

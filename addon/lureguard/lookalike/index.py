@@ -117,6 +117,9 @@ class BrandIndex:
     #: protected skeletons whose name, spelled as the brand spells it, is itself a word part
     #: (`apple`; not `gmail`, whose skeleton `gmall` sits inside sigmalive)
     common_spelled: frozenset[str] = frozenset()
+    #: proper prefixes of the distinctive skeletons (`combosquat._split_names`: a name split
+    #: by a hyphen starts with a word that is one of them, `pay-pal`)
+    split_prefixes: frozenset[str] = frozenset()
     #: consonant key (`consonant_key`) -> distinctive protected skeletons that have it
     consonants: dict[str, list[str]] = field(default_factory=dict)
     #: shape-folded protected skeletons (long ones only) -> the skeletons
@@ -229,6 +232,12 @@ class BrandIndex:
         self.split_heads = frozenset(k[:3] for k in (*self.skeletons, *self.flat) if len(k) >= 3)
         self.common = frozenset(self._common_skeletons())
         self.common_spelled = frozenset(self._common_spellings())
+        self.split_prefixes = frozenset(
+            skel[:k]
+            for skel in self.skeletons
+            if len(skel) >= MIN_SPLIT_NAME and skel not in self.common and "-" not in skel
+            for k in range(1, len(skel))
+        )
         consonants: dict[str, list[str]] = defaultdict(list)
         for skel, entries in self.skeletons.items():
             if len(skel) >= MIN_CONSONANT_NAME and skel not in self.common and "-" not in skel:
@@ -323,6 +332,8 @@ _DIGIT_LETTERS: Final = str.maketrans("013457", "oleast")
 _NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")
 
 
+#: Names of this many letters or more may be found split by hyphens (`split_prefixes`).
+MIN_SPLIT_NAME: Final = 5
 #: Names of this many letters or more are also indexed with letter runs collapsed.
 MIN_STUTTER_NAME: Final = 5
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from lureguard.hosts import Target
+from lureguard.hosts import Target, to_unicode
 from lureguard.lookalike.combosquat import detect_combosquat
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.index import BrandIndex
@@ -30,16 +30,18 @@ _JUDGED: dict[tuple[str, str], tuple[BrandIndex, tuple[Reason, ...]]] = {}
 def detect_subdomain_names(visit: Visit) -> list[Reason]:
     """Reasons for the first subdomain label that imitates a brand, said of the whole host."""
     target = visit.target
-    host = target.unicode_host
-    registered = target.unicode_registered_domain
-    if len(host) <= len(registered) or institutional(target.suffix):
+    head = target.subdomain
+    if not head:
         return []
-    labels = [label for label in host[: -len(registered) - 1].split(".") if label != "www"]
+    labels = [label for label in to_unicode(head).split(".") if label != "www"]
     # The labels one by one, then read as one name (`login.live.x.site` as `login-live`):
     # kits split a name's words across labels too.
     names = [label for label in labels if len(label) >= MIN_SUBDOMAIN_LABEL]
     if len(labels) > 1:
         names.append("-".join(labels))
+    if not names or institutional(target.suffix):
+        return []  # most hosts: `www.`, `m.`, `api.`
+    registered = target.unicode_registered_domain
     for name in names:
         # A lowered reason (`visit.foreign_country`) is no finding here: it would only hide
         # the brand-less signals that judge the whole host.

@@ -78,8 +78,9 @@ def detect_typo(visit: Visit) -> list[Reason]:
                 reasons.append(_typo_reason(visit, entry))
     if reasons:
         return reasons
-    # One repeated letter is a slip `visit.near` already judged; a stutter repeats more.
-    if repeats(visit.label) >= STUTTER_REPEATS:
+    # One repeated letter is a slip `visit.near` already judged; a stutter repeats more. A
+    # hyphenated label is words, judged by combosquat (`paypaal-login`), not one stutter.
+    if "-" not in visit.label and repeats(visit.label) >= STUTTER_REPEATS:
         for skel in index.stutters.get(skeleton(collapse_runs(visit.label)), ()):
             if skel != visit.skeleton:
                 reasons.extend(_typo_reason(visit, entry) for entry in index.skeletons[skel])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -178,6 +179,7 @@ def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
 INSTITUTIONAL: Final = frozenset({"ac", "edu", "gov", "mil"})
 
 
+@lru_cache(maxsize=4096)
 def institutional(suffix: str) -> bool:
     """True under a suffix only institutions can register (`ac.uk`): their own IT names
     hosts after the services it runs (`outlook.cs.example.ac.uk`)."""
