@@ -43,7 +43,7 @@ NUMBER_DIGITS: Final = 3
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
-DIGITS: Final = "0123456789"
+_DIGIT_CHARS: Final = "0123456789"
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 _REPEATS: Final = re.compile(r"(.)\1+")
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
@@ -82,7 +82,7 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
     for piece, stuck in pieces:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
-        skel = skeleton(piece if stuck else piece.strip(DIGITS))
+        skel = skeleton(piece if stuck else piece.strip(_DIGIT_CHARS))
         if not (
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
@@ -127,10 +127,11 @@ def _distinctive(index: BrandIndex, name: str, written: str = "") -> bool:
 
 
 def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
-    """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`) or on a hosting
-    platform, a distinctive brand name that starts or ends the label counts whatever is
-    glued to it (`coinbaseqzrvtx.cyou`, `coinbasekyc.vercel.app`): nobody builds a brand's
-    site there. Under such a TLD a short name counts too, as a hyphen word of its own."""
+    """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), on a hosting
+    platform or in a subdomain label (`visit.guest`), a distinctive brand name that starts or
+    ends the label counts whatever is glued to it (`coinbaseqzrvtx.cyou`,
+    `coinbasekyc.vercel.app`): nobody builds a brand's site there. Under such a TLD a short
+    name counts too, as a hyphen word of its own."""
     if not (visit.cheap or visit.tenant or visit.guest) or not (lo == 0 or hi == len(visit.label)):
         return False
     if _distinctive(visit.index, name, visit.label[lo:hi]):
