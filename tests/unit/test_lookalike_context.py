@@ -31,6 +31,7 @@ RULES = {
         source: tests
         domains: [naver.com]
         keywords: [naver]
+        context_keywords: [live]
         login_hosts: [nid.naver.com, login.naver.com, logins.naver.com]
         """,
     "aol": """\
@@ -174,6 +175,8 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("chase.pages.dev", False),  # ... nor alone
         ("chase-tracker-7.com", False),  # elsewhere a word brand needs lure words
         ("chase-verify-7.pages.dev", True),
+        ("music-live-7.pages.dev", False),  # a word-brand that is a lure word needs lure words
+        ("login-live-7.pages.dev", True),
         ("coinbase-login.weebly.com", True),  # a platform the PSL lacks: the tenant label
         ("secure42-chase.com", True),  # a kit's serial on a lure word of its own
         ("chase2secure.com", False),  # ... but glued to the name it is one compound name

@@ -26,7 +26,7 @@ from lureguard.lookalike.index import (
     consonant_positions,
 )
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
-from lureguard.lookalike.words import holds_lure_word, infrastructure, lure_only
+from lureguard.lookalike.words import holds_lure_word, infrastructure, is_lure_word, lure_only
 from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
@@ -307,8 +307,14 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
             words > 0
             or cheap
             # On a hosting platform a word-brand as a word of its own makes the intent plain
-            # (`meta-quillon.pages.dev`): no brand signs anyone in there.
-            or (visit.tenant and not glued and len(name) >= MIN_CONTEXT_WORD)
+            # (`meta-quillon.pages.dev`): no brand signs anyone in there. Not a name that is
+            # a lure word itself (`live` of login.live.com: `music-live` is a stream).
+            or (
+                visit.tenant
+                and not glued
+                and len(name) >= MIN_CONTEXT_WORD
+                and not is_lure_word(name)
+            )
         ):
             found.append((name, lo, hi))
     return found
