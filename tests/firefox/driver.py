@@ -179,13 +179,21 @@ class Firefox:
             )
 
     def suspend_background(self) -> None:
-        """Stop the event page the way Firefox does when it has been idle, and wait for it."""
-        with self.marionette.using_context("chrome"):
-            self.marionette.execute_script(
-                "WebExtensionPolicy.getByID(arguments[0]).extension.terminateBackground();",
-                script_args=[GECKO_ID],
-            )
-        self.wait(lambda: self.background_state() == "stopped", "the event page to stop")
+        """Stop the event page the way Firefox does when it has been idle, and wait for it.
+        A page still starting (just woken by an event) ignores the request, so it is asked
+        again whenever it is found running; on a loaded machine a start takes seconds."""
+
+        def stopped() -> bool:
+            state = self.background_state()
+            if state == "running":
+                with self.marionette.using_context("chrome"):
+                    self.marionette.execute_script(
+                        "WebExtensionPolicy.getByID(arguments[0]).extension.terminateBackground();",
+                        script_args=[GECKO_ID],
+                    )
+            return state == "stopped"
+
+        self.wait(stopped, "the event page to stop")
 
     def grant_host_access(self, origins: list[str]) -> None:
         """Give the extension `origins` the way about:addons → Permissions does (no prompt)."""
