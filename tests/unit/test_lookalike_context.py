@@ -161,6 +161,7 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coinbaseclonepied.com", False),  # glued to ordinary words, on a domain of its own
         ("coinbaseclonepied.vercel.app", True),  # ... but starting a platform tenant's label
         ("pied2coinbase.pages.dev", True),  # ... or ending it
+        ("pied2coinbase89.pages.dev", True),  # ... numbers after it are filler
         ("xcoinbasex.pages.dev", False),  # inside it
         ("coin-base-verify.com", True),  # a name split by a hyphen, with lure words
         ("coin-base-pied.vercel.app", True),  # ... or on a platform, whatever the words

@@ -132,11 +132,15 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     ends the label counts whatever is glued to it (`coinbaseqzrvtx.cyou`,
     `coinbasekyc.vercel.app`): nobody builds a brand's site there. Under such a TLD a short
     name counts too, as a hyphen word of its own."""
-    if not (visit.cheap or visit.tenant or visit.guest) or not (lo == 0 or hi == len(visit.label)):
+    label = visit.label
+    # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
+    starts = lo == 0 or label[:lo].isdigit()
+    ends = hi == len(label) or label[hi:].isdigit()
+    if not (visit.cheap or visit.tenant or visit.guest) or not (starts or ends):
         return False
     if _distinctive(visit.index, name, visit.label[lo:hi]):
         return True
-    label = visit.label  # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
+    # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
     apart = (lo == 0 or label[lo - 1] == "-") and (hi == len(label) or label[hi] == "-")
     return visit.cheap and apart
 
