@@ -270,6 +270,15 @@ def test_subdomain_reasons_say_whose_domain_it_is(engine: Engine) -> None:
     assert "as a subdomain of parcel-note.com, which does not belong to Coinbase" in reason.detail
 
 
+def test_subdomain_judgements_belong_to_their_rules(engine: Engine, tmp_path: Path) -> None:
+    """Judgements are remembered per label, but never carried over to other rules."""
+    assert engine.check("coinbasse.parcel-note.com").verdict == "warn"
+    rules = write_rules(tmp_path, chase=RULES["chase"])
+    compile_dir([rules], tmp_path / "rules.db", PopularList((), "tests"))
+    other = Engine.from_db(tmp_path / "rules.db")
+    assert other.check("coinbasse.parcel-note.com").verdict == "allow"
+
+
 def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
     assert _caught(engine, "stripocdn.email") == []  # nobody types a CDN's name
     assert _caught(engine, "strlpecdn.com") == [("homoglyph", "brand/stripe")]
