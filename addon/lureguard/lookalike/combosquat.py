@@ -22,6 +22,7 @@ from lureguard.lookalike.index import (
     MIN_CONSONANTS,
     BrandIndex,
     Protected,
+    collapse_runs,
     consonant_key,
     consonant_positions,
 )
@@ -45,7 +46,6 @@ MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
 _DIGIT_CHARS: Final = "0123456789"
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
-_REPEATS: Final = re.compile(r"(.)\1+")
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
 COMPACT_SLACK: Final = 2
 #: A context name (`meta`, `chase`) standing as a tenant's word, or as the word beside
@@ -498,7 +498,7 @@ def _lured(visit: Visit, lo: int, hi: int, span: int) -> bool:
     label = visit.label
     rest = label[lo + span : hi]
     # Doubled letters read once too (`loginn`): `nn` would otherwise read as `m`.
-    if holds_lure_word(skeleton(rest)) or holds_lure_word(skeleton(_REPEATS.sub(r"\1", rest))):
+    if holds_lure_word(skeleton(rest)) or holds_lure_word(skeleton(collapse_runs(rest))):
         return True
     return any(lure_only(skeleton(p)) for p in _TENANT_WORDS.findall(f"{label[:lo]}-{label[hi:]}"))
 
