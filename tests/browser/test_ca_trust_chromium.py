@@ -9,7 +9,6 @@ so the test sees the difference the install makes.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from tests.support.certs import OriginCA
 from tests.support.chromium import CHROMIUM, through_proxy
 from tests.support.fixtures import origin, test_ca
 from tests.support.origin import Origin
-from tests.support.proxy import LUREGUARD, ProxyProcess, start_lureguard
+from tests.support.proxy import LUREGUARD, ProxyProcess, lureguard_on_copy
 
 __all__ = ["origin", "test_ca"]
 
@@ -33,12 +32,8 @@ def proxy(
     tmp_path_factory: pytest.TempPathFactory, origin: Origin, test_ca: OriginCA, bundled_db: Path
 ) -> Iterator[ProxyProcess]:
     data_dir = tmp_path_factory.mktemp("ca-trust-proxy")
-    shutil.copyfile(bundled_db, data_dir / "rules.db")
-    running = start_lureguard(
-        data_dir, origin=origin, test_ca=test_ca, args=["--db", str(data_dir / "rules.db")]
-    )
-    yield running
-    running.stop()
+    with lureguard_on_copy(data_dir, bundled_db, origin=origin, test_ca=test_ca) as running:
+        yield running
 
 
 def open_lookalike(proxy: ProxyProcess, home: Path, profile: Path) -> tuple[int, str]:

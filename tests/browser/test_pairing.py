@@ -6,9 +6,7 @@ unpaired, and every test checks what ends up in its storage, not only what the p
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from lureguard.api.origins import CHROME_EXTENSION_ID
 from lureguard.api.pairing import pairing_path
 from tests.browser.conftest import Browser, Site, launch, service_worker
 from tests.integration.test_api import Api
-from tests.support.proxy import LUREGUARD
+from tests.support.proxy import pair_output
 
 pytestmark = pytest.mark.browser
 
@@ -45,16 +43,10 @@ def browser(unpaired: Browser) -> Browser:
 def pair_link(api: Api, home: Path) -> str:
     """The Chromium link `lureguard pair --no-open` prints for `api` (HOME: no Firefox)."""
     home.mkdir(exist_ok=True)
-    done = subprocess.run(
-        [str(LUREGUARD), "pair", "--no-open", "--api-port", str(api.port),
-         "--data-dir", str(api.data_dir)],
-        capture_output=True, text=True, check=False, timeout=60,
-        env={**os.environ, "HOME": str(home), "DISPLAY": ""},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    links = re.findall(r"chrome-extension://\S+", done.stdout)
-    assert len(links) == 1, done.stdout
-    assert "not opening a browser" in done.stdout
+    printed = pair_output(api.port, api.data_dir, home)
+    links = re.findall(r"chrome-extension://\S+", printed)
+    assert len(links) == 1, printed
+    assert "not opening a browser" in printed
     return links[0]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from tests.support.certs import OriginCA
 from tests.support.chromium import CHROMIUM, through_proxy
 from tests.support.fixtures import origin, test_ca
 from tests.support.origin import Origin
-from tests.support.proxy import ProxyProcess, start_lureguard
+from tests.support.proxy import ProxyProcess, lureguard_on_copy
 
 __all__ = ["origin", "test_ca"]
 
@@ -27,12 +26,8 @@ def proxy(
     tmp_path_factory: pytest.TempPathFactory, origin: Origin, test_ca: OriginCA, bundled_db: Path
 ) -> Iterator[ProxyProcess]:
     data_dir = tmp_path_factory.mktemp("browser-proxy")
-    shutil.copyfile(bundled_db, data_dir / "rules.db")
-    running = start_lureguard(
-        data_dir, origin=origin, test_ca=test_ca, args=["--db", str(data_dir / "rules.db")]
-    )
-    yield running
-    running.stop()
+    with lureguard_on_copy(data_dir, bundled_db, origin=origin, test_ca=test_ca) as running:
+        yield running
 
 
 def test_lookalike_navigation_shows_the_warning_page(proxy: ProxyProcess, origin: Origin) -> None:

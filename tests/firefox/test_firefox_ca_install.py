@@ -10,7 +10,6 @@ a certificate error, so the test sees the difference each command makes.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from tests.firefox.driver import start_firefox
 from tests.support.certs import OriginCA
 from tests.support.fixtures import origin, test_ca
 from tests.support.origin import Origin
-from tests.support.proxy import LUREGUARD, ProxyProcess, start_lureguard
+from tests.support.proxy import LUREGUARD, ProxyProcess, lureguard_on_copy
 
 __all__ = ["origin", "test_ca"]
 
@@ -34,12 +33,8 @@ def proxy(
     tmp_path_factory: pytest.TempPathFactory, origin: Origin, test_ca: OriginCA, bundled_db: Path
 ) -> Iterator[ProxyProcess]:
     data_dir = tmp_path_factory.mktemp("firefox-ca-proxy")
-    shutil.copyfile(bundled_db, data_dir / "rules.db")
-    running = start_lureguard(
-        data_dir, origin=origin, test_ca=test_ca, args=["--db", str(data_dir / "rules.db")]
-    )
-    yield running
-    running.stop()
+    with lureguard_on_copy(data_dir, bundled_db, origin=origin, test_ca=test_ca) as running:
+        yield running
 
 
 def through(proxy: ProxyProcess) -> dict[str, object]:

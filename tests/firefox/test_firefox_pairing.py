@@ -7,9 +7,7 @@ a fresh `lureguard run` that does not know this Firefox's origin: pairing must a
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ import pytest
 from lureguard.api.origins import allowed_origins
 from tests.browser.conftest import Site
 from tests.firefox.driver import ORIGIN, Firefox, start_firefox
-from tests.support.proxy import LUREGUARD, ProxyProcess, start_lureguard, wait_listening
+from tests.support.proxy import ProxyProcess, pair_output, start_lureguard, wait_listening
 
 OPTIONS = f"{ORIGIN}/options.html"
 
@@ -60,15 +58,9 @@ def home(firefox: Firefox, tmp_path: Path) -> Path:
 
 def pair_link(proxy: ProxyProcess, home: Path) -> str:
     """The Firefox link `lureguard pair --no-open` prints."""
-    done = subprocess.run(
-        [str(LUREGUARD), "pair", "--no-open", "--api-port", str(proxy.api_port),
-         "--data-dir", str(proxy.data_dir)],
-        capture_output=True, text=True, check=False, timeout=60,
-        env={**os.environ, "HOME": str(home), "DISPLAY": ""},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    links = re.findall(r"moz-extension://\S+", done.stdout)
-    assert links, done.stdout
+    printed = pair_output(proxy.api_port, proxy.data_dir, home)
+    links = re.findall(r"moz-extension://\S+", printed)
+    assert links, printed
     return links[0]
 
 

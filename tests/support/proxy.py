@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +127,36 @@ def start_lureguard(
         proxy.stop()
         raise RuntimeError(f"{exc}\n{proxy.output()}") from None
     return proxy
+
+
+@contextmanager
+def lureguard_on_copy(
+    data_dir: Path, bundled_db: Path, *, origin: Origin, test_ca: OriginCA
+) -> Iterator[ProxyProcess]:
+    """`start_lureguard` mapped to `origin`, on its own copy of the bundled rules (the
+    running proxy owns its database), stopped when the block ends."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(bundled_db, data_dir / "rules.db")
+    running = start_lureguard(
+        data_dir, origin=origin, test_ca=test_ca, args=["--db", str(data_dir / "rules.db")]
+    )
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def pair_output(api_port: int, data_dir: Path, home: Path) -> str:
+    """What `lureguard pair --no-open` prints for the API on `api_port`, run with `home` as
+    HOME and no display; asserts that it succeeded."""
+    done = subprocess.run(
+        [str(LUREGUARD), "pair", "--no-open", "--api-port", str(api_port),
+         "--data-dir", str(data_dir)],
+        capture_output=True, text=True, check=False, timeout=60,
+        env={**os.environ, "HOME": str(home), "DISPLAY": ""},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 @dataclass
