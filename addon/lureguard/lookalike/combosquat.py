@@ -69,8 +69,8 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
     there or some part is neither word nor filler."""
     label = visit.label
     before, after = label[:lo].split("-"), label[hi:].split("-")
-    # Pieces glued to the name keep their digits (`live2support` is one name); a hyphen word
-    # of its own sheds them (`inbox101-live`: the kit's serial on a word).
+    # Pieces glued to the name keep their digits (`chase2secure` is one name); a hyphen word
+    # of its own sheds them (`secure42-chase`: the kit's serial on a word).
     glued = {len(before) - 1} if before[-1] else set()
     if after[0]:
         glued.add(len(before))
@@ -148,7 +148,7 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
 def _cheap_word(visit: Visit, name: str, lo: int) -> bool:
     """`_cheap_name` for a word-brand of MIN_CHEAP_WORD letters or more starting the label
     (`fidelityqzr.cyou`). Ending it, a word is often the tail of a compound name
-    (`rostelekom`: Russia's telecom, not Deutsche Telekom)."""
+    (`eurovanguard`: another firm's name ending in the word)."""
     return (
         visit.cheap and lo == 0 and len(name) >= MIN_CHEAP_WORD and name not in visit.index.common
     )
@@ -233,7 +233,7 @@ def _name_words(
 ) -> list[tuple[str, int, int]]:
     """(name, start, end in `skel`) of every distinctive name (of `matches`, the names found
     in `skel`) that starts or ends a hyphen word whose rest is lure words
-    (`wh-app-whatsappweb`, `x-secure-paypal`): the word is the name with a lure word glued
+    (`qz-app-coinbaseverify`, `x-secure-paypal`): the word is the name with a lure word glued
     on, used as a word of its own."""
     found = []
     for start, name in matches:
@@ -446,8 +446,8 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
 def _misspelled_cheap(visit: Visit) -> list[Reason]:
     """`_cheap_name` for a misspelled name: under an abused TLD, a distinctive name of
     MIN_CHEAP_MISSPELLED letters or more, a slip off, starting the label glued to anything
-    (`coinbsaeqzrv.top`). Shorter names are a slip from too many words and names (`postimg`,
-    pinyin `shinian`). The longest spelling wins."""
+    (`coinbsaeqzrv.top`). Shorter names are a slip from too many words and names, in
+    English and in other languages' romanisations. The longest spelling wins."""
     skel = visit.skeleton
     index = visit.index
     for end in range(min(len(skel), MAX_TENANT_WINDOW), MIN_CHEAP_MISSPELLED - 2, -1):

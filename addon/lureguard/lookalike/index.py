@@ -142,7 +142,8 @@ class BrandIndex:
     #: Aho–Corasick automaton over the context names
     context_automaton: Any = None
     #: skeleton of a protected label of MIN_STUTTER_NAME letters or more with its letter
-    #: runs read once (`google` -> `gogle`) -> the protected skeletons (`gooog1e`, `whatsssapp`)
+    #: runs read once (`google` -> `gogle`) -> the protected skeletons; a visited `goooog1e`
+    #: reads `gogle` too
     stutters: dict[str, list[str]] = field(default_factory=dict)
     #: unrelated registrable domains that carry a brand's name -> that brand's rule id
     namesakes: dict[str, str] = field(default_factory=dict)
@@ -352,7 +353,7 @@ def repeats(text: str) -> int:
 def collapse_runs(text: str) -> str:
     """`text` with every run of one letter read once: `gooogle`, `google` -> `gogle`.
     Collapse the letters as written, then take the skeleton: a run the skeleton makes
-    (`cl` reads `d`, so `ldcloud` reads `lddoud`) is no stutter of `icloud`."""
+    (`cl` reads `d`, so `ildcloud` reads `llddoud`) is no stutter of `icloud`."""
     parts = []
     start = 0
     for i in range(1, len(text)):
