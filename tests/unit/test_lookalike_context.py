@@ -366,9 +366,26 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("coinbsae-wallet.vercel.app", True),
         ("cnbs-verify.pages.dev", False),  # four letters for coinbase's eight: no spelling
         ("cannabis-shop.pages.dev", False),  # the same consonants, spread over other letters
-        ("coinbse-gallery.pages.dev", False),  # no lure word: someone's project
-        ("acces-coinbse-login.com", False),  # a domain of its own: typo rules apply
+        ("conbse-gallery.pages.dev", False),  # no lure word: someone's project
+        ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply
     ],
 )
 def test_tenant_misspellings_keep_the_consonants(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("qz-coinbsae-lounge.com", True),  # one slip off a distinctive name, any words beside
+        ("coinbse-gallery.pages.dev", True),
+        ("studio-stripee.net", True),
+        ("oinbase-lounge.com", False),  # the first letter changed: mostly another word
+        ("coinbsea-lounge.com", False),  # two slips: among other words, too far
+        ("navor-lounge.com", False),  # five letters: a slip from too many words
+    ],
+)
+def test_one_slip_off_a_name_counts_beside_any_words(
+    engine: Engine, host: str, caught: bool
+) -> None:
     assert bool(_caught(engine, host)) is caught, host

@@ -387,7 +387,9 @@ def _combo_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:
 
 
 def _misspelled_parts(visit: Visit) -> list[Reason]:
-    """`paypall-login`: a hyphen part that is a typo of a brand name, the rest lure words."""
+    """`paypall-login`: a hyphen part that is a typo of a brand name, the rest lure words; or,
+    whatever the rest (`x-goolge-meet`), one slip off a distinctive name that keeps its first
+    letter (`_slip_of_name`)."""
     reasons = []
     parts = visit.parts()
     raw_parts = parts if visit.label == visit.skeleton else visit.label.split("-")
@@ -398,20 +400,34 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
         # The near names first: usually none, which spares segmenting the rest into words.
         near = (
             [
-                skel
-                for skel, _ in near_skeletons(part, visit.index)
+                (skel, distance)
+                for skel, distance in near_skeletons(part, visit.index)
                 if len(skel) >= MIN_MISSPELLED
                 and not _cuts_number(raw, 0, len(raw), visit.index.skeletons[skel])
             ]
             if len(part) >= MIN_MISSPELLED - 1 and raw not in popular
             else ()
         )
-        if near and lure_only("-".join(parts[:k] + parts[k + 1 :])):
-            for skel in near:
-                for entry in visit.index.skeletons[skel]:
-                    reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
+        if near and not lure_only("-".join(parts[:k] + parts[k + 1 :])):
+            near = [(skel, d) for skel, d in near if _slip_of_name(visit.index, part, skel, d)]
+        for skel, _ in near:
+            for entry in visit.index.skeletons[skel]:
+                reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
         offset += len(raw) + 1
     return reasons
+
+
+def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> bool:
+    """True when a hyphen word is one slip off a distinctive name (MIN_MISSPELLED letters or
+    more) and starts with the name's first letter, so it counts beside any words: readers
+    check a word's first letter, and so do kits (`goolge`, `kucoinn`). A changed first letter
+    is mostly another word (`switch` is a slip of twitch)."""
+    return (
+        distance == 1
+        and len(part) >= MIN_MISSPELLED
+        and part[0] == name[0]
+        and name not in index.common
+    )
 
 
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
