@@ -53,6 +53,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("cas.fsu.edu.libg.ml", "fsu.edu"),
         ("login.ki.se.ersta.me", "ki.se"),  # popular
         ("login.example.com.verify-session.net", "example.com"),  # after a sign-in word
+        ("proxy3.lib.example.se.qzlib.me", "example.se"),  # numbered, a library's proxy
         ("wp-pl.eu", "wp.pl"),  # dots written as hyphens: popular, a country's suffix
         ("poczta.ron-mil-pl.space", "ron.mil.pl"),  # ... or a government suffix
     ],

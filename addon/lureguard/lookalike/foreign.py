@@ -28,8 +28,9 @@ INSTITUTION_HEADS: Final = frozenset(
 #: every institution runs (a generic word, never one institution's name).
 SIGN_IN_WORDS: Final = frozenset(
     {
-        "account", "accounts", "adfs", "auth", "cas", "ezproxy", "idp", "login", "logon",
-        "mail", "owa", "portal", "secure", "shibboleth", "signin", "sso", "webmail",
+        "account", "accounts", "adfs", "auth", "cas", "ezproxy", "idp", "libproxy", "login",
+        "logon", "mail", "owa", "portal", "proxy", "secure", "shibboleth", "signin", "sso",
+        "webmail",
     }
 )  # fmt: skip
 #: Country codes that are English words, which hyphenated names use as words (`book-it`).
@@ -37,6 +38,7 @@ ENGLISH_TWO_LETTERS: Final = frozenset(
     {"am", "as", "at", "be", "by", "do", "go", "hi", "in", "is", "it", "me", "my", "no", "so",
      "to", "tv", "us", "ws"}
 )  # fmt: skip
+_DIGITS: Final = "0123456789"
 #: An embedded domain's own label must have at least this many characters.
 MIN_EMBEDDED_LABEL: Final = 2
 
@@ -69,7 +71,10 @@ def _in_subdomain(visit: Visit, labels: list[str], signal: Signal) -> list[Reaso
         if not domain or len(label) < MIN_EMBEDDED_LABEL or suffix in _PSL.platforms:
             continue
         before = labels[: end + 1 - domain.count(".") - 1]
-        if _known(visit, domain, suffix) or SIGN_IN_WORDS.intersection(before):
+        # Numbered hosts are the same service (`login1.`, `ezproxy2.`).
+        if _known(visit, domain, suffix) or SIGN_IN_WORDS.intersection(
+            label.rstrip(_DIGITS) for label in before
+        ):
             return [_reason(visit, signal, domain, f"{written}.")]
     return []
 
