@@ -55,7 +55,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("login.example.com.verify-session.net", "example.com"),  # after a sign-in word
         ("proxy3.lib.example.se.qzlib.me", "example.se"),  # numbered, a library's proxy
         ("wp-pl.eu", "wp.pl"),  # dots written as hyphens: popular, a country's suffix
-        ("poczta.ron-mil-pl.space", "ron.mil.pl"),  # ... or a government suffix
+        ("poczta.wojsko-mil-pl.click", "wojsko.mil.pl"),  # ... or a government suffix
     ],
 )
 def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, target: str) -> None:

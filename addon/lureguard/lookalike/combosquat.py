@@ -203,7 +203,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             if part != skel and part not in found and part in index.skeletons:
                 before, after = skel[: max(0, offset - 1)], skel[end + 1 :]
                 # A distinctive name as a hyphen word of its own counts whatever the other
-                # words (`yahoo-edit`, `roblox-hrs`): the name is used as the name.
+                # words (`yahoo-lounge`, `roblox-crew`): the name is used as the name.
                 lo, hi = _label_span(visit.label, skel, offset, end)
                 if _rest_is_lure(visit, before, after) or _distinctive(
                     index, part, visit.label[lo:hi]
@@ -431,7 +431,7 @@ def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> boo
 
 
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
-    """`faceboklogin77.blogspot.com`, `acces-trezr-login.pages.dev`: a misspelled brand name
+    """`faceboklogin77.blogspot.com`, `acess-trezr-signin.pages.dev`: a misspelled brand name
     (six letters or more) at the start of a hosting tenant's word, with lure words, numbers
     or nothing after it. Kits mint such names by the thousand; on a platform no brand signs
     anyone in."""
@@ -483,7 +483,7 @@ def _misspelled_cheap(visit: Visit) -> list[Reason]:
 
 
 def _consonants_in_tenant(visit: Visit) -> list[Reason]:
-    """`acces-trezr-login.pages.dev`, `trezzorloginn.webflow.io`: a hosting tenant's word that
+    """`acess-trezr-signin.pages.dev`, `trezzorloginn.webflow.io`: a hosting tenant's word that
     starts with the consonants of a distinctive name (`index.consonant_key`: vowels dropped,
     doubled letters merged). Kits there misspell names beyond any typo budget to slip past
     filters, yet keep the letters that make them readable; platforms host no brand's
@@ -509,8 +509,8 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
 
 def _lured(visit: Visit, lo: int, hi: int, span: int) -> bool:
     """True when a lure word stands beside the misspelled name: as another word of the
-    tenant label (`acces-trezr-login`) or inside the rest of its own word (`trezorkewallet`,
-    `mettamaskl0gin`). Without one, `blackfriday` would read as BlockFi."""
+    tenant label (`acess-trezr-signin`) or inside the rest of its own word (`trezorqwallet`,
+    `mettamasskl0gin`). Without one, `blackfriday` would read as BlockFi."""
     label = visit.label
     rest = label[lo + span : hi]
     # Doubled letters read once too (`loginn`): `nn` would otherwise read as `m`.

@@ -1,6 +1,6 @@
 """Suspicious names that imitate no brand: generic sign-in words disguised (`rnaii` for mail,
 `dovvn-mail`, `mai1`), misspelled (`secrity-login`), or a name made of nothing but lure words
-(`files-download`, `cloudwebappservice`).
+(`files-download-center`, `cloudmailappservice`).
 
 Most domains of targeted campaigns imitate no brand at all, so no brand rule can see them.
 These names are a weaker signal than a brand lookalike: legitimate companies do not spell
@@ -57,7 +57,7 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
     elif _DIGIT.search(label):
         return []  # serial numbers (`verify12345`) are no disguise, and words have no digits
     if lure_only(visit.skeleton):
-        # Two words or more: `login` alone is a name, `files-download` is not.
+        # Two words or more: `login` alone is a name, `files-download-center` is not.
         if "-" in visit.skeleton.strip("-") or not is_lure_word(visit.skeleton):
             return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words")]
         return []
