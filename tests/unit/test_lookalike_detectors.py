@@ -58,6 +58,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypalcom.net", "target-embedding", "paypal.com"),
         ("aeonbankco.jp", "target-embedding", "aeonbank.co.jp"),
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
+        ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
+        ("qz-node05-outlook.com", "target-embedding", "outlook.com"),
         # TLD swaps
         ("microsoft.cm", "tld-swap", "microsoft.com"),
         ("paypal.co", "tld-swap", "paypal.com"),
@@ -81,6 +83,9 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",
         "login-paypa130.com",  # three digits in a row are a number, not a disguised letter
+        "v2-live.com",  # one digit: a version, not a numbered server
+        "mx01-live.org",  # live.org is nobody's official domain here
+        "music-live.com",
     ],
 )  # fmt: skip
 def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:

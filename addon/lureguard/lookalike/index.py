@@ -139,6 +139,9 @@ class BrandIndex:
     split_heads: frozenset[str] = frozenset()
     #: names protected only in a plain phishing context (`chase`, `nid`): skeleton -> entries
     context: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
+    #: rule id -> one of its entries (the brand's name, level and source for reasons about an
+    #: official domain whose label is not protected itself, such as live.com's `live`)
+    rule_entries: dict[str, Protected] = field(default_factory=dict)
     #: Aho–Corasick automaton over the context names
     context_automaton: Any = None
     #: skeleton of a protected label of MIN_STUTTER_NAME letters or more with its letter
@@ -260,6 +263,9 @@ class BrandIndex:
             context.make_automaton()
             self.context_automaton = context
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
+        for entries in (*self.skeletons.values(), *self.context.values()):
+            for entry in entries:
+                self.rule_entries.setdefault(entry.rule_id, entry)
 
     def substrings(self, text: str) -> list[tuple[int, str]]:
         """(start, skeleton) of every protected skeleton inside `text`, in one C pass."""
