@@ -35,6 +35,7 @@ def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 _DIGIT: Final = re.compile(r"[0-9]")
+_DIGITS: Final = re.compile(r"[0-9]+")
 _LONE_DIGIT: Final = re.compile(r"(?<![0-9])(?:(?<=[a-z])[0-9]|[0-9](?=[a-z]))(?![0-9])")
 _DELETIONS: Final = _deletions(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
 
@@ -55,7 +56,13 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
                 return [_reason(signal, label, f"'{label}' reads as sign-in words once its "
                                 "look-alike letters are undone")]  # fmt: skip
     elif _DIGIT.search(label):
-        return []  # serial numbers (`verify12345`) are no disguise, and words have no digits
+        # Serial numbers are no disguise but filler (`inbox07-verify`): the words between
+        # them count, two at least (`verify12345` alone is a name).
+        words = skeleton(_DIGITS.sub("-", label)).strip("-")
+        if "-" in words and lure_only(words):
+            return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words "
+                            "and numbers")]  # fmt: skip
+        return []
     if lure_only(visit.skeleton):
         # Two words or more: `login` alone is a name, `files-download-center` is not.
         if "-" in visit.skeleton.strip("-") or not is_lure_word(visit.skeleton):
