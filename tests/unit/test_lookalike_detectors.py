@@ -121,6 +121,12 @@ def test_one_reason_per_brand_most_specific_first(engine: Engine) -> None:
     assert [r.kind for r in reasons] == ["homoglyph"]
 
 
+def test_word_parts_of_popular_names_are_not_slips(engine: Engine) -> None:
+    # `paypel` sits inside two popular names that do not hold paypal: someone's word.
+    assert engine.check("paypel.com").verdict == "allow"
+    assert kinds(engine, "paypol.com") == [("typo", "paypal.com")]
+
+
 def test_established_names_are_not_slips(engine: Engine) -> None:
     # `email` is the label of a popular site, so email.net is not a bitsquat of gmail.
     assert engine.check("email.net").verdict == "allow"

@@ -41,8 +41,8 @@ def detect_bitsquat(visit: Visit) -> list[Reason]:
             continue
         for entry in visit.index.skeletons[skel]:
             i = flipped_position(visit.label, entry.label)
-            if i is None:
-                continue
+            if i is None or visit.index.inside_popular_names(visit.label, entry.label):
+                continue  # not a flip, or a word part of other names (`tstatic`)
             new, old = visit.label[i], entry.label[i]
             detail = (
                 f"'{visit.label}' is '{entry.label}' with one bit flipped: '{new}' at position "

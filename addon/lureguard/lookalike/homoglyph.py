@@ -59,6 +59,8 @@ def _shape_alikes(visit: Visit) -> list[Reason]:
     reasons = []
     for skel in sorted(found):
         for entry in visit.index.skeletons[skel]:
+            if visit.index.inside_popular_names(visit.label, entry.label):
+                continue  # a word part of other names (`maven`), not naver's shape
             edits = describe(visit.label, entry.label)
             detail = (
                 f"'{visit.label}' reads as '{entry.label}': {sentence(edits)}; "

@@ -28,6 +28,8 @@ MIN_SHAPE_LABEL: Final = 4
 MIN_TYPO_LABEL: Final = 3
 #: A brand name inside this many unrelated popular names is a word part (`index.common`).
 MIN_WORD_PART_NAMES: Final = 2
+#: How many `BrandIndex.inside_popular_names` answers are remembered.
+INSIDE_CACHE: Final = 20_000
 
 
 def typo_budget(length: int) -> int:
@@ -133,6 +135,10 @@ class BrandIndex:
     suffix_heads: frozenset[str] = frozenset()
     #: labels of popular sites: names in their own right, never read as slips of a brand
     popular_labels: frozenset[str] = frozenset()
+    #: the labels of popular sites that no brand owns, one a line (`inside_popular_names`)
+    popular_text: str = ""
+    #: `inside_popular_names` answers, per (text, brand label)
+    _inside: dict[tuple[str, str], bool] = field(default_factory=dict)
     #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
     flat: dict[str, str] = field(default_factory=dict)
     #: first three letters of every protected skeleton and flat name (`embedding._split_name`)
@@ -263,6 +269,8 @@ class BrandIndex:
             context.make_automaton()
             self.context_automaton = context
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
+        others = sorted({d.split(".", 1)[0] for d in self.popular if d not in self.official})
+        self.popular_text = "\n" + "\n".join(others) + "\n"
         for entries in (*self.skeletons.values(), *self.context.values()):
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
@@ -278,6 +286,30 @@ class BrandIndex:
         if self.context_automaton is None:
             return []
         return [(end - len(skel) + 1, skel) for end, skel in self.context_automaton.iter(text)]
+
+    def inside_popular_names(self, text: str, name: str) -> bool:
+        """True when `text` sits inside the labels of MIN_WORD_PART_NAMES popular domains or
+        more that do not hold the brand label `name`: a word part of other people's names
+        (`ecloud` of kingsoftecloud), not a slip of `name` (icloud). Found in one scan of the
+        popular labels; answers are remembered (checks reach here only for a found slip)."""
+        key = (text, name)
+        known = self._inside.get(key)
+        if known is not None:
+            return known
+        corpus = self.popular_text
+        found = 0
+        start = corpus.find(text)
+        while start >= 0 and found < MIN_WORD_PART_NAMES:
+            first = corpus.rfind("\n", 0, start) + 1
+            end = corpus.find("\n", start)
+            label = corpus[first:end]
+            if label != text and name not in label:
+                found += 1
+            start = corpus.find(text, end)
+        if len(self._inside) >= INSIDE_CACHE:
+            self._inside.clear()
+        self._inside[key] = answer = found >= MIN_WORD_PART_NAMES
+        return answer
 
     def _common_skeletons(self) -> Iterable[str]:
         """Protected skeletons found strictly inside the labels of several unrelated popular
