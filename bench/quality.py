@@ -136,6 +136,24 @@ def seeds(engine: Engine) -> list[tuple[str, str]]:
     return sorted(found.items())
 
 
+#: How a seed's own label is protected, in the order the report lists them.
+PROTECTION = {
+    "distinctive": "a distinctive name (keyword, no word part)",
+    "word part": "a keyword that is also a word part of popular names (needs a visible boundary)",
+    "context": "a context keyword only (a word: needs lure words, a platform or an embedding)",
+    "none": "not protected (short or ordinary name; the rule protects other names)",
+}
+
+
+def protection(engine: Engine, domain: str) -> str:
+    """How the label of a seed domain is protected (a `PROTECTION` key)."""
+    skel = skeleton(seed_label(domain))
+    index = engine.index
+    if skel in index.skeletons:
+        return "word part" if skel in index.common else "distinctive"
+    return "context" if skel in index.context else "none"
+
+
 def seed_label(domain: str) -> str:
     """The registrable label of a seed domain (`aexp-static` of aexp-static.com)."""
     return split_registered(domain)[1]
@@ -158,10 +176,12 @@ def evaluate_dnstwist(engine: Engine, popular_all: set[str], cap: int) -> dict[s
     words = lines(DATA / "dnstwist-english.dict")
     tlds = lines(DATA / "dnstwist-common-tlds.dict")
     per_fuzzer: dict[str, Tally] = defaultdict(Tally)
+    per_protection: dict[str, Tally] = defaultdict(Tally)
     excluded: Counter[str] = Counter()
     excluded_examples: list[str] = []
     seen: set[tuple[str, str]] = set()
     seed_list = seeds(engine)
+    classes = {domain: protection(engine, domain) for domain, _ in seed_list}
     for domain, rule_id in seed_list:
         for fuzzer, generated in generate(domain, words, tlds, cap).items():
             for name in generated:
@@ -189,11 +209,14 @@ def evaluate_dnstwist(engine: Engine, popular_all: set[str], cap: int) -> dict[s
                     continue
                 tally = per_fuzzer[fuzzer]
                 tally.total += 1
+                kind = per_protection[classes[domain]]
+                kind.total += 1
                 found = lookalike_reasons(engine.check_target(target))
                 mine = [k for k, r, _ in found if r == rule_id]
                 if mine:
                     tally.caught += 1
                     tally.kinds[mine[0]] += 1
+                    kind.caught += 1
                 else:
                     if found:
                         tally.other_brand += 1
@@ -201,6 +224,7 @@ def evaluate_dnstwist(engine: Engine, popular_all: set[str], cap: int) -> dict[s
     return {
         "seeds": len(seed_list),
         "per_fuzzer": dict(per_fuzzer),
+        "per_protection": dict(per_protection),
         "excluded": excluded,
         "excluded_examples": excluded_examples,
     }
@@ -380,6 +404,25 @@ def write_report(results: dict[str, object], engine: Engine, args: argparse.Name
         kinds = ", ".join(f"{k} {n}" for k, n in tally.kinds.most_common())
         rate = pct(tally.rate())
         out.append(f"| {tech} | {tally.caught:,} | {tally.total:,} | {rate} | {kinds} |")
+    per_protection: dict[str, Tally] = dt["per_protection"]  # type: ignore[index,assignment]
+    out += [
+        "",
+        "## Recall by how the seed's own label is protected",
+        "",
+        "Most misses are permutations of names the pack protects only in a phishing context or"
+        " not at all, by design: their slips and bare swaps are other people's names"
+        " (docs/detection.md).",
+        "",
+        "| seed label | seeds | caught | total | recall |",
+        "|---|---|---|---|---|",
+    ]
+    seeds_by = Counter(protection(engine, d) for d, _ in seeds(engine))
+    for key, what in PROTECTION.items():
+        tally = per_protection.get(key, Tally())
+        out.append(
+            f"| {what} | {seeds_by[key]} | {tally.caught:,} | {tally.total:,} |"
+            f" {pct(tally.rate())} |"
+        )
     out += [
         "",
         "## Recall per dnstwist fuzzer",
