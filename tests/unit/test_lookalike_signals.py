@@ -54,6 +54,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("login.ki.se.ersta.me", "ki.se"),  # popular
         ("login.example.com.verify-session.net", "example.com"),  # after a sign-in word
         ("proxy3.lib.example.se.qzlib.me", "example.se"),  # numbered, a library's proxy
+        ("login.example.az-link.click", "example.az"),  # its suffix runs on after a hyphen
         ("wp-pl.eu", "wp.pl"),  # dots written as hyphens: popular, a country's suffix
         ("poczta.wojsko-mil-pl.click", "wojsko.mil.pl"),  # ... or a government suffix
     ],
@@ -68,6 +69,7 @@ def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, t
     [
         "www.example.com.cdn.example.net",  # an unknown .com, no sign-in word
         "static.de.example.org",  # a country code as a plain subdomain
+        "www.gov-parking.click",  # `www` is nobody's name
         "cam.ac.uk",  # the site itself
         "book-it.com",  # popular book.it, but .it words read like names with hyphens
         "research-int.se",  # single-label gTLDs never count written with hyphens

@@ -57,25 +57,41 @@ def detect_foreign(visit: Visit) -> list[Reason]:
         if found:
             return found
     if "-" in target.domain_label:
+        if subdomain:
+            # `mail.example.az-link.email`: the embedded domain's suffix runs on into the
+            # registrable label after a hyphen, which reads as one more dot.
+            head = target.domain_label.split("-", 1)[0]
+            found = _in_subdomain(visit, [*subdomain.split("."), head], signal, last_only=True)
+            if found:
+                return found
         return _dotless(visit, signal)
     return []
 
 
-def _in_subdomain(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
-    """`raven.cam.ac.uk.libqt.tk`: labels ending in a public suffix, followed by more host."""
-    for end in range(len(labels) - 1, 0, -1):  # the longest domain first: cam.ac.uk, not cam.ac
+def _in_subdomain(
+    visit: Visit, labels: list[str], signal: Signal, last_only: bool = False
+) -> list[Reason]:
+    """`raven.cam.ac.uk.libqt.tk`: labels ending in a public suffix, followed by more host
+    (with `last_only`, only a domain that ends at the last label)."""
+    first = len(labels) - 2 if last_only else 0
+    for end in range(len(labels) - 1, first, -1):  # the longest domain first: cam.ac.uk
         if labels[end] not in _PSL.exact:
             continue  # a domain can only end in a label that is a suffix of its own
         written = ".".join(labels[: end + 1])
         domain, label, suffix = split_registered(written)
-        if not domain or len(label) < MIN_EMBEDDED_LABEL or suffix in _PSL.platforms:
+        if (
+            not domain
+            or len(label) < MIN_EMBEDDED_LABEL
+            or label == "www"
+            or suffix in _PSL.platforms
+        ):
             continue
         before = labels[: end + 1 - domain.count(".") - 1]
         # Numbered hosts are the same service (`login1.`, `ezproxy2.`).
         if _known(visit, domain, suffix) or SIGN_IN_WORDS.intersection(
             label.rstrip(_DIGITS) for label in before
         ):
-            return [_reason(visit, signal, domain, f"{written}.")]
+            return [_reason(visit, signal, domain, written + ("-" if last_only else "."))]
     return []
 
 
