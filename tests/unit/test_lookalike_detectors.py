@@ -59,6 +59,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("aeonbankco.jp", "target-embedding", "aeonbank.co.jp"),
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
+        ("live.com-qz-verify.net", "target-embedding", "live.com"),  # official, label unprotected
         ("qz-node05-outlook.com", "target-embedding", "outlook.com"),
         # TLD swaps
         ("microsoft.cm", "tld-swap", "microsoft.com"),

@@ -72,10 +72,11 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
         return []  # no official suffix follows any token
     reasons = []
     for i, token in enumerate(tokens[:-1]):
-        if tokens[i + 1] not in heads or len(token) < 2:
+        if tokens[i + 1] not in heads:
             continue  # no official suffix follows: skip the skeleton
-        entries = index.skeletons.get(skeleton(token))
+        entries = index.skeletons.get(skeleton(token)) if len(token) >= 2 else None
         if not entries:
+            reasons += _official_written(visit, tokens, i)
             continue
         for entry in entries:
             owned = index.label_suffixes.get(entry.label, set())
@@ -90,6 +91,29 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
                     reasons.append(reason("target-embedding", entry, detail))
                     break
     return reasons
+
+
+def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
+    """`s.team-pa.com`, `chase.com.x-verify.net`: a brand's official domain written out
+    before the real registrable domain, though its label is too short or too ordinary to be
+    protected alone (`s` of s.team, `chase`). The exact domain, followed by more host."""
+    index = visit.index
+    for k in range(MAX_SUFFIX_TOKENS, 0, -1):
+        if i + k >= len(tokens):
+            continue
+        domain = ".".join(tokens[i : i + k + 1])
+        entry = index.rule_entries.get(index.official.get(domain, ""))
+        if entry is not None:
+            target = visit.target
+            detail = (
+                f"{target.unicode_host} starts like {domain} but belongs to "
+                f"{target.registered_domain}; real site: {domain}"
+            )
+            owner = Protected(
+                tokens[i], domain, entry.rule_id, entry.brand, entry.level, entry.source
+            )
+            return [reason("target-embedding", owner, detail)]
+    return []
 
 
 def _server_of_official_domain(visit: Visit) -> list[Reason]:
