@@ -173,6 +173,8 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("bra4coinbase.com", False),  # a random part is filler only on a platform
         ("chase-tracker-7.pages.dev", True),  # a word brand as a tenant's word of its own
         ("chasetracker.pages.dev", False),  # ... not glued to other letters
+        ("chaseverify-7.pages.dev", True),  # ... but starting it, glued to lure words
+        ("qzchaseverify.pages.dev", False),  # ... not inside a word
         ("chase.pages.dev", False),  # ... nor alone
         ("chase-tracker-7.com", False),  # elsewhere a word brand needs lure words
         ("chase-verify-7.pages.dev", True),

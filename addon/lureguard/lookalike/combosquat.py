@@ -300,7 +300,7 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
         # lure words it is not (`chaseonline-login`, `mybell-login`).
         phrase = words >= 2 and len(name) >= MIN_CONTEXT_WORD  # not `ing` of accountingweb
-        cheap = _cheap_word(visit, name, lo)
+        cheap = _cheap_word(visit, name, lo) or (visit.tenant and lo == 0 and words > 0)
         if (
             glued
             and not (phrase or cheap)
