@@ -26,7 +26,7 @@ from lureguard.lookalike.index import (
     consonant_key,
     consonant_positions,
 )
-from lureguard.lookalike.visit import Visit, near_skeletons, reason
+from lureguard.lookalike.visit import Visit, near_skeletons, new_generic, reason
 from lureguard.lookalike.words import holds_lure_word, infrastructure, is_lure_word, lure_only
 from lureguard.verdict import Reason
 
@@ -145,12 +145,17 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     return visit.cheap and apart
 
 
-def _cheap_word(visit: Visit, name: str, lo: int) -> bool:
+def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """`_cheap_name` for a word-brand of MIN_CHEAP_WORD letters or more starting the label
     (`fidelityqzr.cyou`). Ending it, a word is often the tail of a compound name
-    (`eurovanguard`: another firm's name ending in the word)."""
-    return (
-        visit.cheap and lo == 0 and len(name) >= MIN_CHEAP_WORD and name not in visit.index.common
+    (`eurovanguard`: another firm's name ending in the word). Under the other new generic TLDs
+    (`visit.new_generic`: `.shop`, `.one`) it must run on into other letters
+    (`fidelityqzr.shop`): a hyphen word after it reads as a phrase (`passport-photo`)."""
+    if lo != 0 or len(name) < MIN_CHEAP_WORD or name in visit.index.common:
+        return False
+    label = visit.label
+    return visit.cheap or (
+        new_generic(visit.target.suffix) and hi < len(label) and label[hi].isalpha()
     )
 
 
@@ -300,7 +305,7 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
         # lure words it is not (`chaseonline-login`, `mybell-login`).
         phrase = words >= 2 and len(name) >= MIN_CONTEXT_WORD  # not `ing` of accountingweb
-        cheap = _cheap_word(visit, name, lo) or (visit.tenant and lo == 0 and words > 0)
+        cheap = _cheap_word(visit, name, lo, hi) or (visit.tenant and lo == 0 and words > 0)
         if (
             glued
             and not (phrase or cheap)

@@ -30,6 +30,21 @@ ABUSED_TLDS: Final = frozenset(
 )  # fmt: skip
 
 
+#: Generic TLDs from before 2012, which companies have long registered their names under; the
+#: new generic TLDs (`.shop`, `.online`, `.one`) are what bulk registrations favour.
+LEGACY_GENERIC_TLDS: Final = frozenset(
+    {"aero", "asia", "biz", "cat", "com", "coop", "edu", "gov", "info", "int", "jobs", "mil",
+     "mobi", "museum", "name", "net", "org", "post", "pro", "tel", "travel", "xxx"}
+)  # fmt: skip
+
+
+def new_generic(suffix: str) -> bool:
+    """True under a generic TLD introduced since 2012 (`.shop`, `.online`): not a country's
+    code, not a legacy generic TLD, not an internationalised TLD (country codes among them)."""
+    tld = suffix.rsplit(".", 1)[-1]
+    return len(tld) > 2 and tld not in LEGACY_GENERIC_TLDS and not tld.startswith("xn--")
+
+
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
