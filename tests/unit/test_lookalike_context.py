@@ -309,6 +309,9 @@ def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, ca
         ("vanguardqzrvtx.cyou", True),  # a word-brand of seven letters or more, glued
         ("tzqpvanguard.top", False),  # ending it: often a compound name's tail
         ("vanguardqzrvtx.com", False),  # elsewhere a word-brand needs lure words
+        ("vanguardqzrvtx.shop", True),  # a new generic TLD: running on into other letters
+        ("vanguard-photo.shop", False),  # ... not as a phrase
+        ("vanguardqzrvtx.de", False),  # a country's code is no new generic TLD
         ("xvanguardx.cyou", False),  # inside the label
         ("chaseqzrvtx.cyou", False),  # shorter: too many words start so
     ],
