@@ -235,6 +235,8 @@ def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: s
         ("att-qzrvtx.cfd", True),  # the registrable label too, as a hyphen word of its own
         ("attqzrvtx.cfd", False),  # ... not glued
         ("att-qzrvtx.com", False),
+        ("att-qzrvtx.shop", True),  # a new generic TLD: as the first or last hyphen word
+        ("qz-att-rvtx.shop", False),  # ... not in the middle
         ("coinbase.example.com", True),  # a distinctive name alone, any TLD (as before)
     ],
 )

@@ -130,19 +130,22 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), on a hosting
     platform or in a subdomain label (`visit.guest`), a distinctive brand name that starts or
     ends the label counts whatever is glued to it (`coinbaseqzrvtx.cyou`,
-    `coinbasekyc.vercel.app`): nobody builds a brand's site there. Under such a TLD a short
-    name counts too, as a hyphen word of its own."""
+    `coinbasekyc.vercel.app`): nobody builds a brand's site there. Under such a TLD, and under
+    the other new generic TLDs (`.shop`, `.link`), any name counts as the first or last hyphen
+    word of its own (`dpd-qzrv.shop`)."""
     label = visit.label
     # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
     starts = lo == 0 or label[:lo].isdigit()
     ends = hi == len(label) or label[hi:].isdigit()
-    if not (visit.cheap or visit.tenant or visit.guest) or not (starts or ends):
+    if not (starts or ends):
         return False
-    if _distinctive(visit.index, name, visit.label[lo:hi]):
-        return True
     # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
     apart = (lo == 0 or label[lo - 1] == "-") and (hi == len(label) or label[hi] == "-")
-    return visit.cheap and apart
+    if apart and "-" in label and (visit.cheap or new_generic(visit.target.suffix)):
+        return True
+    return (visit.cheap or visit.tenant or visit.guest) and _distinctive(
+        visit.index, name, visit.label[lo:hi]
+    )
 
 
 def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
