@@ -87,6 +87,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "v2-live.com",  # one digit: a version, not a numbered server
         "mx01-live.org",  # live.org is nobody's official domain here
         "music-live.com",
+        "live.com.gov.ar",  # `live.` is a host of com.gov.ar: no host after the official domain
     ],
 )  # fmt: skip
 def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:

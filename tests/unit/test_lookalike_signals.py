@@ -70,6 +70,7 @@ def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, t
         "www.example.com.cdn.example.net",  # an unknown .com, no sign-in word
         "static.de.example.org",  # a country code as a plain subdomain
         "www.gov-parking.click",  # `www` is nobody's name
+        "cdn.ac-example.fr",  # a code before a hyphen counts after a sign-in word only
         "cam.ac.uk",  # the site itself
         "book-it.com",  # popular book.it, but .it words read like names with hyphens
         "research-int.se",  # single-label gTLDs never count written with hyphens

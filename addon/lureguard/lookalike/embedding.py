@@ -99,8 +99,8 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
     protected alone (`s` of s.team, `chase`). The exact domain, followed by more host."""
     index = visit.index
     for k in range(MAX_SUFFIX_TOKENS, 0, -1):
-        if i + k >= len(tokens):
-            continue
+        if i + k >= len(tokens) - 1:
+            continue  # more host must follow (`m.me.gov.ar` is me.gov.ar's own `m.` host)
         domain = ".".join(tokens[i : i + k + 1])
         entry = index.rule_entries.get(index.official.get(domain, ""))
         if entry is not None:

@@ -57,10 +57,10 @@ def detect_foreign(visit: Visit) -> list[Reason]:
         if found:
             return found
     if "-" in target.domain_label:
-        if subdomain:
-            # `mail.example.az-link.email`: the embedded domain's suffix runs on into the
-            # registrable label after a hyphen, which reads as one more dot.
-            head = target.domain_label.split("-", 1)[0]
+        head = target.domain_label.split("-", 1)[0]
+        if subdomain and _country_suffix(head):
+            # `mail.example.az-link.email`: the embedded domain's country code runs on into
+            # the registrable label after a hyphen, which reads as one more dot.
             found = _in_subdomain(visit, [*subdomain.split("."), head], signal, last_only=True)
             if found:
                 return found
@@ -72,7 +72,8 @@ def _in_subdomain(
     visit: Visit, labels: list[str], signal: Signal, last_only: bool = False
 ) -> list[Reason]:
     """`raven.cam.ac.uk.libqt.tk`: labels ending in a public suffix, followed by more host
-    (with `last_only`, only a domain that ends at the last label)."""
+    (with `last_only`, only a domain that ends at the last label, after a sign-in word:
+    `cdn.ac-rouen.fr` is a host of ac-rouen.fr)."""
     first = len(labels) - 2 if last_only else 0
     for end in range(len(labels) - 1, first, -1):  # the longest domain first: cam.ac.uk
         if labels[end] not in _PSL.exact:
@@ -88,9 +89,8 @@ def _in_subdomain(
             continue
         before = labels[: end + 1 - domain.count(".") - 1]
         # Numbered hosts are the same service (`login1.`, `ezproxy2.`).
-        if _known(visit, domain, suffix) or SIGN_IN_WORDS.intersection(
-            label.rstrip(_DIGITS) for label in before
-        ):
+        signed_in = SIGN_IN_WORDS.intersection(label.rstrip(_DIGITS) for label in before)
+        if signed_in or (_known(visit, domain, suffix) and not last_only):
             return [_reason(visit, signal, domain, written + ("-" if last_only else "."))]
     return []
 
