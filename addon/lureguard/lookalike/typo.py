@@ -68,15 +68,15 @@ def detect_typo(visit: Visit) -> list[Reason]:
         for entry in index.skeletons[skel]:
             if _machine_name(entry.label):
                 continue  # nobody types `sfdcstatic`: its slips are other people's names
-            if index.inside_popular_names(visit.label, entry.label):
-                continue  # a word part of other names (`ecloud`), not a slip of icloud
             # Raw letters judge pure typos (`qadobe`); skeletons judge typos mixed with
             # look-alikes (`rnicrosof`).
             if len(entry.label) < MIXED_SLIPS and _mixed(visit.label, entry.label):
                 continue  # a slip on top of a look-alike in a short name: too weak (`posti`)
-            if plausible(visit.label, entry.label) or plausible(
-                visit.skeleton, skel, skeletons=True
-            ):
+            if (
+                plausible(visit.label, entry.label)
+                or plausible(visit.skeleton, skel, skeletons=True)
+            ) and not index.inside_popular_names(visit.label, entry.label):
+                # ... unless a word part of other names (`ecloud`), not a slip of icloud
                 reasons.append(_typo_reason(visit, entry))
     if reasons:
         return reasons
