@@ -26,6 +26,7 @@ let probing = null;
 let generation = 0; // bumped by forget(): a probe started before must not be cached
 let ruleQueue = Promise.resolve();
 const committed = new Map(); // tabId -> last web URL committed in its top frame
+const started = new Map(); // tabId -> how many top-frame web navigations it has started
 
 const isWeb = (url) => typeof url === "string" && /^https?:\/\//i.test(url);
 const hostOf = (url) => new URL(url).hostname.toLowerCase().replace(/\.$/, "");
@@ -205,13 +206,18 @@ async function onBeforeNavigate({ tabId, frameId, url }) {
   if (frameId !== 0 || !isWeb(url)) return;
   // Read before any await: a blocked request commits its error page almost at once.
   const previous = committed.get(tabId);
+  const serial = (started.get(tabId) ?? 0) + 1;
+  started.set(tabId, serial);
+  // A later navigation in the tab replaced this one while it was being judged: that one's own
+  // judgement decides, and this one must not send the tab back (to its warning, or to it).
+  const superseded = () => started.get(tabId) !== serial;
   const hadRule = Object.hasOwn(await ruleHosts(), hostOf(url));
   const current = await guard();
   if (!current.active) {
     // The probe has just found the proxy and dropped the rules, but one of them may have stopped
     // this navigation already (Firefox then shows nothing at all, Chrome an error page): send it
     // again, for the proxy to judge and explain.
-    if (hadRule && !Object.hasOwn(await ruleHosts(), hostOf(url))) {
+    if (hadRule && !Object.hasOwn(await ruleHosts(), hostOf(url)) && !superseded()) {
       await chrome.tabs.update(tabId, { url }).catch(() => {});
     }
     return;
@@ -222,7 +228,7 @@ async function onBeforeNavigate({ tabId, frameId, url }) {
   } catch {
     return; // lureguard stopped meanwhile: nothing to judge with
   }
-  if (!(await decide(url, verdict, current))) return;
+  if (!(await decide(url, verdict, current)) || superseded()) return;
   await chrome.tabs.update(tabId, { url: warningUrl(url, previous) }).catch(() => {});
 }
 
@@ -273,6 +279,9 @@ export function start(lookupFn) {
   chrome.webNavigation.onCommitted.addListener(({ tabId, frameId, url }) => {
     if (frameId === 0 && isWeb(url)) committed.set(tabId, url);
   });
-  chrome.tabs.onRemoved.addListener((tabId) => committed.delete(tabId));
+  chrome.tabs.onRemoved.addListener((tabId) => {
+    committed.delete(tabId);
+    started.delete(tabId);
+  });
   guard({ fresh: true }).catch(() => {});
 }
