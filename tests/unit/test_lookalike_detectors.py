@@ -84,6 +84,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",
         "login-paypa130.com",  # three digits in a row are a number, not a disguised letter
+        "paypa130.com",  # ... in a slip too
         "v2-live.com",  # one digit: a version, not a numbered server
         "mx01-live.org",  # live.org is nobody's official domain here
         "music-live.com",

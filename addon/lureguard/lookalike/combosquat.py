@@ -20,6 +20,7 @@ from lureguard.hosts import Target
 from lureguard.lookalike.confusables import fold, skeleton
 from lureguard.lookalike.index import (
     MIN_CONSONANTS,
+    NUMBER_DIGITS,
     BrandIndex,
     Protected,
     collapse_runs,
@@ -39,8 +40,6 @@ MIN_DISTINCTIVE: Final = 5
 MIN_CHEAP_WORD: Final = 7
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
 MIN_CHEAP_MISSPELLED: Final = 8
-#: This many digits in a row are a number, never letters in disguise (`_cuts_number`).
-NUMBER_DIGITS: Final = 3
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")

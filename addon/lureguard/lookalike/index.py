@@ -28,6 +28,8 @@ MIN_SHAPE_LABEL: Final = 4
 MIN_TYPO_LABEL: Final = 3
 #: A brand name inside this many unrelated popular names is a word part (`index.common`).
 MIN_WORD_PART_NAMES: Final = 2
+#: This many digits in a row are a number, never letters in disguise (`pay8007`, `fast411`).
+NUMBER_DIGITS: Final = 3
 #: How many `BrandIndex.inside_popular_names` answers are remembered.
 INSIDE_CACHE: Final = 20_000
 

@@ -18,13 +18,20 @@ lower (`visit.foreign_country`): mostly a local name there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.edits import describe, plausible, positions, sentence
-from lureguard.lookalike.index import BrandIndex, Protected, collapse_runs, repeats
+from lureguard.lookalike.index import (
+    NUMBER_DIGITS,
+    BrandIndex,
+    Protected,
+    collapse_runs,
+    repeats,
+)
 from lureguard.lookalike.visit import Visit, foreign_country, reason
 from lureguard.verdict import Reason
 
@@ -38,6 +45,9 @@ MIN_VISITED: Final = 5
 #: inside brand labels (`sfdcstatic`): only `words.INFRA_WORDS` long or rare enough not to sit
 #: inside consumer names (`api` of capitalone, `edge` of ledger).
 MACHINE_WORDS: Final = ("static", "cdn", "apis", "assets", "usercontent", "media")
+
+_NUMBER: Final = re.compile(f"[0-9]{{{NUMBER_DIGITS}}}")
+_DIGIT: Final = re.compile("[0-9]")
 
 _KIND_WORDS: Final = {
     "omission": "a left-out letter",
@@ -62,11 +72,13 @@ def detect_typo(visit: Visit) -> list[Reason]:
     reasons = []
     if visit.established:
         return []
+    # A number is no letters in disguise (`fast411` is no fastmail), unless the name has digits.
+    number = _NUMBER.search(visit.label) is not None
     for skel, _distance in visit.near():
         if len(visit.skeleton) < MIN_VISITED and visit.skeleton[:1] != skel[:1]:
             continue  # `mail` for gmail, `pass` for vpass: a short rest is a name of its own
         for entry in index.skeletons[skel]:
-            if _machine_name(entry.label):
+            if _machine_name(entry.label) or (number and not _DIGIT.search(entry.label)):
                 continue  # nobody types `sfdcstatic`: its slips are other people's names
             # Raw letters judge pure typos (`qadobe`); skeletons judge typos mixed with
             # look-alikes (`rnicrosof`).
