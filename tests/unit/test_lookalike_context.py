@@ -232,6 +232,7 @@ def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: s
         ("coinbase.x7f3.cfd", True),
         ("att.example.com", False),  # a company's own `att.` host under .com
         ("att.mdfhe.de", False),
+        ("att.mdfhe.shop", True),  # ... or under another new generic TLD
         ("att-qzrvtx.cfd", True),  # the registrable label too, as a hyphen word of its own
         ("attqzrvtx.cfd", False),  # ... not glued
         ("att-qzrvtx.com", False),

@@ -13,7 +13,7 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
-from lureguard.lookalike.visit import Visit, institutional, reason
+from lureguard.lookalike.visit import Visit, institutional, new_generic, reason
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
@@ -187,7 +187,7 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     `.com` a company's own `okta.` or `att.` host is an everyday name.
     """
     index = visit.index
-    cheap = visit.cheap
+    cheap = visit.cheap or new_generic(visit.target.suffix)
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]
