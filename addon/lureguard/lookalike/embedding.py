@@ -181,8 +181,9 @@ def _label_skeleton(label: str) -> str:
 def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """`paypal.account-check.net`: a distinctive brand name as a subdomain of another site.
 
-    Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), any brand name counts,
-    short ones included, alone or as a hyphen word (`dpd.parcelnote.cfd`,
+    Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`) or another new generic
+    TLD (`visit.new_generic`), any brand name counts, short ones included, alone or as a hyphen
+    word (`dpd.parcelnote.cfd`,
     `meta-id1923.invoice-ads.top`): no company signs its staff in under `.cfd`, while under
     `.com` a company's own `okta.` or `att.` host is an everyday name.
     """
