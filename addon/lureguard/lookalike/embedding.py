@@ -183,9 +183,8 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
 
     Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`) or another new generic
     TLD (`visit.new_generic`), any brand name counts, short ones included, alone or as a hyphen
-    word (`dpd.parcelnote.cfd`,
-    `meta-id1923.invoice-ads.top`): no company signs its staff in under `.cfd`, while under
-    `.com` a company's own `okta.` or `att.` host is an everyday name.
+    word (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`): no company signs its staff in
+    under `.cfd`, while under `.com` a company's own `okta.` or `att.` host is an everyday name.
     """
     index = visit.index
     cheap = visit.cheap or new_generic(visit.target.suffix)
