@@ -90,6 +90,7 @@ def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) 
         ("secrity-login.com", "misspells 'security'"),
         ("files-download-center.net", "made only of sign-in and lure words"),
         ("webmail07-verify.net", "and numbers"),  # serial numbers are filler
+        ("fileviewingcom.net", "fileviewing.com with its dot left out"),  # words, inflected
     ],
 )
 def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> None:
@@ -105,6 +106,7 @@ def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> 
     [
         "login.com", "mail.net", "securelogin.com", "example.com", "secretary-office.com",
         "verify12345.com",  # one word and a number is a name
+        "telecom.com",  # ends in `com`, but no sign-in words before it
     ],
 )  # fmt: skip
 def test_single_words_popular_names_and_ordinary_words_are_not_suspicious(

@@ -37,6 +37,11 @@ def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
 _DIGIT: Final = re.compile(r"[0-9]")
 _DIGITS: Final = re.compile(r"[0-9]+")
 _LONE_DIGIT: Final = re.compile(r"(?<![0-9])(?:(?<=[a-z])[0-9]|[0-9](?=[a-z]))(?![0-9])")
+#: A label ending so may be an address with its dot dropped (`documentviewingcom`).
+_DOTLESS_END: Final = "com"
+#: Endings that inflect a lure word in such a name (`viewing`, `checker`, `shared`).
+_INFLECTIONS: Final = ("ing", "ers", "er", "ed")
+_LONGEST_WORD: Final = max(len(w) for w in LURE_WORDS) + max(len(e) for e in _INFLECTIONS)
 _DELETIONS: Final = _deletions(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
 
 
@@ -71,7 +76,41 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
     misspelled = _misspelled(label)
     if misspelled:
         return [_reason(signal, label, f"'{label}' misspells {misspelled}")]
+    if label.endswith(_DOTLESS_END) and _sign_in_phrase(label[: -len(_DOTLESS_END)]):
+        name = label[: -len(_DOTLESS_END)]
+        return [_reason(signal, label, f"'{label}' writes the address {name}.com with its dot "
+                        "left out, a name made of sign-in words")]  # fmt: skip
     return []
+
+
+def _sign_in_phrase(text: str) -> bool:
+    """True when `text` (no hyphens) is two or more lure words, each possibly inflected
+    (`documentviewing`, `drivechecking`): the fewest words that spell it, by dynamic
+    programming over its ends."""
+    n = len(text)
+    if n < MIN_MISSPELLED_WORD or not text.isalpha():
+        return False
+    fewest = [0] + [n + 1] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _LONGEST_WORD), end):
+            if fewest[start] < n + 1 and _inflected_lure_word(text[start:end]):
+                fewest[end] = min(fewest[end], fewest[start] + 1)
+    return 2 <= fewest[n] <= n
+
+
+def _inflected_lure_word(word: str) -> bool:
+    """A lure word, or one with an ending (`viewing`, `checker`, `shared` of share)."""
+    if len(word) >= 2 and is_lure_word(skeleton(word)):
+        return True
+    for ending in _INFLECTIONS:
+        stem = word[: -len(ending)]
+        if (
+            word.endswith(ending)
+            and len(stem) >= 3
+            and (is_lure_word(skeleton(stem)) or is_lure_word(skeleton(stem + "e")))
+        ):
+            return True
+    return False
 
 
 def _disguisable(label: str, plain: str) -> bool:
