@@ -75,6 +75,7 @@ def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, t
         "book-it.com",  # popular book.it, but .it words read like names with hyphens
         "research-int.se",  # single-label gTLDs never count written with hyphens
         "slack-gov.com",
+        "cooling-ac.com",  # `.ac` alone is a country's code, not an academic suffix
     ],
 )
 def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) -> None:

@@ -24,6 +24,8 @@ from lureguard.verdict import Reason
 INSTITUTION_HEADS: Final = frozenset(
     {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
 )
+#: Academic and government heads that are top-level domains of their own.
+INSTITUTION_TLDS: Final = frozenset({"edu", "gov", "int", "mil"})
 #: Labels that name a sign-in service: lure words and the single sign-on software that nearly
 #: every institution runs (a generic word, never one institution's name).
 SIGN_IN_WORDS: Final = frozenset(
@@ -110,6 +112,9 @@ def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
                 and len(label) >= MIN_EMBEDDED_LABEL
                 and _country_suffix(suffix)
                 and _known(visit, domain, suffix)
+                # `x-ac` is how names read (air conditioning): `.ac` alone is Ascension
+                # Island's code, academic only with a country after it (`ac-uk`).
+                and ("." in suffix or suffix in INSTITUTION_TLDS or domain in visit.index.popular)
             ):
                 return [_reason(visit, signal, domain, "-".join(tokens[start : end + 1]))]
     return []
