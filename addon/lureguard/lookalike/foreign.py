@@ -24,8 +24,6 @@ from lureguard.verdict import Reason
 INSTITUTION_HEADS: Final = frozenset(
     {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
 )
-#: Academic and government heads that are top-level domains of their own.
-INSTITUTION_TLDS: Final = frozenset({"edu", "gov", "int", "mil"})
 #: Labels that name a sign-in service: lure words and the single sign-on software that nearly
 #: every institution runs (a generic word, never one institution's name).
 SIGN_IN_WORDS: Final = frozenset(
@@ -91,7 +89,7 @@ def _in_subdomain(
             continue
         before = labels[: end + 1 - domain.count(".") - 1]
         # Numbered hosts are the same service (`login1.`, `ezproxy2.`).
-        signed_in = SIGN_IN_WORDS.intersection(label.rstrip(_DIGITS) for label in before)
+        signed_in = SIGN_IN_WORDS.intersection(word.rstrip(_DIGITS) for word in before)
         if signed_in or (_known(visit, domain, suffix) and not last_only):
             return [_reason(visit, signal, domain, written + ("-" if last_only else "."))]
     return []
@@ -114,7 +112,7 @@ def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
                 and _known(visit, domain, suffix)
                 # `x-ac` is how names read (air conditioning): `.ac` alone is Ascension
                 # Island's code, academic only with a country after it (`ac-uk`).
-                and ("." in suffix or suffix in INSTITUTION_TLDS or domain in visit.index.popular)
+                and ("." in suffix or domain in visit.index.popular)
             ):
                 return [_reason(visit, signal, domain, "-".join(tokens[start : end + 1]))]
     return []
