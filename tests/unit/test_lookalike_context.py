@@ -84,6 +84,14 @@ RULES = {
         source: tests
         domains: [sharefile.com]
         """,
+    "wetransfer": """\
+        id: brand/wetransfer
+        kind: brand
+        name: WeTransfer
+        description: test
+        source: tests
+        domains: [wetransfer.com]
+        """,
     "coinbase": """\
         id: brand/coinbase
         kind: brand
@@ -380,6 +388,12 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
 )
 def test_tenant_misspellings_keep_the_consonants(engine: Engine, host: str, caught: bool) -> None:
     assert bool(_caught(engine, host)) is caught, host
+
+
+def test_a_lure_word_is_no_misspelled_name(engine: Engine) -> None:
+    # `transfer` is wetransfer with two letters left out, but it is a lure word of its own.
+    assert _caught(engine, "transfer-verify.com") == []
+    assert _caught(engine, "wetransfr-verify.com") == [("combosquat", "brand/wetransfer")]
 
 
 @pytest.mark.parametrize(

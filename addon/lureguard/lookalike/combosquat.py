@@ -412,7 +412,8 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
                 if len(skel) >= MIN_MISSPELLED
                 and not _cuts_number(raw, 0, len(raw), visit.index.skeletons[skel])
             ]
-            if len(part) >= MIN_MISSPELLED - 1 and raw not in popular
+            # A lure word is that word, not a misspelled name (`transfer` of wetransfer).
+            if len(part) >= MIN_MISSPELLED - 1 and raw not in popular and not is_lure_word(part)
             else ()
         )
         if near and not lure_only("-".join(parts[:k] + parts[k + 1 :])):
