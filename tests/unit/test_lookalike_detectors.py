@@ -128,6 +128,7 @@ def test_one_reason_per_brand_most_specific_first(engine: Engine) -> None:
 def test_word_parts_of_popular_names_are_not_slips(engine: Engine) -> None:
     # `paypel` sits inside two popular names that do not hold paypal: someone's word.
     assert engine.check("paypel.com").verdict == "allow"
+    assert engine.check("paypel-login.com").verdict == "allow"  # ... among lure words too
     assert kinds(engine, "paypol.com") == [("typo", "paypal.com")]
 
 

@@ -420,7 +420,9 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
             near = [(skel, d) for skel, d in near if _slip_of_name(visit.index, part, skel, d)]
         for skel, _ in near:
             for entry in visit.index.skeletons[skel]:
-                reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
+                # A word part of other names (`trust`) is that word, not a slip of truist.
+                if not visit.index.inside_popular_names(raw, entry.label):
+                    reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
         offset += len(raw) + 1
     return reasons
 
