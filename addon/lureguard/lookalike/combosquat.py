@@ -27,7 +27,7 @@ from lureguard.lookalike.index import (
     consonant_key,
     consonant_positions,
 )
-from lureguard.lookalike.visit import Visit, near_skeletons, new_generic, reason
+from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import holds_lure_word, infrastructure, is_lure_word, lure_only
 from lureguard.verdict import Reason
 
@@ -140,7 +140,7 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
         return False
     # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
     apart = (lo == 0 or label[lo - 1] == "-") and (hi == len(label) or label[hi] == "-")
-    if apart and "-" in label and (visit.cheap or new_generic(visit.target.suffix)):
+    if apart and "-" in label and (visit.cheap or visit.new_gtld):
         return True
     return (visit.cheap or visit.tenant or visit.guest) and _distinctive(
         visit.index, name, visit.label[lo:hi]
@@ -151,14 +151,12 @@ def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """`_cheap_name` for a word-brand of MIN_CHEAP_WORD letters or more starting the label
     (`fidelityqzr.cyou`). Ending it, a word is often the tail of a compound name
     (`eurovanguard`: another firm's name ending in the word). Under the other new generic TLDs
-    (`visit.new_generic`: `.shop`, `.one`) it must run on into other letters
+    (`visit.new_gtld`: `.shop`, `.one`) it must run on into other letters
     (`fidelityqzr.shop`): a hyphen word after it reads as a phrase (`passport-photo`)."""
     if lo != 0 or len(name) < MIN_CHEAP_WORD or name in visit.index.common:
         return False
     label = visit.label
-    return visit.cheap or (
-        new_generic(visit.target.suffix) and hi < len(label) and label[hi].isalpha()
-    )
+    return visit.cheap or (visit.new_gtld and hi < len(label) and label[hi].isalpha())
 
 
 def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:

@@ -13,7 +13,7 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
-from lureguard.lookalike.visit import Visit, institutional, new_generic, reason
+from lureguard.lookalike.visit import Visit, institutional, reason
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
@@ -125,13 +125,13 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     Microsoft's `msedge.net` with one digit, a version)."""
     label = visit.label
     head, _, last = label.rpartition("-")
-    server = head.rpartition("-")[2]
-    if not _SERVER_NAME.fullmatch(server):
-        return []
     domain = f"{last}.{visit.target.suffix}"
     rule_id = visit.index.official.get(domain)
-    entry = visit.index.rule_entries.get(rule_id or "")
-    if entry is None:
+    if rule_id is None:
+        return []  # most hyphenated names end in no brand's domain: the cheap test first
+    server = head.rpartition("-")[2]
+    entry = visit.index.rule_entries.get(rule_id)
+    if entry is None or not _SERVER_NAME.fullmatch(server):
         return []
     detail = (
         f"'{label}' reads as {server}.{domain}, a server of {entry.brand}'s {domain}, with the "
@@ -182,12 +182,12 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """`paypal.account-check.net`: a distinctive brand name as a subdomain of another site.
 
     Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`) or another new generic
-    TLD (`visit.new_generic`), any brand name counts, short ones included, alone or as a hyphen
+    TLD (`visit.new_gtld`), any brand name counts, short ones included, alone or as a hyphen
     word (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`): no company signs its staff in
     under `.cfd`, while under `.com` a company's own `okta.` or `att.` host is an everyday name.
     """
     index = visit.index
-    cheap = visit.cheap or new_generic(visit.target.suffix)
+    cheap = visit.cheap or visit.new_gtld
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]

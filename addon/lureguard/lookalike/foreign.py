@@ -89,8 +89,9 @@ def _in_subdomain(
             continue
         before = labels[: end + 1 - domain.count(".") - 1]
         # Numbered hosts are the same service (`login1.`, `ezproxy2.`).
-        signed_in = SIGN_IN_WORDS.intersection(word.rstrip(_DIGITS) for word in before)
-        if signed_in or (_known(visit, domain, suffix) and not last_only):
+        if (not last_only and _known(visit, domain, suffix)) or SIGN_IN_WORDS.intersection(
+            word.rstrip(_DIGITS) for word in before
+        ):
             return [_reason(visit, signal, domain, written + ("-" if last_only else "."))]
     return []
 

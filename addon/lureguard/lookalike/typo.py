@@ -73,13 +73,17 @@ def detect_typo(visit: Visit) -> list[Reason]:
     if visit.established:
         return []
     # A number is no letters in disguise (`fast411` is no fastmail), unless the name has digits.
-    number = _NUMBER.search(visit.label) is not None
+    number: bool | None = None
     for skel, _distance in visit.near():
         if len(visit.skeleton) < MIN_VISITED and visit.skeleton[:1] != skel[:1]:
             continue  # `mail` for gmail, `pass` for vpass: a short rest is a name of its own
         for entry in index.skeletons[skel]:
-            if _machine_name(entry.label) or (number and not _DIGIT.search(entry.label)):
+            if _machine_name(entry.label):
                 continue  # nobody types `sfdcstatic`: its slips are other people's names
+            if number is None:
+                number = _NUMBER.search(visit.label) is not None
+            if number and not _DIGIT.search(entry.label):
+                continue
             # Raw letters judge pure typos (`qadobe`); skeletons judge typos mixed with
             # look-alikes (`rnicrosof`).
             if len(entry.label) < MIXED_SLIPS and _mixed(visit.label, entry.label):

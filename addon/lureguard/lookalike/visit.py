@@ -48,8 +48,8 @@ def new_generic(suffix: str) -> bool:
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_near", "_parts", "cheap", "established", "guest", "index", "label", "plain",
-                 "skeleton", "target", "tenant")  # fmt: skip
+    __slots__ = ("_near", "_parts", "cheap", "established", "guest", "index", "label",
+                 "new_gtld", "plain", "skeleton", "target", "tenant")  # fmt: skip
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
@@ -64,6 +64,8 @@ class Visit:
         self.tenant = target.suffix in _PLATFORMS
         #: True under a top-level domain that spammers favour (`ABUSED_TLDS`)
         self.cheap = target.suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
+        #: True under another generic TLD introduced since 2012 (`new_generic`: `.shop`)
+        self.new_gtld = not self.cheap and new_generic(target.suffix)
         #: True for a subdomain label judged as a name (`subdomain.py`): a label on someone
         #: else's domain, where a brand's name glued to other letters is nobody's own domain
         self.guest = False
