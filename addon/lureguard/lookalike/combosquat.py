@@ -11,6 +11,7 @@ words (`googlewatchblog`, `facebook-studio`) stay clean.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Sequence
 from typing import Final
 
@@ -20,12 +21,12 @@ from lureguard.hosts import Target
 from lureguard.lookalike.confusables import fold, skeleton
 from lureguard.lookalike.index import (
     MIN_CONSONANTS,
-    NUMBER_DIGITS,
     BrandIndex,
     Protected,
     collapse_runs,
     consonant_key,
     consonant_positions,
+    holds_number,
 )
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import holds_lure_word, infrastructure, is_lure_word, lure_only
@@ -43,7 +44,6 @@ MIN_CHEAP_MISSPELLED: Final = 8
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
-_DIGIT_CHARS: Final = "0123456789"
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
 COMPACT_SLACK: Final = 2
@@ -81,7 +81,7 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
     for piece, stuck in pieces:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
-        skel = skeleton(piece if stuck else piece.strip(_DIGIT_CHARS))
+        skel = skeleton(piece if stuck else piece.strip(string.digits))
         if not (
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
@@ -105,12 +105,7 @@ def _cuts_number(label: str, lo: int, hi: int, entries: Sequence[Protected] = ()
         return True
     if any(c.isdigit() for entry in entries for c in entry.label):
         return False
-    run = 0
-    for i in range(lo, hi):
-        run = run + 1 if label[i].isdigit() else 0
-        if run >= NUMBER_DIGITS:
-            return True
-    return False
+    return holds_number(label[lo:hi])
 
 
 def _distinctive(index: BrandIndex, name: str, written: str = "") -> bool:

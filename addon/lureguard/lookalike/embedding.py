@@ -103,19 +103,26 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
         if i + k >= len(tokens) - 1:
             continue  # more host must follow (`m.me.gov.ar` is me.gov.ar's own `m.` host)
         domain = ".".join(tokens[i : i + k + 1])
-        entry = index.rule_entries.get(index.official.get(domain, ""))
+        owner = _official_owner(index, tokens[i], domain)
         # Written with its dots: with hyphens an unprotected name reads as words (`shop-app`).
-        if entry is not None and domain in visit.target.host:
+        if owner is not None and domain in visit.target.host:
             target = visit.target
             detail = (
                 f"{target.unicode_host} starts like {domain} but belongs to "
                 f"{target.registered_domain}; real site: {domain}"
             )
-            owner = Protected(
-                tokens[i], domain, entry.rule_id, entry.brand, entry.level, entry.source
-            )
             return [reason("target-embedding", owner, detail)]
     return []
+
+
+def _official_owner(index: BrandIndex, label: str, domain: str) -> Protected | None:
+    """The brand that owns the official `domain`, as an entry for its `label` (unprotected
+    itself, such as `live` of live.com), or None when no brand owns it."""
+    rule_id = index.official.get(domain)
+    entry = index.rule_entries.get(rule_id) if rule_id else None
+    if entry is None:
+        return None
+    return Protected(label, domain, entry.rule_id, entry.brand, entry.level, entry.source)
 
 
 def _server_of_official_domain(visit: Visit) -> list[Reason]:
@@ -126,18 +133,15 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     label = visit.label
     head, _, last = label.rpartition("-")
     domain = f"{last}.{visit.target.suffix}"
-    rule_id = visit.index.official.get(domain)
-    if rule_id is None:
-        return []  # most hyphenated names end in no brand's domain: the cheap test first
+    # Most hyphenated names end in no brand's domain: that cheap test first.
+    owner = _official_owner(visit.index, last, domain)
     server = head.rpartition("-")[2]
-    entry = visit.index.rule_entries.get(rule_id)
-    if entry is None or not _SERVER_NAME.fullmatch(server):
+    if owner is None or not _SERVER_NAME.fullmatch(server):
         return []
     detail = (
-        f"'{label}' reads as {server}.{domain}, a server of {entry.brand}'s {domain}, with the "
+        f"'{label}' reads as {server}.{domain}, a server of {owner.brand}'s {domain}, with the "
         f"dot written as a hyphen; real site: {domain}"
     )
-    owner = Protected(last, domain, entry.rule_id, entry.brand, entry.level, entry.source)
     return [reason("target-embedding", owner, detail, (len(head),))]
 
 

@@ -12,6 +12,7 @@ an academic or government suffix (`ac.uk`, `edu`, `gov.pl`), or a sign-in word p
 
 from __future__ import annotations
 
+import string
 from typing import Final
 
 from lureguard.hosts import split_registered
@@ -38,7 +39,6 @@ ENGLISH_TWO_LETTERS: Final = frozenset(
     {"am", "as", "at", "be", "by", "do", "go", "hi", "in", "is", "it", "me", "my", "no", "so",
      "to", "tv", "us", "ws"}
 )  # fmt: skip
-_DIGITS: Final = "0123456789"
 #: An embedded domain's own label must have at least this many characters.
 MIN_EMBEDDED_LABEL: Final = 2
 
@@ -90,7 +90,7 @@ def _in_subdomain(
         before = labels[: end + 1 - domain.count(".") - 1]
         # Numbered hosts are the same service (`login1.`, `ezproxy2.`).
         if (not last_only and _known(visit, domain, suffix)) or SIGN_IN_WORDS.intersection(
-            word.rstrip(_DIGITS) for word in before
+            word.rstrip(string.digits) for word in before
         ):
             return [_reason(visit, signal, domain, written + ("-" if last_only else "."))]
     return []

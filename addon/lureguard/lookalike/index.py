@@ -6,6 +6,7 @@ is a hash map or an automaton, so a detector probes a few keys, never scans all 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,8 +31,15 @@ MIN_TYPO_LABEL: Final = 3
 MIN_WORD_PART_NAMES: Final = 2
 #: This many digits in a row are a number, never letters in disguise (`pay8007`, `fast411`).
 NUMBER_DIGITS: Final = 3
+_NUMBER: Final = re.compile(f"[0-9]{{{NUMBER_DIGITS}}}")
 #: How many `BrandIndex.inside_popular_names` answers are remembered.
 INSIDE_CACHE: Final = 20_000
+
+
+def holds_number(text: str) -> bool:
+    """True when `text` has NUMBER_DIGITS digits in a row: a number, not letters in disguise
+    (look-alike digits stand alone or in pairs: `paypa1`, `g00gle`)."""
+    return _NUMBER.search(text) is not None
 
 
 def typo_budget(length: int) -> int:

@@ -18,7 +18,6 @@ lower (`visit.foreign_country`): mostly a local name there.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -26,10 +25,10 @@ from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.edits import describe, plausible, positions, sentence
 from lureguard.lookalike.index import (
-    NUMBER_DIGITS,
     BrandIndex,
     Protected,
     collapse_runs,
+    holds_number,
     repeats,
 )
 from lureguard.lookalike.visit import Visit, foreign_country, reason
@@ -45,9 +44,6 @@ MIN_VISITED: Final = 5
 #: inside brand labels (`sfdcstatic`): only `words.INFRA_WORDS` long or rare enough not to sit
 #: inside consumer names (`api` of capitalone, `edge` of ledger).
 MACHINE_WORDS: Final = ("static", "cdn", "apis", "assets", "usercontent", "media")
-
-_NUMBER: Final = re.compile(f"[0-9]{{{NUMBER_DIGITS}}}")
-_DIGIT: Final = re.compile("[0-9]")
 
 _KIND_WORDS: Final = {
     "omission": "a left-out letter",
@@ -81,8 +77,8 @@ def detect_typo(visit: Visit) -> list[Reason]:
             if _machine_name(entry.label):
                 continue  # nobody types `sfdcstatic`: its slips are other people's names
             if number is None:
-                number = _NUMBER.search(visit.label) is not None
-            if number and not _DIGIT.search(entry.label):
+                number = holds_number(visit.label)
+            if number and not any(c.isdigit() for c in entry.label):
                 continue
             # Raw letters judge pure typos (`qadobe`); skeletons judge typos mixed with
             # look-alikes (`rnicrosof`).
