@@ -39,6 +39,17 @@ def test_run_with_a_missing_database_is_one_sentence(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_run_refuses_one_port_for_the_proxy_and_the_api(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["run", "--data-dir", str(tmp_path), "--listen-port", "9090", "--api-port", "9090"]
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        "lureguard: error: the proxy and the API cannot both listen on port 9090: change "
+        "--api-port or --listen-port (or the policy's api.port or proxy.port)\n"
+    )
+
+
 def test_status_without_a_proxy(tmp_path: Path) -> None:
     from tests.support.proxy import free_port
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -26,9 +27,18 @@ MITMDUMP = Path(sys.executable).parent / "mitmdump"
 
 def free_port() -> int:
     """A port nobody listens on right now (bind 0, read it, close)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct ports nobody listens on right now: all are held while the next is
+    picked, since the kernel may hand a just-closed port out again (a proxy once got its
+    API's port and exited)."""
+    with contextlib.ExitStack() as stack:
+        socks = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
 
 
 def wait_listening(port: int, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
@@ -92,7 +102,7 @@ def start_lureguard(
 ) -> ProxyProcess:
     """Start `lureguard run` (or `command`) on free ports, mapped to `origin`, and wait for it."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    port, api_port = free_port(), free_port()
+    port, api_port = free_ports(2)
     mitm = list(mitm_args or [])
     if origin is not None:
         mitm += [
@@ -190,7 +200,10 @@ def curl(
     done = subprocess.run(cmd, capture_output=True, timeout=30, check=False)
     out = done.stdout.decode("utf-8", "replace")
     if done.returncode != 0:
-        raise AssertionError(f"curl failed ({done.returncode}): {done.stderr.decode()}")
+        message = f"curl failed ({done.returncode}): {done.stderr.decode()}"
+        if proxy.proc.poll() is not None:  # say why, or CI shows only a refused connection
+            message += f"\nthe proxy exited ({proxy.proc.returncode}):\n{proxy.output()[-3000:]}"
+        raise AssertionError(message)
     # Skip the proxy's "200 Connection established" block of an HTTPS request.
     blocks = out.split("\r\n\r\n")
     while len(blocks) > 1 and re.match(r"HTTP/\S+ 200 Connection established", blocks[0]):

@@ -23,6 +23,7 @@ from lureguard.cli import main
 from lureguard.deploy import signing
 from lureguard.deploy.bundle import build
 from lureguard.deploy.state import UpdateState
+from tests.support.proxy import free_ports
 
 RULE = "id: block/one\nkind: blocklist\ndescription: d\nsource: s\nhosts: [one.example]\n"
 
@@ -51,12 +52,6 @@ def listeners() -> Iterator[tuple[int, int]]:
     api.shutdown()
     api.server_close()
     proxy.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _ca_pem() -> bytes:
@@ -150,7 +145,7 @@ def test_every_problem_gets_a_cross_and_a_fix(
     state.last_error = "https://rules.example/manifest.json answered HTTP 500 Server Error"
     state.save(data)
 
-    result = _doctor(data, _free_port(), _free_port())
+    result = _doctor(data, *free_ports(2))
 
     assert result.exit_code == 1
     out = result.output

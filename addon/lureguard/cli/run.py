@@ -97,6 +97,12 @@ def run(
         fail(str(exc))
     mode, fail_policy = deployed.value("mode"), deployed.value("fail")
     listen_port, api_port = deployed.value("proxy.port"), deployed.value("api.port")
+    # mitmproxy would start, then exit once the API cannot bind its port:
+    if api_port and listen_port == api_port:
+        fail(
+            f"the proxy and the API cannot both listen on port {api_port}: change --api-port "
+            "or --listen-port (or the policy's api.port or proxy.port)"
+        )
     no_bypass = not deployed.value("bypass.allowed")
     pac_fallback = deployed.value("pac.fallback")
     # Only a policy caps bypasses: the setting's default (15 min) must not shorten everyone's.
