@@ -38,6 +38,14 @@ def test_random_letters_are_not_slips() -> None:
     assert not plausible("paybal", "paypal")  # b is not next to p, nor one bit away
 
 
+def test_long_names_read_as_themselves_with_any_one_letter_changed_or_added() -> None:
+    assert plausible("coinbame", "coinbase")  # m is nowhere near s
+    assert plausible("coinbasze", "coinbase")  # a stray z
+    assert not plausible("zoinbase", "coinbase")  # the first letter changed
+    assert not plausible("coinbamze", "coinbase")  # two random edits
+    assert not plausible("paynal", "paypal")  # six letters: mostly someone else's name
+
+
 def test_short_names_only_tolerate_slips_that_keep_every_letter() -> None:
     assert plausible("upss", "ups")
     assert not plausible("tnt", "ntt")  # transposition of a three-letter name

@@ -122,20 +122,36 @@ TINY_PLAUSIBLE: Final = frozenset({"repetition", "hyphenation", "addition"})
 #: Four-letter names also tolerate slips that keep every letter in place or next to it.
 SHORT_PLAUSIBLE: Final = TINY_PLAUSIBLE | {"transposition", "insertion", "plural"}
 SHORT_NAME: Final = 4
+#: Names this long read as themselves with any one letter changed or added.
+LONG_NAME: Final = 8
 #: Judged on skeletons (where `l` stands for i, 1 and l), key neighbours and bit patterns
 #: mean nothing, so only shape-independent slips count there.
 SKELETON_PLAUSIBLE: Final = PLAUSIBLE - {"keyboard", "insertion", "bitsquat"}
 
 
 def plausible(visited: str, target: str, *, skeletons: bool = False) -> bool:
-    """True when every edit from `target` to `visited` is a typing or reading slip."""
+    """True when every edit from `target` to `visited` is a typing or reading slip, or, in a
+    long name, one edit of any kind after the first letter (`single_edit_of_long_name`)."""
     if len(target) <= 3:
         allowed = TINY_PLAUSIBLE
     elif len(target) <= SHORT_NAME:
         allowed = SHORT_PLAUSIBLE
+    elif skeletons:
+        allowed = SKELETON_PLAUSIBLE
     else:
-        allowed = SKELETON_PLAUSIBLE if skeletons else PLAUSIBLE
+        edits = describe(visited, target)
+        return single_edit_of_long_name(visited, target, edits) or all(
+            e.kind in PLAUSIBLE for e in edits
+        )
     return all(e.kind in allowed for e in describe(visited, target))
+
+
+def single_edit_of_long_name(visited: str, target: str, edits: list[Edit]) -> bool:
+    """True for one edit of any kind, a random letter changed or added included, in a name of
+    LONG_NAME letters or more that keeps its first letter (`metamasck`, `univswap`): kits
+    change names so, not only keyboards, and a long name still reads as itself. Shorter
+    names changed so are mostly other names (`pestpac` of westpac)."""
+    return len(edits) == 1 and len(target) >= LONG_NAME and visited[:1] == target[:1]
 
 
 def _transposition(visited: str, target: str) -> Edit | None:
