@@ -51,6 +51,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("myupsaccount.com", "combosquat", "ups.com"),
         ("paypall-login.com", "combosquat", "paypal.com"),
         ("apple-notes-x7.pages.dev", "combosquat", "apple.com"),  # a word part as a tenant word
+        ("paypalsverify.net", "combosquat", "paypal.com"),  # the name in the plural
         # target embedding
         ("login.microsoftonline.com.session-verify.net", "target-embedding", "microsoftonline.com"),
         ("www-paypal-com.secure.info", "target-embedding", "paypal.com"),

@@ -176,14 +176,18 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     for start, name in matches:
         if name != skel and name not in found:
             end = start + len(name)
-            lo, hi = _label_span(visit.label, skel, start, end)
-            if (
-                _rest_is_lure(visit, skel[:start], skel[end:])
-                or _words_around(visit, lo, hi) is not None
-                or _tenant_name(visit, name, lo, hi)
-                or _cheap_name(visit, name, lo, hi)
-            ):
-                found[name] = (lo, hi)
+            # A plural `s` belongs to the name (`sharepoints-login`, `metamasks`).
+            plural = skel[end : end + 1] == "s" and len(name) >= MIN_DISTINCTIVE
+            for stop in (end, end + 1) if plural else (end,):
+                lo, hi = _label_span(visit.label, skel, start, stop)
+                if (
+                    _rest_is_lure(visit, skel[:start], skel[stop:])
+                    or _words_around(visit, lo, hi) is not None
+                    or _tenant_name(visit, name, lo, hi)
+                    or _cheap_name(visit, name, lo, hi)
+                ):
+                    found[name] = (lo, hi)
+                    break
     if "-" in skel:
         for name, start, end in _split_names(index, skel):
             lo, hi = _label_span(visit.label, skel, start, end)
@@ -378,7 +382,12 @@ def _combo_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:
         )
         return reason("target-embedding", entry, detail, extra)
     added = " and ".join(f"'{p}'" for p in rest if p)
-    imitation = "" if brand_text == entry.label else f" ('{brand_text}' imitates '{entry.label}')"
+    if brand_text == entry.label:
+        imitation = ""
+    elif brand_text == f"{entry.label}s":
+        imitation = f" (in the plural, '{brand_text}')"
+    else:
+        imitation = f" ('{brand_text}' imitates '{entry.label}')"
     detail = (
         f"'{label}' joins {entry.brand}'s name '{entry.label}'{imitation} with {added}; "
         f"real site: {entry.domain}"
