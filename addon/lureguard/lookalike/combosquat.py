@@ -176,8 +176,13 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     for start, name in matches:
         if name != skel and name not in found:
             end = start + len(name)
-            # A plural `s` belongs to the name (`sharepoints-login`, `metamasks`).
-            plural = skel[end : end + 1] == "s" and len(name) >= MIN_DISTINCTIVE
+            # A plural `s` belongs to the name (`sharepoints-login`, `metamasks`), unless the
+            # plural is a word part of popular names (`canvas` is no more canva).
+            plural = (
+                skel[end : end + 1] == "s"
+                and len(name) >= MIN_DISTINCTIVE
+                and not index.inside_popular_names(skel[start : end + 1], None)
+            )
             for stop in (end, end + 1) if plural else (end,):
                 lo, hi = _label_span(visit.label, skel, start, stop)
                 if (

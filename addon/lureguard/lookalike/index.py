@@ -148,7 +148,7 @@ class BrandIndex:
     #: the labels of popular sites that no brand owns, one a line (`inside_popular_names`)
     popular_text: str = ""
     #: `inside_popular_names` answers, per (text, brand label)
-    _inside: dict[tuple[str, str], bool] = field(default_factory=dict)
+    _inside: dict[tuple[str, str | None], bool] = field(default_factory=dict)
     #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
     flat: dict[str, str] = field(default_factory=dict)
     #: first three letters of every protected skeleton and flat name (`embedding._split_name`)
@@ -297,11 +297,12 @@ class BrandIndex:
             return []
         return [(end - len(skel) + 1, skel) for end, skel in self.context_automaton.iter(text)]
 
-    def inside_popular_names(self, text: str, name: str) -> bool:
+    def inside_popular_names(self, text: str, name: str | None) -> bool:
         """True when `text` sits inside the labels of MIN_WORD_PART_NAMES popular domains or
-        more that do not hold the brand label `name`: a word part of other people's names
-        (`ecloud` of kingsoftecloud), not a slip of `name` (icloud). Found in one scan of the
-        popular labels; answers are remembered (checks reach here only for a found slip)."""
+        more that do not hold the brand label `name` (any label, for None): a word part of
+        other people's names (`ecloud` of kingsoftecloud), not a slip of `name` (icloud). Found
+        in one scan of the popular labels; answers are remembered (checks reach here only for
+        a found slip or plural)."""
         key = (text, name)
         known = self._inside.get(key)
         if known is not None:
@@ -313,7 +314,7 @@ class BrandIndex:
             first = corpus.rfind("\n", 0, start) + 1
             end = corpus.find("\n", start)
             label = corpus[first:end]
-            if label != text and name not in label:
+            if label != text and (name is None or name not in label):
                 found += 1
             start = corpus.find(text, end)
         if len(self._inside) >= INSIDE_CACHE:
