@@ -84,6 +84,14 @@ def test_bundled_rules_catch_the_founding_story(bundled_engine: Engine) -> None:
     assert bundled_engine.check("microsoft.com").verdict == "allow"
 
 
+def test_a_plural_that_is_a_word_part_of_popular_names_is_no_plural(
+    bundled_engine: Engine,
+) -> None:
+    # canvas sits inside popular names: a word, not Canva's plural (paypals sits in none)
+    assert bundled_engine.check("canvas-login.com").verdict == "allow"
+    assert bundled_engine.check("paypalsverify.com").verdict == "warn"
+
+
 def test_engine_loads_from_any_path(tmp_path: Path) -> None:
     rules = write_rules(tmp_path, block=BLOCK)
     compile_dir([rules], tmp_path / "x.db", PopularList.empty())
