@@ -28,7 +28,10 @@ SIGNALS = {
         source: tests
         """,
 }
-POPULAR = ("wp.pl", "ki.se", "securelogin.com", "book.it")
+POPULAR = (
+    "wp.pl", "ki.se", "securelogin.com", "book.it", "example-univ.edu", "twice.edu", "twice.com",
+    "example-lib.org",
+)  # fmt: skip
 
 
 def _engine(root: Path, rules: dict[str, str]) -> Engine:
@@ -57,6 +60,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("login.example.az-link.click", "example.az"),  # its suffix runs on after a hyphen
         ("wp-pl.eu", "wp.pl"),  # dots written as hyphens: popular, a country's suffix
         ("poczta.wojsko-mil-pl.click", "wojsko.mil.pl"),  # ... or a government suffix
+        ("logon.example-univ.qzrv.me", "example-univ.edu"),  # a university's label, no suffix
     ],
 )
 def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, target: str) -> None:
@@ -76,6 +80,9 @@ def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, t
         "research-int.se",  # single-label gTLDs never count written with hyphens
         "slack-gov.com",
         "cooling-ac.com",  # `.ac` alone is a country's code, not an academic suffix
+        "www.example-univ.qzrv.me",  # a university's label without a sign-in word before it
+        "login.twice.qzrv.me",  # a label that popular sites of other kinds carry too
+        "login.example-univ.idm.example-lib.org",  # a popular site hosts it (a library proxy)
     ],
 )
 def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) -> None:

@@ -7,7 +7,8 @@ the trick itself is visible: a complete domain of someone else placed before the
 stay clear of the many hosts that legitimately carry a name with dots, a domain counts only
 with evidence that it is a site people sign in to or know: it is a popular domain, it sits under
 an academic or government suffix (`ac.uk`, `edu`, `gov.pl`), or a sign-in word precedes it
-(`login.`, `cas.`, `adfs.`).
+(`login.`, `cas.`, `adfs.`). A popular institution's label after a sign-in word counts without
+its suffix (`login.example-univ.qzrv.me`).
 """
 
 from __future__ import annotations
@@ -16,15 +17,11 @@ import string
 from typing import Final
 
 from lureguard.hosts import split_registered
-from lureguard.lookalike.index import Signal
+from lureguard.lookalike.index import Signal, institution_suffix
 from lureguard.lookalike.visit import Visit
 from lureguard.psl import bundled
 from lureguard.verdict import Reason
 
-#: First labels of academic and government suffixes (`ac.uk`, `edu.jo`, `gov.pl`, `go.kr`).
-INSTITUTION_HEADS: Final = frozenset(
-    {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
-)
 #: Labels that name a sign-in service: lure words and the single sign-on software that nearly
 #: every institution runs (a generic word, never one institution's name).
 SIGN_IN_WORDS: Final = frozenset(
@@ -53,7 +50,8 @@ def detect_foreign(visit: Visit) -> list[Reason]:
     target = visit.target
     subdomain = target.subdomain
     if subdomain and "." in subdomain:
-        found = _in_subdomain(visit, subdomain.split("."), signal)
+        labels = subdomain.split(".")
+        found = _in_subdomain(visit, labels, signal) or _institution_label(visit, labels, signal)
         if found:
             return found
     if "-" in target.domain_label:
@@ -96,6 +94,19 @@ def _in_subdomain(
     return []
 
 
+def _institution_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
+    """`login.example-univ.qzrv.me`: the label of a popular academic or government site
+    (`index.institution_labels`), after a sign-in word, right before someone else's domain:
+    the institution's sign-in host with its suffix swapped for the attacker's domain. A
+    popular domain after it (a hosted library proxy, `login.x.idm.oclc.org`) is left alone."""
+    domain = visit.index.institution_labels.get(labels[-1])
+    if domain is None or visit.index.is_legitimate(visit.target.registered_domain):
+        return []
+    if not SIGN_IN_WORDS.intersection(word.rstrip(string.digits) for word in labels[:-1]):
+        return []
+    return [_reason(visit, signal, domain, ".".join(labels) + ".")]
+
+
 def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
     """`wp-pl.net`, `mon-gov-pl.space`: a known domain of a country's suffix with its dots
     written as hyphens (`x-int`, `x-games` and `x-gov` are how ordinary names read)."""
@@ -132,7 +143,7 @@ def _known(visit: Visit, domain: str, suffix: str) -> bool:
     own domain)."""
     if domain == visit.target.registered_domain:
         return False
-    return domain in visit.index.popular or suffix.split(".", 1)[0] in INSTITUTION_HEADS
+    return domain in visit.index.popular or institution_suffix(suffix)
 
 
 def _reason(visit: Visit, signal: Signal, domain: str, written: str) -> Reason:

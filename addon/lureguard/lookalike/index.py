@@ -17,6 +17,7 @@ import ahocorasick
 from lureguard.lookalike.confusables import plain as plain_of
 from lureguard.lookalike.confusables import shape as shape_of
 from lureguard.lookalike.confusables import skeleton as skeleton_of
+from lureguard.lookalike.words import is_lure_word
 from lureguard.verdict import Level
 
 #: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
@@ -147,6 +148,9 @@ class BrandIndex:
     popular_labels: frozenset[str] = frozenset()
     #: the labels of popular sites that no brand owns, one a line (`inside_popular_names`)
     popular_text: str = ""
+    #: label -> domain of each popular academic or government site that is the only popular
+    #: site with its label (`bradley` -> bradley.edu): `foreign._institution_label`
+    institution_labels: dict[str, str] = field(default_factory=dict)
     #: `inside_popular_names` answers, per (text, brand label)
     _inside: dict[tuple[str, str | None], bool] = field(default_factory=dict)
     #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
@@ -281,6 +285,7 @@ class BrandIndex:
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
         others = sorted({d.split(".", 1)[0] for d in self.popular if d not in self.official})
         self.popular_text = "\n" + "\n".join(others) + "\n"
+        self.institution_labels = _institution_labels(self.popular)
         for entries in (*self.skeletons.values(), *self.context.values()):
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
@@ -447,6 +452,37 @@ def head_code(text: str) -> int:
 def tail_code(text: str) -> int:
     """`probe_code` of the last four letters of `text` and its length."""
     return probe_code(ord(text[-4]), ord(text[-3]), ord(text[-2]), ord(text[-1]), len(text))
+
+
+#: An institution's label read without its suffix has at least this many characters.
+MIN_INSTITUTION_LABEL: Final = 3
+#: First labels of academic and government suffixes (`ac.uk`, `edu.jo`, `gov.pl`, `go.kr`).
+INSTITUTION_HEADS: Final = frozenset(
+    {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
+)
+
+
+def institution_suffix(suffix: str) -> bool:
+    """True for an academic or government suffix (`edu`, `ac.uk`, `gov.pl`)."""
+    return suffix.split(".", 1)[0] in INSTITUTION_HEADS
+
+
+def _institution_labels(popular: Iterable[str]) -> dict[str, str]:
+    """Label -> domain of the popular sites under an academic or government suffix whose
+    label (three characters or more, no lure word: `account`, `bank`) no other popular site
+    carries."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for domain in popular:
+        label, _, _suffix = domain.partition(".")
+        by_label[label].append(domain)
+    return {
+        label: domains[0]
+        for label, domains in by_label.items()
+        if len(domains) == 1
+        and len(label) >= MIN_INSTITUTION_LABEL
+        and not is_lure_word(label)
+        and institution_suffix(domains[0].partition(".")[2])
+    }
 
 
 def deletions(text: str, depth: int) -> set[str]:
