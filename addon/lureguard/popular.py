@@ -56,9 +56,12 @@ class PopularList:
 
 
 def _parse(text: str) -> tuple[str, ...]:
+    """The domains of a list, in order, once each. Alexa's list names a few pages, not sites
+    (`edu.example.ac.ir/user/user_manage`): the path goes, or its `edu` would read as the
+    label of a popular site."""
     seen: dict[str, None] = {}
     for line in text.splitlines():
-        domain = line.split("#", 1)[0].strip().lower()
+        domain = line.split("#", 1)[0].strip().lower().split("/", 1)[0]
         if domain:
             seen.setdefault(domain, None)
     return tuple(seen)
