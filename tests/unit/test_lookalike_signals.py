@@ -30,7 +30,7 @@ SIGNALS = {
 }
 POPULAR = (
     "wp.pl", "ki.se", "securelogin.com", "book.it", "example-univ.edu", "twice.edu", "twice.com",
-    "example-lib.org",
+    "example-lib.org", "example-firm.com",
 )  # fmt: skip
 
 
@@ -61,6 +61,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("wp-pl.eu", "wp.pl"),  # dots written as hyphens: popular, a country's suffix
         ("poczta.wojsko-mil-pl.click", "wojsko.mil.pl"),  # ... or a government suffix
         ("logon.example-univ.qzrv.me", "example-univ.edu"),  # a university's label, no suffix
+        ("sts2.example-firm.qzrv.me", "example-firm.com"),  # any site's, after sign-on software
     ],
 )
 def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, target: str) -> None:
@@ -82,6 +83,7 @@ def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, t
         "cooling-ac.com",  # `.ac` alone is a country's code, not an academic suffix
         "www.example-univ.qzrv.me",  # a university's label without a sign-in word before it
         "login.twice.qzrv.me",  # a label that popular sites of other kinds carry too
+        "login.example-firm.qzrv.me",  # not an institution: only sign-on software counts
         "login.example-univ.idm.example-lib.org",  # a popular site hosts it (a library proxy)
     ],
 )

@@ -7,8 +7,8 @@ the trick itself is visible: a complete domain of someone else placed before the
 stay clear of the many hosts that legitimately carry a name with dots, a domain counts only
 with evidence that it is a site people sign in to or know: it is a popular domain, it sits under
 an academic or government suffix (`ac.uk`, `edu`, `gov.pl`), or a sign-in word precedes it
-(`login.`, `cas.`, `adfs.`). A popular institution's label after a sign-in word counts without
-its suffix (`login.example-univ.qzrv.me`).
+(`login.`, `cas.`, `adfs.`). A popular site's label after a sign-in word counts without its
+suffix (`login.example-univ.qzrv.me`).
 """
 
 from __future__ import annotations
@@ -22,13 +22,15 @@ from lureguard.lookalike.visit import Visit
 from lureguard.psl import bundled
 from lureguard.verdict import Reason
 
-#: Labels that name a sign-in service: lure words and the single sign-on software that nearly
-#: every institution runs (a generic word, never one institution's name).
-SIGN_IN_WORDS: Final = frozenset(
+#: Host names of the single sign-on and library-proxy software that nearly every university
+#: and many firms run on their own domains (ADFS's `sts.`, Shibboleth's `idp.`).
+SSO_SOFTWARE: Final = frozenset({"adfs", "cas", "ezproxy", "idp", "libproxy", "shibboleth", "sts"})
+#: Labels that name a sign-in service: lure words and that software (a generic word, never
+#: one institution's name).
+SIGN_IN_WORDS: Final = SSO_SOFTWARE | frozenset(
     {
-        "account", "accounts", "adfs", "auth", "cas", "ezproxy", "idp", "libproxy", "login",
-        "logon", "mail", "owa", "portal", "proxy", "secure", "shibboleth", "signin", "sso",
-        "webmail",
+        "account", "accounts", "auth", "login", "logon", "mail", "owa", "portal", "proxy",
+        "secure", "signin", "sso", "webmail",
     }
 )  # fmt: skip
 #: Country codes that are English words, which hyphenated names use as words (`book-it`).
@@ -51,7 +53,7 @@ def detect_foreign(visit: Visit) -> list[Reason]:
     subdomain = target.subdomain
     if subdomain and "." in subdomain:
         labels = subdomain.split(".")
-        found = _in_subdomain(visit, labels, signal) or _institution_label(visit, labels, signal)
+        found = _in_subdomain(visit, labels, signal) or _popular_label(visit, labels, signal)
         if found:
             return found
     if "-" in target.domain_label:
@@ -94,15 +96,19 @@ def _in_subdomain(
     return []
 
 
-def _institution_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
-    """`login.example-univ.qzrv.me`: the label of a popular academic or government site
-    (`index.institution_labels`), after a sign-in word, right before someone else's domain:
-    the institution's sign-in host with its suffix swapped for the attacker's domain. A
-    popular domain after it (a hosted library proxy, `login.x.idm.oclc.org`) is left alone."""
-    domain = visit.index.institution_labels.get(labels[-1])
+def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
+    """`login.example-univ.qzrv.me`: the label of a popular site that no other popular site
+    carries (`index.popular_by_label`) right before someone else's domain, after a sign-in
+    word: the site's sign-in host with its suffix swapped for the attacker's domain. An
+    academic or government site counts after any sign-in word; another site after the name of
+    sign-on software (`shibboleth.`, `ezproxy.`), which people meet on their university's or
+    employer's own domain. A popular domain after it (a hosted library proxy,
+    `login.x.idm.oclc.org`) is left alone."""
+    domain = visit.index.popular_by_label.get(labels[-1])
     if domain is None or visit.index.is_legitimate(visit.target.registered_domain):
         return []
-    if not SIGN_IN_WORDS.intersection(word.rstrip(string.digits) for word in labels[:-1]):
+    words = SIGN_IN_WORDS if institution_suffix(domain.partition(".")[2]) else SSO_SOFTWARE
+    if words.isdisjoint(word.rstrip(string.digits) for word in labels[:-1]):
         return []
     return [_reason(visit, signal, domain, ".".join(labels) + ".")]
 

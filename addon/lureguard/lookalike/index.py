@@ -148,9 +148,9 @@ class BrandIndex:
     popular_labels: frozenset[str] = frozenset()
     #: the labels of popular sites that no brand owns, one a line (`inside_popular_names`)
     popular_text: str = ""
-    #: label -> domain of each popular academic or government site that is the only popular
-    #: site with its label (`bradley` -> bradley.edu): `foreign._institution_label`
-    institution_labels: dict[str, str] = field(default_factory=dict)
+    #: label -> domain of each popular site that is the only popular site with its label
+    #: (`bradley` -> bradley.edu): `foreign._popular_label`
+    popular_by_label: dict[str, str] = field(default_factory=dict)
     #: `inside_popular_names` answers, per (text, brand label)
     _inside: dict[tuple[str, str | None], bool] = field(default_factory=dict)
     #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
@@ -285,7 +285,7 @@ class BrandIndex:
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
         others = sorted({d.split(".", 1)[0] for d in self.popular if d not in self.official})
         self.popular_text = "\n" + "\n".join(others) + "\n"
-        self.institution_labels = _institution_labels(self.popular)
+        self.popular_by_label = _unique_labels(self.popular)
         for entries in (*self.skeletons.values(), *self.context.values()):
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
@@ -454,8 +454,8 @@ def tail_code(text: str) -> int:
     return probe_code(ord(text[-4]), ord(text[-3]), ord(text[-2]), ord(text[-1]), len(text))
 
 
-#: An institution's label read without its suffix has at least this many characters.
-MIN_INSTITUTION_LABEL: Final = 3
+#: A popular site's label read without its suffix has at least this many characters.
+MIN_UNIQUE_LABEL: Final = 3
 #: First labels of academic and government suffixes (`ac.uk`, `edu.jo`, `gov.pl`, `go.kr`).
 INSTITUTION_HEADS: Final = frozenset(
     {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
@@ -467,21 +467,16 @@ def institution_suffix(suffix: str) -> bool:
     return suffix.split(".", 1)[0] in INSTITUTION_HEADS
 
 
-def _institution_labels(popular: Iterable[str]) -> dict[str, str]:
-    """Label -> domain of the popular sites under an academic or government suffix whose
-    label (three characters or more, no lure word: `account`, `bank`) no other popular site
-    carries."""
+def _unique_labels(popular: Iterable[str]) -> dict[str, str]:
+    """Label -> domain of the popular sites whose label (three characters or more, no lure
+    word: `account`, `bank`) no other popular site carries."""
     by_label: dict[str, list[str]] = defaultdict(list)
     for domain in popular:
-        label, _, _suffix = domain.partition(".")
-        by_label[label].append(domain)
+        by_label[domain.partition(".")[0]].append(domain)
     return {
         label: domains[0]
         for label, domains in by_label.items()
-        if len(domains) == 1
-        and len(label) >= MIN_INSTITUTION_LABEL
-        and not is_lure_word(label)
-        and institution_suffix(domains[0].partition(".")[2])
+        if len(domains) == 1 and len(label) >= MIN_UNIQUE_LABEL and not is_lure_word(label)
     }
 
 
