@@ -62,6 +62,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("poczta.wojsko-mil-pl.click", "wojsko.mil.pl"),  # ... or a government suffix
         ("logon.example-univ.qzrv.me", "example-univ.edu"),  # a university's label, no suffix
         ("sts2.example-firm.qzrv.me", "example-firm.com"),  # any site's, after sign-on software
+        ("moodle.example-firm.qzrv.me", "example-firm.com"),  # ... or learning software
     ],
 )
 def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, target: str) -> None:

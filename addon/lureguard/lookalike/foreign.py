@@ -22,12 +22,16 @@ from lureguard.lookalike.visit import Visit
 from lureguard.psl import bundled
 from lureguard.verdict import Reason
 
-#: Host names of the single sign-on and library-proxy software that nearly every university
-#: and many firms run on their own domains (ADFS's `sts.`, Shibboleth's `idp.`).
-SSO_SOFTWARE: Final = frozenset({"adfs", "cas", "ezproxy", "idp", "libproxy", "shibboleth", "sts"})
+#: Host names of the single sign-on, library-proxy and learning software that nearly every
+#: university and many firms run on their own domains (ADFS's `sts.`, Shibboleth's `idp.`,
+#: `moodle.`): people sign in there.
+SIGN_ON_SOFTWARE: Final = frozenset(
+    {"adfs", "cas", "ezproxy", "idp", "libproxy", "shibboleth", "sts",
+     "blackboard", "brightspace", "canvas", "d2l", "elearn", "ilias", "lms", "moodle"}
+)  # fmt: skip
 #: Labels that name a sign-in service: lure words and that software (a generic word, never
 #: one institution's name).
-SIGN_IN_WORDS: Final = SSO_SOFTWARE | frozenset(
+SIGN_IN_WORDS: Final = SIGN_ON_SOFTWARE | frozenset(
     {
         "account", "accounts", "auth", "login", "logon", "mail", "owa", "portal", "proxy",
         "secure", "signin", "sso", "webmail",
@@ -101,13 +105,13 @@ def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reas
     carries (`index.popular_by_label`) right before someone else's domain, after a sign-in
     word: the site's sign-in host with its suffix swapped for the attacker's domain. An
     academic or government site counts after any sign-in word; another site after the name of
-    sign-on software (`shibboleth.`, `ezproxy.`), which people meet on their university's or
-    employer's own domain. A popular domain after it (a hosted library proxy,
+    sign-on or learning software (`shibboleth.`, `ezproxy.`, `moodle.`), which people meet on
+    their university's or employer's own domain. A popular domain after it (a hosted library proxy,
     `login.x.idm.oclc.org`) is left alone."""
     domain = visit.index.popular_by_label.get(labels[-1])
     if domain is None or visit.index.is_legitimate(visit.target.registered_domain):
         return []
-    words = SIGN_IN_WORDS if institution_suffix(domain.partition(".")[2]) else SSO_SOFTWARE
+    words = SIGN_IN_WORDS if institution_suffix(domain.partition(".")[2]) else SIGN_ON_SOFTWARE
     if words.isdisjoint(word.rstrip(string.digits) for word in labels[:-1]):
         return []
     return [_reason(visit, signal, domain, ".".join(labels) + ".")]
