@@ -29,12 +29,12 @@ SIGN_ON_SOFTWARE: Final = frozenset(
     {"adfs", "cas", "ezproxy", "idp", "libproxy", "shibboleth", "sts",
      "blackboard", "brightspace", "canvas", "d2l", "elearn", "ilias", "lms", "moodle"}
 )  # fmt: skip
-#: Labels that name a sign-in service: lure words and that software (a generic word, never
-#: one institution's name).
+#: Labels that name a sign-in service: lure words, a university's `library.` (its proxy asks
+#: for the campus login) and that software (a generic word, never one institution's name).
 SIGN_IN_WORDS: Final = SIGN_ON_SOFTWARE | frozenset(
     {
-        "account", "accounts", "auth", "login", "logon", "mail", "owa", "portal", "proxy",
-        "secure", "signin", "sso", "webmail",
+        "account", "accounts", "auth", "library", "login", "logon", "mail", "owa", "portal",
+        "proxy", "secure", "signin", "sso", "webmail",
     }
 )  # fmt: skip
 #: Country codes that are English words, which hyphenated names use as words (`book-it`).
