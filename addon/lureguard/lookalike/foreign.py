@@ -106,8 +106,8 @@ def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reas
     word: the site's sign-in host with its suffix swapped for the attacker's domain. An
     academic or government site counts after any sign-in word; another site after the name of
     sign-on or learning software (`shibboleth.`, `ezproxy.`, `moodle.`), which people meet on
-    their university's or employer's own domain. A popular domain after it (a hosted library proxy,
-    `login.x.idm.oclc.org`) is left alone."""
+    their university's or employer's own domain. A popular domain after it (a hosted library
+    proxy, `login.x.idm.oclc.org`) is left alone."""
     domain = visit.index.popular_by_label.get(labels[-1])
     if domain is None or visit.index.is_legitimate(visit.target.registered_domain):
         return []
