@@ -214,11 +214,31 @@ def _size(limit: int) -> str:
     return f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit:,} bytes"
 
 
+#: Size and rotated copies of the record files the proxy and its API append to (reports,
+#: bypasses, credential events): years of a person's clicks fit, a flood does not fill a disk.
+RECORDS_MAX_BYTES = 5 * 1024**2
+RECORDS_BACKUPS = 2
+
+
+def append_record(
+    path: Path, line: str, max_bytes: int = RECORDS_MAX_BYTES, backups: int = RECORDS_BACKUPS
+) -> None:
+    """Append one line to a record file (mode 0600) through `RotatingFile`, opened for this
+    line only: the proxy and its API both append to `reports.jsonl`, and a writer that kept
+    its file open would go on writing into the other's rotated copy. Callers hold a lock."""
+    record = RotatingFile(path, max_bytes, backups)
+    try:
+        record.write(line)
+    finally:
+        record.close()
+
+
 class RotatingFile:
     """Lines appended to a file (mode 0600) that rotates to `.1` ... `.N` at `max_bytes`.
 
-    The one rotation of lureguard: the event log in the data dir and the SIEM file sink both
-    write through it. Not thread-safe: callers hold their own lock.
+    The one rotation of lureguard: the event log in the data dir, the SIEM file sink and the
+    record files (`append_record`) all write through it. Not thread-safe: callers hold their
+    own lock.
     """
 
     def __init__(self, path: Path, max_bytes: int = 10 * 1024**2, backups: int = 5) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from lureguard import fsutil
+from lureguard.api.reports import ReportLog
+from lureguard.proxy.reports import ReportBook
 
 PACKAGE = Path(fsutil.__file__).resolve().parent
 
@@ -123,3 +125,18 @@ def test_rotating_file(tmp_path: Path) -> None:
     assert path.read_text() == "line 06 ---------\n"
     assert path.with_name("events.jsonl.2").read_text() == "line 04 ---------\n"
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_record_files_rotate_and_two_writers_share_the_rotation(tmp_path: Path) -> None:
+    """The proxy and its API both append to reports.jsonl: each line opens the file, so the
+    second writer never writes into the copy the first one rotated away."""
+    api = ReportLog(tmp_path, max_bytes=200)
+    proxy = ReportBook(tmp_path / "reports.jsonl")
+    for number in range(12):
+        api.append({"n": number, "pad": "x" * 40})
+        proxy.record(f"host{number}.example", ["brand/x"], "v1", "warning-page")
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["reports.jsonl", "reports.jsonl.1", "reports.jsonl.2"]
+    assert all((tmp_path / name).stat().st_size <= 400 for name in files)
+    newest = (tmp_path / "reports.jsonl").read_text().splitlines()
+    assert '"host11.example"' in newest[-1]  # nothing written into a rotated copy after it

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from lureguard.fsutil import RECORDS_MAX_BYTES, append_record
 
 REPORTS_FILE = "reports.jsonl"
 _LIMITS = {"url": 4096, "rule_id": 200, "verdict": 10, "comment": 1000}
@@ -42,19 +43,18 @@ def parse_report(payload: Any) -> dict[str, Any]:
 
 
 class ReportLog:
-    """Appends records to `reports.jsonl` (or `name`) in the data dir (mode 0600), one write per
-    line."""
+    """Appends records to `reports.jsonl` (or `name`) in the data dir (mode 0600), rotated
+    at `max_bytes` (`fsutil.append_record`)."""
 
-    def __init__(self, data_dir: Path, name: str = REPORTS_FILE) -> None:
+    def __init__(
+        self, data_dir: Path, name: str = REPORTS_FILE, max_bytes: int = RECORDS_MAX_BYTES
+    ) -> None:
         self.path = data_dir / name
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
 
     def append(self, record: dict[str, Any]) -> None:
         """Store one report."""
-        line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+        line = json.dumps(record, ensure_ascii=False) + "\n"
         with self._lock:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
+            append_record(self.path, line, self.max_bytes)

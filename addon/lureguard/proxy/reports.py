@@ -7,12 +7,12 @@ into an allowlist entry or a rule fix; nothing leaves the machine.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
 from lureguard.eventlog import now_iso
+from lureguard.fsutil import append_record
 
 REPORTS_FILE = "reports.jsonl"
 
@@ -39,10 +39,7 @@ class ReportBook:
         if self.path is not None:
             line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
             with self._lock:
-                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-                with os.fdopen(fd, "a", encoding="utf-8") as handle:
-                    handle.write(line)
+                append_record(self.path, line)
         return record
 
     def recent(self, limit: int = 5) -> list[dict[str, Any]]:
