@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,22 @@ def test_a_code_works_once_for_its_origin_only(tmp_path: Path) -> None:
     assert redeem(tmp_path, code, EXT, now=1001.0)
     assert not redeem(tmp_path, code, EXT, now=1002.0)
     assert not pairing_path(tmp_path).exists()
+
+
+def test_a_code_redeemed_by_racing_requests_works_once(tmp_path: Path) -> None:
+    """The API serves requests on threads: all of them presenting one code at once must not
+    all read it as pending."""
+    for _ in range(10):
+        code = new_code(tmp_path, EXT)
+        start = threading.Barrier(8)
+
+        def attempt(_: int, code: str = code, start: threading.Barrier = start) -> bool:
+            start.wait()
+            return redeem(tmp_path, code, EXT)
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(attempt, range(8)))
+        assert results.count(True) == 1
 
 
 def test_a_code_expires_and_expired_ones_are_dropped(tmp_path: Path) -> None:

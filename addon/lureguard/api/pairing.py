@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lureguard.fsutil import read_json_object, write_atomic
+from lureguard.fsutil import exclusive, read_json_object, write_atomic
 
 PAIRING_FILE = "pairing.json"
 #: Long enough to start a browser and load the extension; short enough that a code seen in a
@@ -52,9 +52,10 @@ def new_code(
     """Create a code that pairs the extension at `origin` once within `ttl` seconds."""
     code = secrets.token_urlsafe(24)
     moment = time.time() if now is None else now
-    kept = [p for p in _load(data_dir) if p.expires > moment]
-    kept.append(Pending(_digest(code), origin, moment + ttl))
-    _save(data_dir, kept)
+    with exclusive(_lock_path(data_dir)):
+        kept = [p for p in _load(data_dir) if p.expires > moment]
+        kept.append(Pending(_digest(code), origin, moment + ttl))
+        _save(data_dir, kept)
     return code
 
 
@@ -63,16 +64,23 @@ def redeem(data_dir: Path, code: str, origin: str, *, now: float | None = None) 
     if not _CODE.match(code):
         return False
     moment = time.time() if now is None else now
-    pending = _load(data_dir)
     wanted = _digest(code)
-    match = next(
-        (p for p in pending if hmac.compare_digest(p.digest, wanted) and p.origin == origin),
-        None,
-    )
-    kept = [p for p in pending if p.expires > moment and p is not match]
-    if kept != pending:
-        _save(data_dir, kept)
+    # One redeemer at a time (the API's threads, `lureguard pair` adding a code): two requests
+    # racing with one code must not both read it as pending.
+    with exclusive(_lock_path(data_dir)):
+        pending = _load(data_dir)
+        match = next(
+            (p for p in pending if hmac.compare_digest(p.digest, wanted) and p.origin == origin),
+            None,
+        )
+        kept = [p for p in pending if p.expires > moment and p is not match]
+        if kept != pending:
+            _save(data_dir, kept)
     return match is not None and match.expires > moment
+
+
+def _lock_path(data_dir: Path) -> Path:
+    return data_dir / f".{PAIRING_FILE}.lock"
 
 
 def _digest(code: str) -> str:
