@@ -47,6 +47,7 @@ COMPILED: tuple[str, ...] = (
     "lureguard.lookalike.homoglyph",
     "lureguard.lookalike.idn",
     "lureguard.lookalike.index",
+    "lureguard.lookalike.institutions",
     "lureguard.lookalike.keyboard",
     "lureguard.lookalike.subdomain",
     "lureguard.lookalike.suspicious",

@@ -63,6 +63,8 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("logon.example-univ.qzrv.me", "example-univ.edu"),  # a university's label, no suffix
         ("sts2.example-firm.qzrv.me", "example-firm.com"),  # any site's, after sign-on software
         ("moodle.example-firm.qzrv.me", "example-firm.com"),  # ... or learning software
+        ("bib.aarhustech.dk.qzrv.me", "aarhustech.dk"),  # a university (academic-domains.txt)
+        ("login.monmouth.qzrv.me", "monmouth.edu"),  # ... its label, no popular site's
     ],
 )
 def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, target: str) -> None:
@@ -85,6 +87,8 @@ def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, t
         "www.example-univ.qzrv.me",  # a university's label without a sign-in word before it
         "login.twice.qzrv.me",  # a label that popular sites of other kinds carry too
         "login.example-firm.qzrv.me",  # not an institution: only sign-on software counts
+        "www.example.org.ezproxy.lib.example-univ.edu",  # a university's own library proxy
+        "www.example.org.ezproxy.aarhustech.dk",
         "login.example-univ.idm.example-lib.org",  # a popular site hosts it (a library proxy)
     ],
 )

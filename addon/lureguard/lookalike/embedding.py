@@ -13,7 +13,8 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
-from lureguard.lookalike.visit import Visit, institutional, reason
+from lureguard.lookalike.institutions import institution_host
+from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
@@ -39,10 +40,14 @@ def detect_embedding(visit: Visit) -> list[Reason]:
     if "." not in head:
         return _embedded_domain(visit, head) or _server_of_official_domain(visit)
     labels = head.split(".")
-    found = _embedded_domain(visit, head) or _split_name(visit, labels)
-    if found or institutional(target.suffix):
-        return found
-    return _subdomain_name(visit, labels)
+    found = (
+        _embedded_domain(visit, head)
+        or _split_name(visit, labels)
+        or _subdomain_name(visit, labels)
+    )
+    if found and institution_host(target):
+        return []  # its own hosts, proxies of other sites among them
+    return found
 
 
 def _glued_suffix(visit: Visit) -> list[Reason]:

@@ -17,7 +17,8 @@ import string
 from typing import Final
 
 from lureguard.hosts import split_registered
-from lureguard.lookalike.index import Signal, institution_suffix
+from lureguard.lookalike.index import Signal, unique_labels
+from lureguard.lookalike.institutions import ACADEMIC, institution_domain, institution_host
 from lureguard.lookalike.visit import Visit
 from lureguard.psl import bundled
 from lureguard.verdict import Reason
@@ -46,6 +47,13 @@ ENGLISH_TWO_LETTERS: Final = frozenset(
 MIN_EMBEDDED_LABEL: Final = 2
 
 _PSL: Final = bundled()
+#: The labels of universities' and colleges' registrable domains that no other of their names
+#: carries (`lnu` would be two universities).
+_ACADEMIC_LABELS: Final = {
+    label: domain
+    for label, domain in unique_labels(ACADEMIC).items()
+    if split_registered(domain)[0] == domain
+}
 
 
 def detect_foreign(visit: Visit) -> list[Reason]:
@@ -53,6 +61,13 @@ def detect_foreign(visit: Visit) -> list[Reason]:
     signal = visit.index.signals.get("domain-embedding")
     if signal is None:
         return []
+    found = _foreign(visit, signal)
+    if found and institution_host(visit.target):
+        return []  # its own hosts: a library proxy's `www.jstor.org.ezproxy.<university>`
+    return found
+
+
+def _foreign(visit: Visit, signal: Signal) -> list[Reason]:
     target = visit.target
     subdomain = target.subdomain
     if subdomain and "." in subdomain:
@@ -108,10 +123,16 @@ def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reas
     sign-on or learning software (`shibboleth.`, `ezproxy.`, `moodle.`), which people meet on
     their university's or employer's own domain. A popular domain after it (a hosted library
     proxy, `login.x.idm.oclc.org`) is left alone."""
-    domain = visit.index.popular_by_label.get(labels[-1])
-    if domain is None or visit.index.is_legitimate(visit.target.registered_domain):
+    label = labels[-1]
+    index = visit.index
+    domain = index.popular_by_label.get(label)
+    if domain is None and label not in index.popular_labels:
+        domain = _ACADEMIC_LABELS.get(label)
+    if domain is None or index.is_legitimate(visit.target.registered_domain):
         return []
-    words = SIGN_IN_WORDS if institution_suffix(domain.partition(".")[2]) else SIGN_ON_SOFTWARE
+    words = (
+        SIGN_IN_WORDS if institution_domain(domain, domain.partition(".")[2]) else SIGN_ON_SOFTWARE
+    )
     if words.isdisjoint(word.rstrip(string.digits) for word in labels[:-1]):
         return []
     return [_reason(visit, signal, domain, ".".join(labels) + ".")]
@@ -149,11 +170,11 @@ def _country_suffix(suffix: str) -> bool:
 
 
 def _known(visit: Visit, domain: str, suffix: str) -> bool:
-    """A popular site, or any site under an academic or government suffix (not the host's
-    own domain)."""
+    """A popular site, a university or any site under an academic or government suffix (not
+    the host's own domain)."""
     if domain == visit.target.registered_domain:
         return False
-    return domain in visit.index.popular or institution_suffix(suffix)
+    return domain in visit.index.popular or institution_domain(domain, suffix)
 
 
 def _reason(visit: Visit, signal: Signal, domain: str, written: str) -> Reason:

@@ -285,7 +285,7 @@ class BrandIndex:
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
         others = sorted({d.split(".", 1)[0] for d in self.popular if d not in self.official})
         self.popular_text = "\n" + "\n".join(others) + "\n"
-        self.popular_by_label = _unique_labels(self.popular)
+        self.popular_by_label = unique_labels(self.popular)
         for entries in (*self.skeletons.values(), *self.context.values()):
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
@@ -454,29 +454,20 @@ def tail_code(text: str) -> int:
     return probe_code(ord(text[-4]), ord(text[-3]), ord(text[-2]), ord(text[-1]), len(text))
 
 
-#: A popular site's label read without its suffix has at least this many characters.
+#: A site's label read without its suffix (`unique_labels`) has at least this many characters.
 MIN_UNIQUE_LABEL: Final = 3
-#: First labels of academic and government suffixes (`ac.uk`, `edu.jo`, `gov.pl`, `go.kr`).
-INSTITUTION_HEADS: Final = frozenset(
-    {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
-)
 
 
-def institution_suffix(suffix: str) -> bool:
-    """True for an academic or government suffix (`edu`, `ac.uk`, `gov.pl`)."""
-    return suffix.split(".", 1)[0] in INSTITUTION_HEADS
-
-
-def _unique_labels(popular: Iterable[str]) -> dict[str, str]:
-    """Label -> domain of the popular sites whose label (three characters or more, no lure
-    word: `account`, `bank`) no other popular site carries."""
+def unique_labels(domains: Iterable[str]) -> dict[str, str]:
+    """Label -> domain of the sites whose label (three characters or more, no lure
+    word: `account`, `bank`) no other of `domains` carries."""
     by_label: dict[str, list[str]] = defaultdict(list)
-    for domain in popular:
+    for domain in domains:
         by_label[domain.partition(".")[0]].append(domain)
     return {
-        label: domains[0]
-        for label, domains in by_label.items()
-        if len(domains) == 1 and len(label) >= MIN_UNIQUE_LABEL and not is_lure_word(label)
+        label: owners[0]
+        for label, owners in by_label.items()
+        if len(owners) == 1 and len(label) >= MIN_UNIQUE_LABEL and not is_lure_word(label)
     }
 
 

@@ -16,8 +16,9 @@ from lureguard.hosts import Target, to_unicode
 from lureguard.lookalike.combosquat import detect_combosquat
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.institutions import institution_host
 from lureguard.lookalike.typo import detect_typo
-from lureguard.lookalike.visit import Visit, institutional
+from lureguard.lookalike.visit import Visit
 from lureguard.verdict import Reason
 
 #: Subdomain labels shorter than this are host names (`www`, `m`, `api`), never judged.
@@ -39,14 +40,14 @@ def detect_subdomain_names(visit: Visit) -> list[Reason]:
     names = [label for label in labels if len(label) >= MIN_SUBDOMAIN_LABEL]
     if len(labels) > 1:
         names.append("-".join(labels))
-    if not names or institutional(target.suffix):
-        return []  # most hosts: `www.`, `m.`, `api.`
     registered = target.unicode_registered_domain
-    for name in names:
+    for name in names:  # none for most hosts: `www.`, `m.`, `api.`
         # A lowered reason (`visit.foreign_country`) is no finding here: it would only hide
         # the brand-less signals that judge the whole host.
         found = [one for one in _judged(name, target.suffix, visit.index) if one.level != "notice"]
         if found:
+            if institution_host(target):
+                return []  # an institution names its hosts after the services it runs
             return [_as_subdomain(one, registered) for one in found]
     return []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Final
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -190,17 +189,6 @@ def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
         or tails.may_hold(probe_code(a, b, d, e, n - 1))
         or tails.may_hold(probe_code(a, c, d, e, n - 1))
     )
-
-
-#: Public-suffix parts only institutions can register under (`ac.uk`, `edu`, `gov.br`).
-INSTITUTIONAL: Final = frozenset({"ac", "edu", "gov", "mil"})
-
-
-@lru_cache(maxsize=4096)
-def institutional(suffix: str) -> bool:
-    """True under a suffix only institutions can register (`ac.uk`): their own IT names
-    hosts after the services it runs (`outlook.cs.example.ac.uk`)."""
-    return not INSTITUTIONAL.isdisjoint(suffix.split("."))
 
 
 #: Country codes one slip away from `.com`: registered for the slip, not for the country.

@@ -1,0 +1,60 @@
+"""Universities and public bodies: the sites whose own hosts may carry other sites' names.
+
+Two kinds of evidence that a domain belongs to an institution: a public suffix only
+institutions can register under (`ac.uk`, `edu`, `gov.pl`, `go.kr`), and the domains of
+universities and colleges elsewhere (`data/academic-domains.txt`, from JetBrains' swot dataset:
+`kth.se`, `uniroma1.it`). An institution runs sign-in and library-proxy hosts named after
+the services it runs (`outlook.cs.example.ac.uk`, `scholar.google.com.ezproxy.<university>`),
+and campaigns imitate its sign-in pages (`login.<university label>.<attacker domain>`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Final
+
+from lureguard.hosts import Target
+
+ACADEMIC_FILE: Final = "data/academic-domains.txt"
+#: First labels of academic and government suffixes (`ac.uk`, `edu.jo`, `gov.pl`, `go.kr`).
+INSTITUTION_HEADS: Final = frozenset(
+    {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
+)
+#: Public-suffix parts only institutions can register under (`ac.uk`, `edu`, `gov.br`).
+INSTITUTIONAL: Final = frozenset({"ac", "edu", "gov", "mil"})
+
+
+def _academic_domains() -> frozenset[str]:
+    text = resources.files("lureguard").joinpath(ACADEMIC_FILE).read_text("utf-8")
+    lines = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
+    return frozenset(line for line in lines if line)
+
+
+#: Universities' and colleges' domains, and a few hosts of academic networks and school
+#: boards (`iitd.ernet.in`).
+ACADEMIC: Final = _academic_domains()
+
+
+def institution_suffix(suffix: str) -> bool:
+    """True for an academic or government suffix by its first label (`edu`, `ac.uk`,
+    `gov.pl`, `gouv.fr`)."""
+    return suffix.split(".", 1)[0] in INSTITUTION_HEADS
+
+
+@lru_cache(maxsize=4096)
+def institutional(suffix: str) -> bool:
+    """True under a suffix only institutions can register (`ac.uk`, `edu.au`, `gob.mx`)."""
+    return not INSTITUTIONAL.isdisjoint(suffix.split(".")) or institution_suffix(suffix)
+
+
+def institution_domain(domain: str, suffix: str) -> bool:
+    """True for a university's or college's domain, or any under an institutional suffix."""
+    return institutional(suffix) or domain in ACADEMIC
+
+
+def institution_host(target: Target) -> bool:
+    """True for a host of a university or public body: under an institutional suffix, or a
+    name of `ACADEMIC` or a host under one. Its own IT names hosts after the services it runs
+    and proxies other sites under its own name."""
+    return institutional(target.suffix) or any(name in ACADEMIC for name in target.names)

@@ -1,0 +1,31 @@
+"""Which domains belong to universities and public bodies (lookalike/institutions.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lureguard.hosts import parse_target, split_registered
+from lureguard.lookalike.institutions import ACADEMIC, institution_host
+
+
+def test_the_shipped_universities_are_mostly_registrable_domains() -> None:
+    assert len(ACADEMIC) > 20_000
+    assert {"aarhustech.dk", "monmouth.edu", "uniroma1.it", "iitd.ernet.in"} <= ACADEMIC
+    registrable = sum(split_registered(domain)[0] == domain for domain in ACADEMIC)
+    assert registrable > 0.8 * len(ACADEMIC)
+
+
+@pytest.mark.parametrize(
+    ("host", "institution"),
+    [
+        ("www.jstor.org.ezproxy.lib.example-univ.edu", True),  # an academic suffix
+        ("portal.example.gob.mx", True),  # a government suffix by its first label
+        ("www.example.org.ezproxy.aarhustech.dk", True),  # a university's domain
+        ("mail.iitd.ernet.in", True),  # a host under a university's name on a network
+        ("mail.example.ernet.in", False),  # ... not under the network's own name
+        ("aarhustech.dk.qzrv.me", False),  # someone else's domain with a university's in it
+        ("example.com", False),
+    ],
+)
+def test_institution_hosts(host: str, institution: bool) -> None:
+    assert institution_host(parse_target(host)) is institution
