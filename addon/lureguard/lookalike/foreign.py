@@ -7,8 +7,10 @@ the trick itself is visible: a complete domain of someone else placed before the
 stay clear of the many hosts that legitimately carry a name with dots, a domain counts only
 with evidence that it is a site people sign in to or know: it is a popular domain, it sits under
 an academic or government suffix (`ac.uk`, `edu`, `gov.pl`), or a sign-in word precedes it
-(`login.`, `cas.`, `adfs.`). A popular site's label after a sign-in word counts without its
-suffix (`login.example-univ.qzrv.me`).
+(`login.`, `cas.`, `adfs.`); a university's domain counts too (`institutions.ACADEMIC`). A
+popular site's or a university's label after a sign-in word counts without its suffix
+(`login.example-univ.qzrv.me`). An institution's own hosts are left alone: its library proxy
+writes other sites' names into them.
 """
 
 from __future__ import annotations
@@ -117,9 +119,10 @@ def _in_subdomain(
 
 def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
     """`login.example-univ.qzrv.me`: the label of a popular site that no other popular site
-    carries (`index.popular_by_label`) right before someone else's domain, after a sign-in
-    word: the site's sign-in host with its suffix swapped for the attacker's domain. An
-    academic or government site counts after any sign-in word; another site after the name of
+    carries (`index.popular_by_label`), or else of a university (`_ACADEMIC_LABELS`), right
+    before someone else's domain, after a sign-in word: the site's sign-in host with its
+    suffix swapped for the attacker's domain. An institution (a university, an academic or
+    government suffix) counts after any sign-in word; another site after the name of
     sign-on or learning software (`shibboleth.`, `ezproxy.`, `moodle.`), which people meet on
     their university's or employer's own domain. A popular domain after it (a hosted library
     proxy, `login.x.idm.oclc.org`) is left alone."""
