@@ -19,11 +19,13 @@ def test_the_shipped_universities_are_mostly_registrable_domains() -> None:
     ("host", "institution"),
     [
         ("www.jstor.org.ezproxy.lib.example-univ.edu", True),  # an academic suffix
-        ("portal.example.gob.mx", True),  # a government suffix by its first label
+        ("portal.example.gov.pl", True),  # a government suffix
         ("www.example.org.ezproxy.aarhustech.dk", True),  # a university's domain
         ("mail.iitd.ernet.in", True),  # a host under a university's name on a network
         ("mail.example.ernet.in", False),  # ... not under the network's own name
         ("aarhustech.dk.qzrv.me", False),  # someone else's domain with a university's in it
+        ("login.example.qzrv.ac", False),  # `.ac` alone is Ascension Island's, open to anyone
+        ("login.example.x.edu.eu.org", False),  # a free platform's `edu` is anyone's
         ("example.com", False),
     ],
 )

@@ -1,7 +1,7 @@
 """Universities and public bodies: the sites whose own hosts may carry other sites' names.
 
 Two kinds of evidence that a domain belongs to an institution: a public suffix only
-institutions can register under (`ac.uk`, `edu`, `gov.pl`, `go.kr`), and the domains of
+institutions can register under (`ac.uk`, `edu`, `gov.pl`), and the domains of
 universities and colleges elsewhere (`data/academic-domains.txt`, from JetBrains' swot dataset:
 `kth.se`, `uniroma1.it`). An institution runs sign-in and library-proxy hosts named after
 the services it runs (`outlook.cs.example.ac.uk`, `scholar.google.com.ezproxy.<university>`),
@@ -15,14 +15,19 @@ from importlib import resources
 from typing import Final
 
 from lureguard.hosts import Target
+from lureguard.psl import bundled
 
 ACADEMIC_FILE: Final = "data/academic-domains.txt"
 #: First labels of academic and government suffixes (`ac.uk`, `edu.jo`, `gov.pl`, `go.kr`).
 INSTITUTION_HEADS: Final = frozenset(
     {"ac", "edu", "gob", "gouv", "gov", "govt", "go", "gv", "mil", "int"}
 )
-#: Public-suffix parts only institutions can register under (`ac.uk`, `edu`, `gov.br`).
+#: Public-suffix parts only institutions can register under (`ac.uk`, `edu.au`, `gov.br`),
+#: below a country's code: `.ac` alone is Ascension Island's, open to anyone.
 INSTITUTIONAL: Final = frozenset({"ac", "edu", "gov", "mil"})
+#: Top-level domains only institutions can register under.
+INSTITUTIONAL_TLDS: Final = frozenset({"edu", "gov", "int", "mil"})
+_PLATFORMS: Final = bundled().platforms
 
 
 def _academic_domains() -> frozenset[str]:
@@ -44,13 +49,19 @@ def institution_suffix(suffix: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def institutional(suffix: str) -> bool:
-    """True under a suffix only institutions can register (`ac.uk`, `edu.au`, `gob.mx`)."""
-    return not INSTITUTIONAL.isdisjoint(suffix.split(".")) or institution_suffix(suffix)
+    """True under a suffix only institutions can register (`ac.uk`, `edu.au`, `gov.br`,
+    `edu`): not `.ac` alone, and no platform's suffix, where anyone signs up (`edu.eu.org`,
+    `forms.ac`)."""
+    if suffix in _PLATFORMS:
+        return False
+    labels = suffix.split(".")
+    return labels[-1] in INSTITUTIONAL_TLDS or not INSTITUTIONAL.isdisjoint(labels[:-1])
 
 
 def institution_domain(domain: str, suffix: str) -> bool:
-    """True for a university's or college's domain, or any under an institutional suffix."""
-    return institutional(suffix) or domain in ACADEMIC
+    """True for a site people know as an institution's: a university's or college's domain,
+    or any under an academic or government suffix (`institutional`, `institution_suffix`)."""
+    return institutional(suffix) or institution_suffix(suffix) or domain in ACADEMIC
 
 
 def institution_host(target: Target) -> bool:
