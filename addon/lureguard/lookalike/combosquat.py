@@ -167,6 +167,20 @@ def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     )
 
 
+def _combo_span(visit: Visit, name: str, start: int, end: int) -> tuple[int, int] | None:
+    """The label span of the name at `start:end` of the skeleton when what stands around it
+    makes it a combination, else None."""
+    lo, hi = _label_span(visit.label, visit.skeleton, start, end)
+    if (
+        _rest_is_lure(visit, visit.skeleton[:start], visit.skeleton[end:])
+        or _words_around(visit, lo, hi) is not None
+        or _tenant_name(visit, name, lo, hi)
+        or _cheap_name(visit, name, lo, hi)
+    ):
+        return lo, hi
+    return None
+
+
 def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     """(protected skeleton, start, end in the label) of every brand name inside the label."""
     index = visit.index
@@ -176,23 +190,18 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     for start, name in matches:
         if name != skel and name not in found:
             end = start + len(name)
+            span = _combo_span(visit, name, start, end)
             # A plural `s` belongs to the name (`sharepoints-login`, `metamasks`), unless the
             # plural is a word part of popular names (`canvas` is no more canva).
-            plural = (
-                skel[end : end + 1] == "s"
+            if (
+                span is None
+                and skel[end : end + 1] == "s"
                 and len(name) >= MIN_DISTINCTIVE
                 and not index.inside_popular_names(skel[start : end + 1], None)
-            )
-            for stop in (end, end + 1) if plural else (end,):
-                lo, hi = _label_span(visit.label, skel, start, stop)
-                if (
-                    _rest_is_lure(visit, skel[:start], skel[stop:])
-                    or _words_around(visit, lo, hi) is not None
-                    or _tenant_name(visit, name, lo, hi)
-                    or _cheap_name(visit, name, lo, hi)
-                ):
-                    found[name] = (lo, hi)
-                    break
+            ):
+                span = _combo_span(visit, name, start, end + 1)
+            if span is not None:
+                found[name] = span
     if "-" in skel:
         for name, start, end in _split_names(index, skel):
             lo, hi = _label_span(visit.label, skel, start, end)

@@ -132,18 +132,18 @@ SKELETON_PLAUSIBLE: Final = PLAUSIBLE - {"keyboard", "insertion", "bitsquat"}
 def plausible(visited: str, target: str, *, skeletons: bool = False) -> bool:
     """True when every edit from `target` to `visited` is a typing or reading slip, or, in a
     long name, one edit of any kind after the first letter (`single_edit_of_long_name`)."""
+    edits = describe(visited, target)
     if len(target) <= 3:
         allowed = TINY_PLAUSIBLE
     elif len(target) <= SHORT_NAME:
         allowed = SHORT_PLAUSIBLE
     elif skeletons:
         allowed = SKELETON_PLAUSIBLE
+    elif single_edit_of_long_name(visited, target, edits):
+        return True
     else:
-        edits = describe(visited, target)
-        return single_edit_of_long_name(visited, target, edits) or all(
-            e.kind in PLAUSIBLE for e in edits
-        )
-    return all(e.kind in allowed for e in describe(visited, target))
+        allowed = PLAUSIBLE
+    return all(e.kind in allowed for e in edits)
 
 
 def single_edit_of_long_name(visited: str, target: str, edits: list[Edit]) -> bool:

@@ -99,14 +99,14 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
 
 
 def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
-    """`s.team-pa.com`, `chase.com.x-verify.net`: a brand's official domain written out with
+    """`s.team-qzrv.com`, `chase.com.x-verify.net`: a brand's official domain written out with
     its dots before the real registrable domain, though its label is too short or too
     ordinary to be protected alone (`s` of s.team, `chase`). The exact domain, followed by
     more host."""
     index = visit.index
     for k in range(MAX_SUFFIX_TOKENS, 0, -1):
         if i + k >= len(tokens) - 1:
-            continue  # more host must follow (`m.me.gov.ar` is me.gov.ar's own `m.` host)
+            continue  # more host must follow (`m.me.gov.<cc>` is that ministry's own `m.` host)
         domain = ".".join(tokens[i : i + k + 1])
         owner = _official_owner(index, tokens[i], domain)
         # Written with its dots: with hyphens an unprotected name reads as words (`shop-app`).

@@ -94,7 +94,7 @@ def _in_subdomain(
 ) -> list[Reason]:
     """`raven.cam.ac.uk.libqt.tk`: labels ending in a public suffix, followed by more host
     (with `last_only`, only a domain that ends at the last label, after a sign-in word:
-    `cdn.ac-rouen.fr` is a host of ac-rouen.fr)."""
+    `cdn.ac-example.fr` is a host of ac-example.fr)."""
     first = len(labels) - 2 if last_only else 0
     for end in range(len(labels) - 1, first, -1):  # the longest domain first: cam.ac.uk
         if labels[end] not in _PSL.exact:
@@ -109,12 +109,15 @@ def _in_subdomain(
         ):
             continue
         before = labels[: end + 1 - domain.count(".") - 1]
-        # Numbered hosts are the same service (`login1.`, `ezproxy2.`).
-        if (not last_only and _known(visit, domain, suffix)) or SIGN_IN_WORDS.intersection(
-            word.rstrip(string.digits) for word in before
-        ):
+        if (not last_only and _known(visit, domain, suffix)) or _named(before, SIGN_IN_WORDS):
             return [_reason(visit, signal, domain, written + ("-" if last_only else "."))]
     return []
+
+
+def _named(labels: list[str], words: frozenset[str]) -> bool:
+    """True when one of `labels` is one of `words`, numbered hosts the same service
+    (`login1.`, `ezproxy2.`)."""
+    return not words.isdisjoint(label.rstrip(string.digits) for label in labels)
 
 
 def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
@@ -124,19 +127,17 @@ def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reas
     suffix swapped for the attacker's domain. An institution (a university, an academic or
     government suffix) counts after any sign-in word; another site after the name of
     sign-on or learning software (`shibboleth.`, `ezproxy.`, `moodle.`), which people meet on
-    their university's or employer's own domain. A popular domain after it (a hosted library
-    proxy, `login.x.idm.oclc.org`) is left alone."""
+    their university's or employer's own domain. (A popular domain after it, a hosted library
+    proxy's `login.x.idm.oclc.org`, never reaches a detector: the engine allows it first.)"""
     label = labels[-1]
     index = visit.index
     domain = index.popular_by_label.get(label)
     if domain is None and label not in index.popular_labels:
         domain = _ACADEMIC_LABELS.get(label)
-    if domain is None or index.is_legitimate(visit.target.registered_domain):
+    if domain is None:
         return []
-    words = (
-        SIGN_IN_WORDS if institution_domain(domain, domain.partition(".")[2]) else SIGN_ON_SOFTWARE
-    )
-    if words.isdisjoint(word.rstrip(string.digits) for word in labels[:-1]):
+    institution = institution_domain(domain, domain.partition(".")[2])
+    if not _named(labels[:-1], SIGN_IN_WORDS if institution else SIGN_ON_SOFTWARE):
         return []
     return [_reason(visit, signal, domain, ".".join(labels) + ".")]
 

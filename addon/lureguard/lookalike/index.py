@@ -149,7 +149,7 @@ class BrandIndex:
     #: the labels of popular sites that no brand owns, one a line (`inside_popular_names`)
     popular_text: str = ""
     #: label -> domain of each popular site that is the only popular site with its label
-    #: (`bradley` -> bradley.edu): `foreign._popular_label`
+    #: (`example-univ` -> example-univ.edu): `foreign._popular_label`
     popular_by_label: dict[str, str] = field(default_factory=dict)
     #: `inside_popular_names` answers, per (text, brand label)
     _inside: dict[tuple[str, str | None], bool] = field(default_factory=dict)

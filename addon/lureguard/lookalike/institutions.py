@@ -3,7 +3,7 @@
 Two kinds of evidence that a domain belongs to an institution: a public suffix only
 institutions can register under (`ac.uk`, `edu`, `gov.pl`), and the domains of
 universities and colleges elsewhere (`data/academic-domains.txt`, from JetBrains' swot dataset:
-`kth.se`, `uniroma1.it`). An institution runs sign-in and library-proxy hosts named after
+`aarhustech.dk`, `monmouth.edu`). An institution runs sign-in and library-proxy hosts named after
 the services it runs (`outlook.cs.example.ac.uk`, `scholar.google.com.ezproxy.<university>`),
 and campaigns imitate its sign-in pages (`login.<university label>.<attacker domain>`).
 """
