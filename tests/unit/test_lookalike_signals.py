@@ -30,7 +30,8 @@ SIGNALS = {
 }
 POPULAR = (
     "wp.pl", "ki.se", "securelogin.com", "book.it", "example-univ.edu", "twice.edu", "twice.com",
-    "example-lib.org", "example-firm.com",
+    "example-lib.org", "example-firm.com", "countdown.net", "downtime.org", "modernist.org",
+    "example-modern.com",
 )  # fmt: skip
 
 
@@ -106,6 +107,8 @@ def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) 
         ("files-download-center.net", "made only of sign-in and lure words"),
         ("webmail07-verify.net", "and numbers"),  # serial numbers are filler
         ("fileviewingcom.net", "fileviewing.com with its dot left out"),  # words, inflected
+        ("dovvn-files.com", "disguises 'down' as 'dovvn'"),  # an ordinary word, vv for w
+        ("verifyacount.com", "misspells 'account' as 'acount'"),  # glued words
     ],
 )
 def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> None:
@@ -122,6 +125,9 @@ def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> 
         "login.com", "mail.net", "securelogin.com", "example.com", "secretary-office.com",
         "verify12345.com",  # one word and a number is a name
         "telecom.com",  # ends in `com`, but no sign-in words before it
+        "modern-mail.com",  # `rn` in a word as written
+        "web3-login.com",  # a digit ending a word makes a name, not a letter
+        "appyportal.com",  # `yportal`: a letter more where words meet is a cut, no slip
     ],
 )  # fmt: skip
 def test_single_words_popular_names_and_ordinary_words_are_not_suspicious(

@@ -16,13 +16,17 @@ from typing import Final
 from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.lookalike.confusables import skeleton, two_i
-from lureguard.lookalike.index import Signal, deletions
+from lureguard.lookalike.index import BrandIndex, Signal, deletions
 from lureguard.lookalike.visit import Visit
-from lureguard.lookalike.words import LURE_WORDS, is_lure_word, lure_only
+from lureguard.lookalike.words import LURE_WORDS, holds_lure_word, is_lure_word, lure_only
 from lureguard.verdict import Reason
 
 #: A misspelled lure word must be this long (shorter words are too near to other words).
 MIN_MISSPELLED_WORD: Final = 6
+#: A word hidden behind look-alike letters must be this long (`ww`, `up` are no words).
+MIN_ORDINARY: Final = 4
+#: Longest label spelled out as glued words (longer ones cost more than they find).
+MAX_GLUED: Final = 24
 
 
 def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
@@ -36,6 +40,10 @@ def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
 
 _DIGIT: Final = re.compile(r"[0-9]")
 _DIGITS: Final = re.compile(r"[0-9]+")
+#: Letter groups and digits that stand for one letter (`confusables` folds more, but to
+#: skeletons, where i and l are one letter: words of popular names are spelled out).
+_GROUPS: Final = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+_DIGIT_LETTERS: Final = {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s"}
 _LONE_DIGIT: Final = re.compile(r"(?<![0-9])(?:(?<=[a-z])[0-9]|[0-9](?=[a-z]))(?![0-9])")
 #: A label ending so may be an address with its dot dropped (`documentviewingcom`).
 _DOTLESS_END: Final = "com"
@@ -60,6 +68,10 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
             if not lure_only(literal):
                 return [_reason(signal, label, f"'{label}' reads as sign-in words once its "
                                 "look-alike letters are undone")]  # fmt: skip
+        disguised = _disguised_word(visit)
+        if disguised:
+            return [_reason(signal, label, f"'{label}' disguises {disguised} beside sign-in "
+                            "words")]  # fmt: skip
     elif _DIGIT.search(label):
         # Serial numbers are no disguise but filler (`inbox07-verify`): the words between
         # them count, two at least (`verify12345` alone is a name).
@@ -73,7 +85,7 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
         if "-" in visit.skeleton.strip("-") or not is_lure_word(visit.skeleton):
             return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words")]
         return []
-    misspelled = _misspelled(label)
+    misspelled = _misspelled(visit.index, label)
     if misspelled:
         return [_reason(signal, label, f"'{label}' misspells {misspelled}")]
     if label.endswith(_DOTLESS_END) and _sign_in_phrase(label[: -len(_DOTLESS_END)]):
@@ -81,6 +93,56 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
         return [_reason(signal, label, f"'{label}' writes the address {name}.com with its dot "
                         "left out, a name made of sign-in words")]  # fmt: skip
     return []
+
+
+def _disguised_word(visit: Visit) -> str:
+    """The word a hyphen part hides behind look-alike letters (`'down' as 'dovvn'` of
+    `dovvn-mail`), or '': every part a lure word or a word of other people's names once its
+    look-alike letters are undone, one of them a lure word, and at least one part such a
+    word only once undone. Nobody spells an ordinary word with `vv` for w; `modern` keeps its
+    `rn` because it is a word as written."""
+    parts = visit.label.split("-")
+    if len(parts) < 2 or not visit.label.isascii():
+        return ""
+    index = visit.index
+    hidden = ""
+    lured = False
+    for part in parts:
+        if _ordinary(index, part):
+            lured = lured or is_lure_word(skeleton(part))
+            continue
+        word = next((w for w in _undone(part) if _hidden_word(index, part, w)), "")
+        if not word:
+            return ""
+        lured = lured or is_lure_word(skeleton(word))
+        hidden = hidden or f"'{word}' as '{part}'"
+    return hidden if lured else ""
+
+
+def _undone(part: str) -> list[str]:
+    """`part` with its look-alike letter groups and lone digits read as the letters they
+    imitate (`1` both as l and as i)."""
+    undone = part
+    for group, letter in _GROUPS:
+        undone = undone.replace(group, letter)
+    undone = _LONE_DIGIT.sub(lambda m: _DIGIT_LETTERS.get(m.group(), m.group()), undone)
+    variants = [undone, undone.replace("1", "i")] if "1" in undone else [undone]
+    return [v for v in variants if v != part and v.isalpha()]
+
+
+def _hidden_word(index: BrandIndex, part: str, word: str) -> bool:
+    """True when `word`, `part` undone, is a lure word, or an ordinary word disguised inside
+    (`dovvn`, `c1ient`): a changed first or last letter makes a name (`web3` is no `webe`)."""
+    if is_lure_word(skeleton(word)):
+        return True
+    return part[0] == word[0] and part[-1] == word[-1] and _ordinary(index, word)
+
+
+def _ordinary(index: BrandIndex, word: str) -> bool:
+    """A lure word, or a word of MIN_ORDINARY letters or more inside other people's names."""
+    return is_lure_word(skeleton(word)) or (
+        len(word) >= MIN_ORDINARY and word.isalpha() and index.inside_popular_names(word, None)
+    )
 
 
 def _sign_in_phrase(text: str) -> bool:
@@ -122,11 +184,11 @@ def _disguisable(label: str, plain: str) -> bool:
     return _LONE_DIGIT.search(label) is not None
 
 
-def _misspelled(label: str) -> str:
+def _misspelled(index: BrandIndex, label: str) -> str:
     """The lure word a hyphen part misspells (`secrity` of security) when every other part is
     a lure word, else ''. One word alone is a name (`secrity.com` may be anyone's)."""
     if "-" not in label:
-        return ""
+        return _misspelled_glued(index, label)
     parts = label.split("-")
     found = ""
     for part in parts:
@@ -139,6 +201,37 @@ def _misspelled(label: str) -> str:
             return ""
         found = f"'{word}' as '{part}'"
     return found
+
+
+def _misspelled_glued(index: BrandIndex, label: str) -> str:
+    """`_misspelled` for words glued together (`checkprofie`: check, and profile misspelled):
+    the label spelled as lure words, each possibly inflected, one of them misspelled inside
+    (first and last letters kept: where words meet, a letter more or less is only a cut in
+    the wrong place, `sportal` of careersportal) and no word of other people's names as
+    written (`shopping` is no shipping). By dynamic programming over its ends; '' when no
+    such spelling exists."""
+    n = len(label)
+    if n > MAX_GLUED or not label.isalpha() or not holds_lure_word(skeleton(label)):
+        return ""
+    exact = [True] + [False] * n  # spelled by lure words up to here
+    fixed = [""] * (n + 1)  # spelled so with one misspelled word: which
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _LONGEST_WORD - 1), end):
+            if not (exact[start] or fixed[start]):
+                continue
+            piece = label[start:end]
+            if _inflected_lure_word(piece):
+                exact[end] = exact[end] or exact[start]
+                fixed[end] = fixed[end] or fixed[start]
+            elif exact[start] and not fixed[end] and piece != label:
+                word = _near_word(piece) if len(piece) >= MIN_MISSPELLED_WORD else ""
+                if (
+                    word
+                    and (word[0], word[-1]) == (piece[0], piece[-1])
+                    and not index.inside_popular_names(piece, None)
+                ):
+                    fixed[end] = f"'{word}' as '{piece}'"
+    return fixed[n]
 
 
 def _near_word(part: str) -> str:
