@@ -48,7 +48,7 @@ def explain_fp(
     \b
     Examples:
       lureguard rules explain-fp tencent-cloud.net
-      lureguard rules explain-fp --rules rules/ --rules my-rules/ https://kraken.io/login
+      lureguard rules explain-fp --rules rules/ --rules my-rules/ https://kraken.example/login
       lureguard rules explain-fp --json example-cdn.net | jq '.findings[].fixes[0]'
     """
     from lureguard.engine import Engine

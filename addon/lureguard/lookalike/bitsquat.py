@@ -2,7 +2,7 @@
 
 Memory or transmission errors turn `microsoft` into `microsnft` on their own; squatters register
 those names to catch the traffic. Candidates come from the typo index (one substitution).
-Under a country's code where the brand has no domain (`yande.re`) the reason is one level
+Under a country's code where the brand has no domain (`.re`) the reason is one level
 lower (`visit.foreign_country`): mostly a local name there.
 """
 

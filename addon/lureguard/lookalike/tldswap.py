@@ -1,6 +1,6 @@
 """TLD swaps: a brand's exact label on a public suffix the brand does not own (`microsoft.cm`).
 
-Under a country's code (`google.com.iq`, `schwab.de`, `kraken.io`) the exact name is mostly
+Under a country's code (`<brand>.com.iq`, `<brand>.de`, `<brand>.io`) the exact name is mostly
 the brand's own country site or a local company of that name, so it is reported one level
 lower (`visit.country_code`); generic, abused and `.com`-slip suffixes keep the brand's level,
 and so does a hyphenated name (`wp-pl.de`, a dotless domain).

@@ -13,7 +13,7 @@ Distances are computed on confusable skeletons, so a typo combined with a homogl
 (`rnicrosof`) still counts; candidates come from the deletion index, so a check costs
 len(label)+1 hash probes whatever the number of brands. A stutter (`paypaaal`, letters
 repeated beyond the budget) is found by reading every run of one letter once.
-Under a country's code where the brand has no domain (`yande.re`) the reason is one level
+Under a country's code where the brand has no domain (`.re`) the reason is one level
 lower (`visit.foreign_country`): mostly a local name there.
 """
 

@@ -208,8 +208,8 @@ def country_code(suffix: str) -> str | None:
 def foreign_country(visit: Visit, entry: Protected) -> bool:
     """True when the visited name sits under a country's domain where the brand has none.
 
-    A brand's exact name or a near spelling under another country's code (`yande.re`,
-    `ucloud.cn`, `schwab.de`, `google.com.iq`) is far more often the brand's own country site
+    A brand's exact name or a near spelling under another country's code (`<brand>.com.iq`,
+    `<brand>.de`, a slip of it under `.re`) is far more often the brand's own country site
     or a local company's name than an imitation: kits register generic and cheap domains.
     """
     country = country_code(visit.target.suffix)

@@ -76,7 +76,8 @@ class Rule:
     context_keywords: tuple[str, ...] = ()
     #: official hosts where the brand's users sign in (`nid.naver.com`)
     login_hosts: tuple[str, ...] = ()
-    #: unrelated sites that carry the brand's name (`kraken.io`): never its lookalikes
+    #: unrelated sites that carry the brand's name (an image optimiser named like an exchange):
+    #: never its lookalikes
     namesakes: tuple[str, ...] = ()
     # blocklist / allowlist
     hosts: tuple[str, ...] = ()
