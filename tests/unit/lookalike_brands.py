@@ -82,6 +82,14 @@ BRANDS = {
         source: tests
         domains: [aeonbank.co.jp]
         """,
+    "wallet": """\
+        id: brand/wallet
+        kind: brand
+        name: Example Wallet
+        description: test
+        source: tests
+        domains: [qzwallet.io]
+        """,
 }
 #: Popular sites: `rappler` and `grappled` make apple a word part, `purchaser` and
 #: `steeplechaser` chase (two names each, `index.MIN_WORD_PART_NAMES`); `email.com` makes

@@ -58,6 +58,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("m.icrosoft.com", "target-embedding", "microsoft.com"),
         ("paypalcom.net", "target-embedding", "paypal.com"),
         ("aeonbankco.jp", "target-embedding", "aeonbank.co.jp"),
+        ("qzwalletio.com", "target-embedding", "qzwallet.io"),  # `io` reads `lo` as a skeleton
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
         ("live.com-qz-verify.net", "target-embedding", "live.com"),  # official, label unprotected

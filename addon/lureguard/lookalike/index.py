@@ -240,12 +240,13 @@ class BrandIndex:
         for skel, entries in self.skeletons.items():
             owned = {s for e in entries for s in self.label_suffixes.get(e.label, ())}
             for suffix in sorted(owned):  # sorted: the same reason text in every run
-                parts = suffix.split(".")
+                # Keyed by the skeleton of the whole spelling, as visits are (`io` reads `lo`).
+                parts = skeleton_of(suffix).split(".")
                 for joined in ("".join(parts), "-".join(parts)):
                     glued[skel + joined].append((skel, suffix, ""))
                     glued[f"{skel}-{joined}"].append((skel, suffix, ""))
                 if len(parts) > 1:
-                    head, rest = "".join(parts[:-1]), parts[-1]
+                    head, rest = "".join(parts[:-1]), suffix.rsplit(".", 1)[1]
                     glued[skel + head].append((skel, suffix, rest))
                     glued[f"{skel}-{head}"].append((skel, suffix, rest))
         self.glued = dict(glued)
