@@ -90,6 +90,15 @@ BRANDS = {
         source: tests
         domains: [qzwallet.io]
         """,
+    "broker": """\
+        id: brand/broker
+        kind: brand
+        name: Example Broker
+        description: test
+        source: tests
+        domains: [qzbroker.co.jp]
+        context_keywords: [qzbroker]
+        """,
 }
 #: Popular sites: `rappler` and `grappled` make apple a word part, `purchaser` and
 #: `steeplechaser` chase (two names each, `index.MIN_WORD_PART_NAMES`); `email.com` makes

@@ -59,6 +59,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypalcom.net", "target-embedding", "paypal.com"),
         ("aeonbankco.jp", "target-embedding", "aeonbank.co.jp"),
         ("qzwalletio.com", "target-embedding", "qzwallet.io"),  # `io` reads `lo` as a skeleton
+        # an unprotected name's domain written out, with hyphens for a two-part suffix
+        ("qzbroker.co.jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
+        ("qzbroker-co-jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
         ("live.com-qz-verify.net", "target-embedding", "live.com"),  # official, label unprotected

@@ -109,8 +109,12 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
             continue  # more host must follow (`m.me.gov.<cc>` is that ministry's own `m.` host)
         domain = ".".join(tokens[i : i + k + 1])
         owner = _official_owner(index, tokens[i], domain)
-        # Written with its dots: with hyphens an unprotected name reads as words (`shop-app`).
-        if owner is not None and domain in visit.target.host:
+        # Written with its dots: with hyphens an unprotected name reads as words (`shop-app`),
+        # unless its suffix has two parts, which no phrase has (`monex-co-jp`, `7-11-com-tw`).
+        host = visit.target.host
+        if owner is not None and (
+            domain in host or (k >= 2 and domain.replace(".", "-") in host)
+        ):
             target = visit.target
             detail = (
                 f"{target.unicode_host} starts like {domain} but belongs to "
