@@ -85,6 +85,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com", "vps.com",
         "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
         "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
+        "g" + "o" * 20 + "gle.com",  # a run of twenty letters is no slip anyone misreads
         "pineapple-notes.pages.dev",  # a word part as a tenant word, but glued into a word
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",

@@ -39,6 +39,9 @@ from lureguard.verdict import Reason
 MIXED_SLIPS: Final = 7
 #: A label repeating this many letters or more may be a stutter (`paypaaal`, `goooog1e`).
 STUTTER_REPEATS: Final = 2
+#: A stutter adds at most this many letters: a name must still read at a glance (a run of
+#: dozens of letters is a joke or a vanity name, not a slip anyone misreads).
+MAX_STUTTER_EXTRA: Final = 4
 #: A visited label shorter than this must at least start like the name it slips from.
 MIN_VISITED: Final = 5
 #: Parts of infrastructure names (CDNs, static and API hosts) that nobody types, looked for
@@ -97,7 +100,7 @@ def detect_typo(visit: Visit) -> list[Reason]:
     # hyphenated label is words, judged by combosquat (`paypaal-login`), not one stutter.
     if "-" not in visit.label and repeats(visit.label) >= STUTTER_REPEATS:
         for skel in index.stutters.get(skeleton(collapse_runs(visit.label)), ()):
-            if skel != visit.skeleton:
+            if skel != visit.skeleton and len(visit.skeleton) - len(skel) <= MAX_STUTTER_EXTRA:
                 reasons.extend(_typo_reason(visit, entry) for entry in index.skeletons[skel])
         if reasons:
             return reasons
