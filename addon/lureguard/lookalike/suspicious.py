@@ -18,15 +18,13 @@ from rapidfuzz.distance import DamerauLevenshtein
 from lureguard.lookalike.confusables import skeleton, two_i
 from lureguard.lookalike.index import BrandIndex, Signal, deletions
 from lureguard.lookalike.visit import Visit
-from lureguard.lookalike.words import LURE_WORDS, holds_lure_word, is_lure_word, lure_only
+from lureguard.lookalike.words import LURE_WORDS, is_lure_word, lure_only
 from lureguard.verdict import Reason
 
 #: A misspelled lure word must be this long (shorter words are too near to other words).
 MIN_MISSPELLED_WORD: Final = 6
 #: A word hidden behind look-alike letters must be this long (`ww`, `up` are no words).
 MIN_ORDINARY: Final = 4
-#: Longest label spelled out as glued words (longer ones cost more than they find).
-MAX_GLUED: Final = 24
 
 
 def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
@@ -85,7 +83,7 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
         if "-" in visit.skeleton.strip("-") or not is_lure_word(visit.skeleton):
             return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words")]
         return []
-    misspelled = _misspelled(visit.index, label)
+    misspelled = _misspelled(label)
     if misspelled:
         return [_reason(signal, label, f"'{label}' misspells {misspelled}")]
     if label.endswith(_DOTLESS_END) and _sign_in_phrase(label[: -len(_DOTLESS_END)]):
@@ -184,11 +182,11 @@ def _disguisable(label: str, plain: str) -> bool:
     return _LONE_DIGIT.search(label) is not None
 
 
-def _misspelled(index: BrandIndex, label: str) -> str:
+def _misspelled(label: str) -> str:
     """The lure word a hyphen part misspells (`secrity` of security) when every other part is
     a lure word, else ''. One word alone is a name (`secrity.com` may be anyone's)."""
     if "-" not in label:
-        return _misspelled_glued(index, label)
+        return ""
     parts = label.split("-")
     found = ""
     for part in parts:
@@ -201,37 +199,6 @@ def _misspelled(index: BrandIndex, label: str) -> str:
             return ""
         found = f"'{word}' as '{part}'"
     return found
-
-
-def _misspelled_glued(index: BrandIndex, label: str) -> str:
-    """`_misspelled` for words glued together (`checkprofie`: check, and profile misspelled):
-    the label spelled as lure words, each possibly inflected, one of them misspelled inside
-    (first and last letters kept: where words meet, a letter more or less is only a cut in
-    the wrong place, `sportal` of careersportal) and no word of other people's names as
-    written (`shopping` is no shipping). By dynamic programming over its ends; '' when no
-    such spelling exists."""
-    n = len(label)
-    if n > MAX_GLUED or not label.isalpha() or not holds_lure_word(skeleton(label)):
-        return ""
-    exact = [True] + [False] * n  # spelled by lure words up to here
-    fixed = [""] * (n + 1)  # spelled so with one misspelled word: which
-    for end in range(1, n + 1):
-        for start in range(max(0, end - _LONGEST_WORD - 1), end):
-            if not (exact[start] or fixed[start]):
-                continue
-            piece = label[start:end]
-            if _inflected_lure_word(piece):
-                exact[end] = exact[end] or exact[start]
-                fixed[end] = fixed[end] or fixed[start]
-            elif exact[start] and not fixed[end] and piece != label:
-                word = _near_word(piece) if len(piece) >= MIN_MISSPELLED_WORD else ""
-                if (
-                    word
-                    and (word[0], word[-1]) == (piece[0], piece[-1])
-                    and not index.inside_popular_names(piece, None)
-                ):
-                    fixed[end] = f"'{word}' as '{piece}'"
-    return fixed[n]
 
 
 def _near_word(part: str) -> str:
