@@ -14,6 +14,7 @@ from pathlib import Path
 from lureguard.hosts import HostError, Target, display_form, parse_target, split_registered
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.index import BrandIndex, Protected, Signal
+from lureguard.lookalike.userinfo import shown_domain
 from lureguard.ruledata.database import RuleData, RuleDatabaseError, RuleInfo, read_database
 from lureguard.ruledata.patterns import PatternIndex
 from lureguard.urlnorm import normalize_url
@@ -85,6 +86,10 @@ class Engine:
         reasons = self._listed(target, names)
         if reasons:
             return self._verdict(target, _level(reasons), reasons)
+        if target.userinfo:
+            reasons = self._shown_user_name(target)
+            if reasons:
+                return self._verdict(target, _level(reasons), reasons)
         registered = target.registered_domain
         # Stop at the registrable domain: bucket.s3.amazonaws.com belongs to a customer, not to
         # the brand that runs the public suffix (amazonaws.com).
@@ -155,6 +160,24 @@ class Engine:
                         )
                     )
         return reasons
+
+    def _shown_user_name(self, target: Target) -> list[Reason]:
+        """`https://www.paypal.com@evil.net/`: a brand's address as the URL's user name."""
+        shown = shown_domain(target, self.index.official)
+        if shown is None:
+            return []
+        rule_id, written, domain = shown
+        info = self.rules[rule_id]
+        brand = info.name or info.title
+        detail = (
+            f"the address shows {written} before an '@', but everything before '@' is a user "
+            f"name: the browser goes to {target.unicode_host}; real site: {domain}"
+        )
+        reason = Reason(
+            "target-embedding", info.id, info.severity, detail,
+            brand=brand, target=domain, source=info.source,
+        )  # fmt: skip
+        return [reason]
 
     def _pattern_reasons(self, host: str) -> list[Reason]:
         """Pattern rules run after the blocklist and never flag official or popular domains."""

@@ -48,7 +48,7 @@ class Target:
     """
 
     __slots__ = ("domain_label", "host", "input", "is_ip", "names", "port",
-                 "registered_domain", "suffix", "unicode_host", "url")  # fmt: skip
+                 "registered_domain", "suffix", "unicode_host", "url", "userinfo")  # fmt: skip
 
     def __init__(
         self,
@@ -62,6 +62,7 @@ class Target:
         port: int | None = None,
         url: str | None = None,
         names: tuple[str, ...] = (),
+        userinfo: str = "",
     ) -> None:
         self.input: Final = input
         self.host: Final = host
@@ -74,6 +75,9 @@ class Target:
         self.url: Final = url
         #: the host and its parent domains, longest first (lookups walk them)
         self.names: Final = names
+        #: what a URL wrote before an `@` in its authority (`www.paypal.com` of
+        #: `https://www.paypal.com@evil.net/`): a user name the browser does not visit
+        self.userinfo: Final = userinfo
 
     def __repr__(self) -> str:
         return f"Target({self.input!r} -> {self.host!r}, url={self.url!r})"
@@ -163,9 +167,10 @@ def _parse_slow(original: str, text: str) -> Target:
     end = _AUTHORITY_END.search(rest)
     authority = rest[: end.start()] if end else rest
     path_and_more = rest[end.start() :] if end else ""
+    userinfo = ""
     if "@" in authority:
         # Userinfo is decoration: `https://microsoft.com@evil.net/` goes to evil.net.
-        authority = authority.rsplit("@", 1)[1]
+        userinfo, authority = authority.rsplit("@", 1)
     host, port = _split_port(authority)
     target = _from_host(original, host, port=port, url=None)
     url_scheme = scheme or "http"
@@ -187,6 +192,7 @@ def _parse_slow(original: str, text: str) -> Target:
         port=port,
         url=url,
         names=target.names,
+        userinfo=userinfo,
     )
 
 

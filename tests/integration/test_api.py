@@ -117,6 +117,12 @@ def test_good_calls(api: Api) -> None:
     )
     assert status == 200
     assert [v["verdict"] for v in as_json(body)["verdicts"]] == ["block", "allow", None]
+    # a link's full address: a brand's host written as the user name before the real host
+    status, _, body = api.request(
+        "POST", "/api/v1/verdicts", {"urls": ["https://login.microsoft.com@qz-evil.example/"]}
+    )
+    (verdict,) = as_json(body)["verdicts"]
+    assert (status, verdict["verdict"], verdict["host"]) == (200, "warn", "qz-evil.example")
     status, _, body = api.request("GET", "/api/v1/status")
     info = as_json(body)
     assert (status, info["service"], info["mode"]) == (200, "lureguard", api.mode)

@@ -112,9 +112,7 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
         # Written with its dots: with hyphens an unprotected name reads as words (`shop-app`),
         # unless its suffix has two parts, which no phrase has (`monex-co-jp`, `7-11-com-tw`).
         host = visit.target.host
-        if owner is not None and (
-            domain in host or (k >= 2 and domain.replace(".", "-") in host)
-        ):
+        if owner is not None and (domain in host or (k >= 2 and domain.replace(".", "-") in host)):
             target = visit.target
             detail = (
                 f"{target.unicode_host} starts like {domain} but belongs to "
