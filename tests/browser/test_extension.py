@@ -34,6 +34,8 @@ MAIL = """<!doctype html>
    <a id="same-site" href="https://login.microsoft.com/x">microsoft.com</a>, browse
    <a id="prose" href="https://github.com/">the docs.</a>, <a id="local" href="/help">help</a>
    or <a id="mail-to" href="mailto:help@microsoft.com">write to us</a>.</p>
+ <p>Unlock it at <a id="user-name" href="https://login.microsoft.com@qz-evil.example/unlock"
+   >your Microsoft account page</a> (a user name before the '@' is no host).</p>
  <p id="later"></p>
 </div>
 <script>
@@ -60,6 +62,7 @@ EXPECTED = {
     "lookalike": "warn",
     "mismatch": "warn",
     "blocked": "block",
+    "user-name": "warn",
     "late-lookalike": "warn",
     "late-mismatch": "warn",
     "clean-then-bad": "warn",
