@@ -58,6 +58,7 @@ BRANDS = {
         source: tests
         severity: block
         domains: [chase.com]
+        context_keywords: [chase]
         """,
     "short": """\
         id: brand/ups

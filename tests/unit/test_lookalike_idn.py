@@ -38,6 +38,15 @@ def test_greek_and_near_misses(engine: Engine) -> None:
     assert engine.check("xn--ggl-9yca.com").reasons[0].kind == "idn-mixed-script"
 
 
+def test_a_name_protected_in_context_needs_none_in_another_script(engine: Engine) -> None:
+    # сһаѕе: Cyrillic and Armenian letters; chase alone under .com needs sign-in words.
+    (reason,) = engine.check("xn--80ak8a3e2y.com").reasons
+    assert (reason.kind, reason.rule_id) == ("idn-mixed-script", "brand/chase")
+    assert engine.check("chase.net").verdict == "allow"  # its name on another TLD, no disguise
+    # ... unless written wholly in the script of a country's own domain: a word there
+    assert engine.check("xn--80ak8a3e2y.ru").verdict == "allow"
+
+
 def test_unrelated_non_latin_names_are_clean(engine: Engine) -> None:
     assert engine.check("xn--e1afmkfd.xn--p1ai").verdict == "allow"  # пример.рф
     assert engine.check("xn--wgv71a119e.jp").verdict == "allow"  # 日本語.jp

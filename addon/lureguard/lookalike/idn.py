@@ -14,7 +14,7 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import explain
 from lureguard.lookalike.index import BrandIndex
-from lureguard.lookalike.visit import Visit, reason
+from lureguard.lookalike.visit import Visit, country_code, reason
 from lureguard.verdict import Reason
 
 #: Invisible characters that survive IDNA mapping in some registries or browsers.
@@ -64,7 +64,13 @@ def detect_idn(visit: Visit) -> list[Reason]:
     how = ", ".join(found)
     index = visit.index
     reasons = []
-    for entry in index.skeletons.get(visit.skeleton, ()):
+    entries = list(index.skeletons.get(visit.skeleton, ()))
+    # A name protected only in context (`chase`, `citi`) needs none here: spelled in letters of
+    # another script it is a disguise, not a word. Not a label written wholly in the script of
+    # a country's own domain (a Cyrillic word under .ru may fold to a Latin one by chance).
+    if not entries and not (len(scripts(label)) == 1 and country_code(visit.target.suffix)):
+        entries = list(index.context.get(visit.skeleton, ()))
+    for entry in entries:
         sentence, positions = explain(label, entry.label)
         detail = (
             f"'{label}' {how} and reads as '{entry.label}' ({sentence}); real site: {entry.domain}"
