@@ -41,6 +41,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("ebayy.com", "typo", "ebay.com"),
         ("paypaaal.com", "typo", "paypal.com"),  # a letter stuttered beyond one slip
         ("goooog1e.net", "typo", "google.com"),  # ... mixed with a look-alike
+        ("ch4se.com", "homoglyph", "chase.com"),  # a name protected in context, a digit in it
         # bitsquats
         ("microsnft.com", "bitsquat", "microsoft.com"),
         # combosquats

@@ -23,6 +23,10 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
     matches = index.skeletons.get(visit.skeleton)
     if not matches and "u" in visit.skeleton:
         matches = index.skeletons.get(two_i(visit.label))
+    if not matches and any(c.isdigit() for c in visit.label) and not visit.label.isdigit():
+        # A name protected only in context (`chase`) written with a digit for a letter
+        # (`ch4se`): a disguise, not the word.
+        matches = visit.index.context.get(visit.skeleton)
     if not matches:
         return _shape_alikes(visit)
     reasons = []
