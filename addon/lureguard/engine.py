@@ -75,6 +75,19 @@ class Engine:
 
     def check_target(self, target: Target, notices: bool = True) -> Verdict:
         """Decide on an already parsed target (`notices` as for `check`)."""
+        verdict = self._check_host(target, notices)
+        if not target.userinfo or verdict.verdict == "block":
+            return verdict
+        if any(r.kind == "allowlisted" and r.brand is None for r in verdict.reasons):
+            return verdict  # an allowlist rule's host: the administrator has decided
+        shown = self._shown_user_name(target)
+        if not shown:
+            return verdict
+        reasons = [*shown, *(r for r in verdict.reasons if r.kind != "allowlisted")]
+        return self._verdict(target, _level(reasons), reasons)
+
+    def _check_host(self, target: Target, notices: bool) -> Verdict:
+        """The verdict on the host alone."""
         host = target.host
         names = target.names
         allowed = self.allow_exact.get(host) or _first(names, self.allow_suffix)
@@ -86,10 +99,6 @@ class Engine:
         reasons = self._listed(target, names)
         if reasons:
             return self._verdict(target, _level(reasons), reasons)
-        if target.userinfo:
-            reasons = self._shown_user_name(target)
-            if reasons:
-                return self._verdict(target, _level(reasons), reasons)
         registered = target.registered_domain
         # Stop at the registrable domain: bucket.s3.amazonaws.com belongs to a customer, not to
         # the brand that runs the public suffix (amazonaws.com).

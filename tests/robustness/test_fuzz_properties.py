@@ -14,6 +14,7 @@ import ipaddress
 import json
 import string
 from pathlib import Path
+from typing import Final
 
 import pytest
 import yaml
@@ -82,13 +83,19 @@ def _ascii_upper(text: str) -> str:
     return "".join(c.upper() if c in string.ascii_lowercase else c for c in text)
 
 
+#: User names a URL may carry: ordinary ones, and a brand's host, which the engine reports
+#: (`test_a_brand_host_as_user_name_warns`) though the host is the same.
+USER_NAMES: Final = ("", "user@", "a:b@", "john.doe@")
+BRAND_USER_NAMES: Final = (*USER_NAMES, "paypal.com@", "www.paypal.com:pw@")
+
+
 @st.composite
-def wrapped(draw: st.DrawFn, host: str) -> str:
+def wrapped(draw: st.DrawFn, host: str, users: tuple[str, ...] = USER_NAMES) -> str:
     """`host` inside a URL a browser would send to it: scheme, userinfo, port, path, query."""
     scheme = draw(st.sampled_from(["http://", "https://", "HTTPS://", ""]))
     if not scheme:
         return host
-    user = draw(st.sampled_from(["", "user@", "paypal.com@", "a:b@"]))
+    user = draw(st.sampled_from(users))
     port = draw(st.sampled_from(["", ":443", ":8080"]))
     path = draw(st.sampled_from(["", "/", "/login?next=/x", "/%2e%2e/a#frag", "?q=1"]))
     return f"{scheme}{user}{host}{port}{path}"
@@ -103,7 +110,8 @@ def test_a_url_names_the_same_host_as_the_bare_name(host: str, data: st.DataObje
         bare = parse_target(host).host
     except HostError:
         return
-    url = data.draw(wrapped(_ascii_upper(host) + data.draw(st.sampled_from(["", "."]))))
+    variant = _ascii_upper(host) + data.draw(st.sampled_from(["", "."]))
+    url = data.draw(wrapped(variant, BRAND_USER_NAMES))
     assert parse_target(url).host == bare
 
 
@@ -190,6 +198,22 @@ def test_lookalike_verdicts_are_stable_under_case_dot_and_url_form(
     assert _summary(bundled_engine, variant) == plain
     assert _summary(bundled_engine, data.draw(wrapped(variant))) == plain
     assert _summary(bundled_engine, ascii_host) == plain
+
+
+@fuzz()
+@given(lookalike_hosts())
+def test_a_brand_host_as_user_name_warns(bundled_engine: Engine, host: str) -> None:
+    try:
+        target = parse_target(host)
+    except HostError:
+        return
+    assume(target.host not in bundled_engine.data.url_prefixes)  # a path may decide those
+    bare = bundled_engine.check(host)
+    verdict = bundled_engine.check(f"https://www.paypal.com@{host}/login")
+    own = any(r.kind == "allowlisted" and r.rule_id == "brand/paypal" for r in bare.reasons)
+    allowed = any(r.kind == "allowlisted" and r.brand is None for r in bare.reasons)
+    expected = "allow" if own or allowed else "block" if bare.verdict == "block" else "warn"
+    assert verdict.verdict == expected
 
 
 HOSTILE_PARTS = st.sampled_from(
