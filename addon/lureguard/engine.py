@@ -100,10 +100,7 @@ class Engine:
         if reasons:
             return self._verdict(target, _level(reasons), reasons)
         registered = target.registered_domain
-        # Stop at the registrable domain: bucket.s3.amazonaws.com belongs to a customer, not to
-        # the brand that runs the public suffix (amazonaws.com).
-        own = names[: len(names) - target.suffix.count(".") - 1]
-        owner = _first(own, self.index.official) if registered else None
+        owner = self.index.official_owner(target)
         if owner is not None:
             info = self.rules[owner]
             brand = info.name or info.title
@@ -172,7 +169,7 @@ class Engine:
 
     def _shown_user_name(self, target: Target) -> list[Reason]:
         """`https://www.paypal.com@evil.net/`: a brand's address as the URL's user name."""
-        shown = shown_domain(target, self.index.official)
+        shown = shown_domain(target, self.index)
         if shown is None:
             return []
         rule_id, written, domain = shown

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import ahocorasick
 
+from lureguard.hosts import Target
 from lureguard.lookalike.confusables import plain as plain_of
 from lureguard.lookalike.confusables import shape as shape_of
 from lureguard.lookalike.confusables import skeleton as skeleton_of
@@ -302,6 +303,19 @@ class BrandIndex:
         if self.context_automaton is None:
             return []
         return [(end - len(skel) + 1, skel) for end, skel in self.context_automaton.iter(text)]
+
+    def official_owner(self, target: Target) -> str | None:
+        """The rule whose official domain the target is or lies under, stopping at its
+        registrable domain: bucket.s3.amazonaws.com belongs to a customer, not to the brand
+        that runs the public suffix (amazonaws.com)."""
+        if not target.registered_domain or not self.official:
+            return None
+        names = target.names
+        for name in names[: len(names) - target.suffix.count(".") - 1]:
+            rule_id = self.official.get(name)
+            if rule_id is not None:
+                return rule_id
+        return None
 
     def inside_popular_names(self, text: str, name: str | None) -> bool:
         """True when `text` sits inside the labels of MIN_WORD_PART_NAMES popular domains or

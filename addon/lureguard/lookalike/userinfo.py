@@ -8,15 +8,17 @@ official domain of a brand the host does not belong to is reported under that br
 
 from __future__ import annotations
 
+from typing import Final
 from urllib.parse import unquote
 
 from lureguard.hosts import HostError, Target, parse_target
+from lureguard.lookalike.index import BrandIndex
 
 #: Longest user name looked at: a host name is at most 253 characters.
-MAX_USERINFO = 253
+MAX_USERINFO: Final = 253
 
 
-def shown_domain(target: Target, official: dict[str, str]) -> tuple[str, str, str] | None:
+def shown_domain(target: Target, index: BrandIndex) -> tuple[str, str, str] | None:
     """(rule id, host as shown, its official registrable domain) of the brand whose address
     the URL's user name shows, when the host itself is not that brand's; None otherwise (no
     user name, an ordinary one such as `john.doe`, or the brand's own host)."""
@@ -29,20 +31,7 @@ def shown_domain(target: Target, official: dict[str, str]) -> tuple[str, str, st
         return None
     if not shown.registered_domain:
         return None
-    owner = _owner(shown, official)
-    if owner is None or owner == _owner(target, official):
+    owner = index.official_owner(shown)
+    if owner is None or owner == index.official_owner(target):
         return None
     return owner, shown.unicode_host, shown.registered_domain
-
-
-def _owner(target: Target, official: dict[str, str]) -> str | None:
-    """The rule whose official domain the target is or lies under, stopping at its
-    registrable domain (a customer's bucket is no brand's host)."""
-    if not target.registered_domain:
-        return None
-    own = target.names[: len(target.names) - target.suffix.count(".") - 1]
-    for name in own:
-        rule_id = official.get(name)
-        if rule_id is not None:
-            return rule_id
-    return None
