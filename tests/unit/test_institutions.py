@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lureguard.hosts import parse_target, split_registered
-from lureguard.lookalike.institutions import ACADEMIC, institution_host
+from lureguard.lookalike.institutions import ACADEMIC, institution_host, institution_suffix
 
 
 def test_the_shipped_universities_are_mostly_registrable_domains() -> None:
@@ -31,3 +31,16 @@ def test_the_shipped_universities_are_mostly_registrable_domains() -> None:
 )
 def test_institution_hosts(host: str, institution: bool) -> None:
     assert institution_host(parse_target(host)) is institution
+
+
+@pytest.mark.parametrize(
+    ("suffix", "institution"),
+    [
+        ("ac.uk", True), ("gov.pl", True), ("gouv.fr", True), ("go.jp", True), ("gv.at", True),
+        ("ac", True),  # written out in a host, a British university's domain without `.uk`
+        ("go.it", False),  # an Italian province (Gorizia), as every two letters under .it
+        ("com", False),
+    ],
+)  # fmt: skip
+def test_institution_suffixes(suffix: str, institution: bool) -> None:
+    assert institution_suffix(suffix) is institution

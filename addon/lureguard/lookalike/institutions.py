@@ -43,8 +43,11 @@ ACADEMIC: Final = _academic_domains()
 
 def institution_suffix(suffix: str) -> bool:
     """True for an academic or government suffix by its first label (`edu`, `ac.uk`,
-    `gov.pl`, `gouv.fr`)."""
-    return suffix.split(".", 1)[0] in INSTITUTION_HEADS
+    `gov.pl`, `gouv.fr`, `go.jp`), and for `.ac` alone: written out inside a host, `<univ>.ac.`
+    is a British university's domain with its `.uk` left off (`institutional` is the strict
+    test). Not Italy's second-level names, which are provinces (`go.it` is Gorizia)."""
+    labels = suffix.split(".")
+    return labels[0] in INSTITUTION_HEADS and labels[-1] != "it"
 
 
 @lru_cache(maxsize=4096)
