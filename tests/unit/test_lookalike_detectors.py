@@ -79,8 +79,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
 @pytest.mark.parametrize(
     "host",
     [
-        "pineapple.com", "purchase.com", "applebees.com", "googlewatchblog.de",
-        "facebook-studio.com", "pcloud.com", "tnt.fr", "bay.com", "mail.bg", "email.net",
+        "pineapple.com", "purchase.com", "applebeesqz.com", "googlewatchqzblog.de",
+        "chase-studio.com", "zcloud.com", "usp.com", "bay.com", "mail.tv", "email.net",
         "apple.stackexchange.com", "paypal.de", "www.paypal.co.uk", "google.mk",
         "mail.google.co.jp", "login.microsoftonline.com", "outlook.live.com", "chase-manhattan.com",
         "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com", "vps.com",
