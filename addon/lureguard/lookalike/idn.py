@@ -64,13 +64,13 @@ def detect_idn(visit: Visit) -> list[Reason]:
     how = ", ".join(found)
     index = visit.index
     reasons = []
-    entries = list(index.skeletons.get(visit.skeleton, ()))
+    entries = index.skeletons.get(visit.skeleton)
     # A name protected only in context (`chase`, `citi`) needs none here: spelled in letters of
     # another script it is a disguise, not a word. Not a label written wholly in the script of
     # a country's own domain (a Cyrillic word under .ru may fold to a Latin one by chance).
     if not entries and not (len(scripts(label)) == 1 and country_code(visit.target.suffix)):
-        entries = list(index.context.get(visit.skeleton, ()))
-    for entry in entries:
+        entries = index.context.get(visit.skeleton)
+    for entry in entries or ():
         sentence, positions = explain(label, entry.label)
         detail = (
             f"'{label}' {how} and reads as '{entry.label}' ({sentence}); real site: {entry.domain}"
