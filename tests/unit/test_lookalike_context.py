@@ -171,6 +171,8 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("pied2coinbase.pages.dev", True),  # ... or ending it
         ("pied2coinbase89.pages.dev", True),  # ... numbers after it are filler
         ("xcoinbasex.pages.dev", False),  # inside it
+        ("pied-coinbaseio-start.pages.dev", True),  # starting any hyphen word of a tenant
+        ("pied-xcoinbasex-start.pages.dev", False),  # ... not inside one
         ("coin-base-verify.com", True),  # a name split by a hyphen, with lure words
         ("coin-base-pied.vercel.app", True),  # ... or on a platform, whatever the words
         ("coin-base-pied.com", False),  # elsewhere two words among ordinary ones
@@ -383,6 +385,9 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("cnbs-verify.pages.dev", False),  # four letters for coinbase's eight: no spelling
         ("cannabis-shop.pages.dev", False),  # the same consonants, spread over other letters
         ("conbse-gallery.pages.dev", False),  # no lure word: someone's project
+        ("coinbsaelogns.webflow.io", True),  # the lure word misspelled too
+        ("coinbsaelodge.webflow.io", False),  # two slips from login: another word
+        ("transfer-approval.pages.dev", False),  # a lure word is no misspelled wetransfer
         ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply
     ],
 )

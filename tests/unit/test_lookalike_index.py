@@ -13,7 +13,7 @@ from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.embedding import _head
 from lureguard.lookalike.index import BrandIndex, deletions, typo_budget
 from lureguard.lookalike.visit import _may_probe, near_skeletons
-from lureguard.lookalike.words import lure_only
+from lureguard.lookalike.words import lure_only, slipped_lure_word
 from tests.unit.lookalike_brands import build_engine
 
 
@@ -66,6 +66,22 @@ def test_lure_vocabulary() -> None:
     assert lure_only("accountsupdate")
     assert not lure_only("bees")
     assert not lure_only("")
+
+
+@pytest.mark.parametrize(
+    ("written", "slipped"),
+    [
+        ("logns", True),  # login(s) with a letter left out
+        ("logen", True),  # a letter changed
+        ("logi", True),  # the last letter left out
+        ("logiene", True),  # one slip and one stray letter after it
+        ("xtension", False),  # the first letter changed: mostly another word
+        ("storage", False),  # two slips from store
+        ("log", False),  # too short to read as a word
+    ],
+)
+def test_slipped_lure_words(written: str, slipped: bool) -> None:
+    assert slipped_lure_word(skeleton(written)) is slipped
 
 
 def _probe_hits(text: str, index: BrandIndex) -> bool:

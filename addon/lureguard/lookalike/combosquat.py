@@ -29,7 +29,13 @@ from lureguard.lookalike.index import (
     holds_number,
 )
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
-from lureguard.lookalike.words import holds_lure_word, infrastructure, is_lure_word, lure_only
+from lureguard.lookalike.words import (
+    holds_lure_word,
+    infrastructure,
+    is_lure_word,
+    lure_only,
+    slipped_lure_word,
+)
 from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
@@ -124,13 +130,17 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), on a hosting
     platform or in a subdomain label (`visit.guest`), a distinctive brand name that starts or
     ends the label counts whatever is glued to it (`coinbaseqzrvtx.cyou`,
-    `coinbasekyc.vercel.app`): nobody builds a brand's site there. Under such a TLD, and under
+    `coinbasekyc.vercel.app`; on a platform, starting or ending any hyphen word of the tenant
+    label): nobody builds a brand's site there. Under such a TLD, and under
     the other new generic TLDs (`.shop`, `.link`), any name counts as the first or last hyphen
     word of its own (`dpd-qzrv.shop`)."""
     label = visit.label
     # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
     starts = lo == 0 or label[:lo].isdigit()
     ends = hi == len(label) or label[hi:].isdigit()
+    if visit.tenant:  # on a platform, any hyphen word of the tenant (`x-coinbaseio-start`)
+        starts = starts or label[lo - 1] == "-"
+        ends = ends or label[hi] == "-"
     if not (starts or ends):
         return False
     # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
@@ -458,16 +468,16 @@ def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> boo
 
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
     """`faceboklogin77.blogspot.com`, `acess-trezr-signin.pages.dev`: a misspelled brand name
-    (six letters or more) at the start of a hosting tenant's word, with lure words, numbers
-    or nothing after it. Kits mint such names by the thousand; on a platform no brand signs
-    anyone in."""
+    (six letters or more) at the start of a hosting tenant's word, with lure words (slipped
+    ones too: `kucoinnlogns`), numbers or nothing after it. Kits mint such names by the
+    thousand; on a platform no brand signs anyone in."""
     skel = visit.skeleton
     index = visit.index
     starts = [0] + [i + 1 for i, c in enumerate(skel) if c == "-"]
     for start in starts:
         for end in range(min(len(skel), start + MAX_TENANT_WINDOW), start + MIN_MISSPELLED - 2, -1):
             window = skel[start:end]
-            if "-" in window:
+            if "-" in window or is_lure_word(window):  # `transfer` is not wetransfer
                 continue
             lo, hi = _label_span(visit.label, skel, start, end)
             for name, _distance in near_skeletons(window, index):
@@ -480,7 +490,9 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                     continue
                 around = f"{visit.label[:lo]}-{visit.label[hi:]}"
                 pieces = [skeleton(p) for p in _DIGITS.sub("-", around).split("-") if p]
-                if all(p in index.skeletons or lure_only(p) for p in pieces):
+                if all(
+                    p in index.skeletons or lure_only(p) or slipped_lure_word(p) for p in pieces
+                ):
                     return [_misspelled_reason(visit, entry, lo, hi) for entry in entries]
     return []
 
@@ -536,13 +548,19 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
 def _lured(visit: Visit, lo: int, hi: int, span: int) -> bool:
     """True when a lure word stands beside the misspelled name: as another word of the
     tenant label (`acess-trezr-signin`) or inside the rest of its own word (`trezorqwallet`,
-    `mettamasskl0gin`). Without one, `blackfriday` would read as BlockFi."""
+    `mettamasskl0gin`), or misspelled as the name is (`trzrlogen`). Without one,
+    `blackfriday` would read as BlockFi."""
     label = visit.label
     rest = label[lo + span : hi]
     # Doubled letters read once too (`loginn`): `nn` would otherwise read as `m`.
     if holds_lure_word(skeleton(rest)) or holds_lure_word(skeleton(collapse_runs(rest))):
         return True
-    return any(lure_only(skeleton(p)) for p in _TENANT_WORDS.findall(f"{label[:lo]}-{label[hi:]}"))
+    if slipped_lure_word(skeleton(rest)):
+        return True
+    return any(
+        lure_only(skeleton(p)) or slipped_lure_word(skeleton(p))
+        for p in _TENANT_WORDS.findall(f"{label[:lo]}-{label[hi:]}")
+    )
 
 
 def _compact_spelling(spelled: str, name: str) -> bool:

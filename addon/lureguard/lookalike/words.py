@@ -13,6 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from lureguard.lookalike.confusables import skeleton
 
 #: Account chores, urgency, trust, support, money, delivery, crypto-wallet chores (airdrop,
@@ -58,6 +60,9 @@ _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
 _LURE_INSIDE: Final = re.compile(
     "|".join(sorted((re.escape(w) for w in _SKELETONS if len(w) >= 4), key=len, reverse=True))
 )
+#: A lure word this long or longer is still read with one slip (`logns`, `logi`).
+MIN_SLIPPED_LURE: Final = 5
+_SLIPPABLE: Final = tuple(sorted(w for w in _SKELETONS if len(w) >= MIN_SLIPPED_LURE))
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
 _STARTS: Final = frozenset(w[:2] for w in _SKELETONS)
 _ENDS: Final = frozenset(w[-2:] for w in _SKELETONS) | frozenset(w[-1:] + "s" for w in _SKELETONS)
@@ -95,6 +100,25 @@ def holds_lure_word(skel: str) -> bool:
     """True when a lure word of four letters or more stands anywhere in a skeleton, whatever
     is glued around it (`kewallet`, `olloginn`): kits pad names with stray letters."""
     return _LURE_INSIDE.search(skel) is not None
+
+
+@lru_cache(maxsize=4096)
+def slipped_lure_word(skel: str) -> bool:
+    """True when a skeleton is a lure word of MIN_SLIPPED_LURE letters or more written with
+    one slip that keeps its first letter (`logns`, `logi`, `xtension` is not), or is such a
+    word with one stray letter after it (`logiene`): kits on hosting platforms misspell the
+    word as they misspell the name, so that filters matching either miss the pair."""
+    if len(skel) < MIN_SLIPPED_LURE - 1:
+        return False
+    for text in (skel, skel[:-1]):
+        for word in _SLIPPABLE:
+            if (
+                word[0] == text[0]
+                and abs(len(word) - len(text)) <= 1
+                and DamerauLevenshtein.distance(word, text, score_cutoff=1) <= 1
+            ):
+                return True
+    return False
 
 
 def is_lure_word(skel: str) -> bool:
