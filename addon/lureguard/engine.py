@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lureguard.hosts import HostError, Target, display_form, parse_target, split_registered
 from lureguard.lookalike import Detector, default_detectors
-from lureguard.lookalike.index import BrandIndex, Protected, Signal
+from lureguard.lookalike.index import MAIL_TAG, BrandIndex, Protected, Signal
 from lureguard.lookalike.userinfo import shown_domain
 from lureguard.ruledata.database import RuleData, RuleDatabaseError, RuleInfo, read_database
 from lureguard.ruledata.patterns import PatternIndex
@@ -254,6 +254,9 @@ def _build_index(data: RuleData) -> BrandIndex:
             label, domain, rule_id, info.name or info.title, info.severity, info.source
         )
         index.add_context(entry, skel)
+    index.mail_rules = frozenset(
+        rule_id for rule_id, info in data.rules.items() if MAIL_TAG in info.tags
+    )
     for domain in data.brand_domains:
         registered, label, suffix = split_registered(domain)
         if registered == domain:  # aws.amazon.com says nothing about amazon's suffixes

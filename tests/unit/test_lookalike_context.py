@@ -92,6 +92,25 @@ RULES = {
         source: tests
         domains: [wetransfer.com]
         """,
+    "qzmail": """\
+        id: brand/qzmail
+        kind: brand
+        name: QzMail
+        description: test
+        source: tests
+        tags: [sector.email]
+        domains: [qzmail.com, qz.cn]
+        keywords: [qzmail]
+        """,
+    "qzbank": """\
+        id: brand/qzbank
+        kind: brand
+        name: QzBank
+        description: test
+        source: tests
+        domains: [qzbank.com, qb.cn]
+        keywords: [qzbank]
+        """,
     "coinbase": """\
         id: brand/coinbase
         kind: brand
@@ -415,4 +434,19 @@ def test_a_lure_word_is_no_misspelled_name(engine: Engine) -> None:
 def test_one_slip_off_a_name_counts_beside_any_words(
     engine: Engine, host: str, caught: bool
 ) -> None:
+    assert bool(_caught(engine, host)) is caught, host
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("mail-qz.online", True),  # a mail provider's short domain label beside mail words
+        ("files-mail-qz.top", True),
+        ("qz-agreements.online", True),
+        ("qz-gallery.online", False),  # ... beside an ordinary word
+        ("mail-qz.com", False),  # ... where providers and their partners have sites
+        ("mail-qb.online", False),  # a bank's short domain: only mail users know it so
+    ],
+)
+def test_mail_providers_short_domains(engine: Engine, host: str, caught: bool) -> None:
     assert bool(_caught(engine, host)) is caught, host

@@ -390,7 +390,29 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
                     reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and visit.tenant:
         reasons = _consonants_in_tenant(visit)
+    if not reasons and (visit.cheap or visit.new_gtld) and "-" in visit.label:
+        reasons = _mail_domain_word(visit)
     return reasons
+
+
+def _mail_domain_word(visit: Visit) -> list[Reason]:
+    """`verify-qq.top`, `163-secure.online`, `wp-verify.online`: the short label of a mail
+    provider's domain (`index.mail_domains`: qq.com, 163.com, wp.pl) as a hyphen word whose
+    other words are lure words, under an abused or new generic TLD. Too short to protect
+    anywhere (`qq`, `wp` are someone's initials), they are the provider's name to its users,
+    and campaigns against webmail users put them beside mail words where no provider has a
+    site."""
+    index = visit.index
+    pieces = visit.label.split("-")
+    offset = 0
+    for k, piece in enumerate(pieces):
+        entries = index.mail_domains.get(piece)
+        if entries:
+            rest = [skeleton(p) for i, p in enumerate(pieces) if i != k and p and not p.isdigit()]
+            if rest and all(lure_only(p) for p in rest):
+                return [_combo_reason(visit, e, offset, offset + len(piece)) for e in entries]
+        offset += len(piece) + 1
+    return []
 
 
 def _combo_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:
@@ -469,7 +491,7 @@ def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> boo
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
     """`faceboklogin77.blogspot.com`, `acess-trezr-signin.pages.dev`: a misspelled brand name
     (six letters or more) at the start of a hosting tenant's word, with lure words (slipped
-    ones too: `kucoinnlogns`), numbers or nothing after it. Kits mint such names by the
+    ones too: `kucoinnlogen`), numbers or nothing after it. Kits mint such names by the
     thousand; on a platform no brand signs anyone in."""
     skel = visit.skeleton
     index = visit.index

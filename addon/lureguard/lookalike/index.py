@@ -169,6 +169,11 @@ class BrandIndex:
     #: runs read once (`google` -> `gogle`) -> the protected skeletons; a visited `goooog1e`
     #: reads `gogle` too
     stutters: dict[str, list[str]] = field(default_factory=dict)
+    #: rule ids of mail providers (tagged MAIL_TAG)
+    mail_rules: frozenset[str] = frozenset()
+    #: short labels of mail providers' official domains (`qq` of qq.com, `163`, `wp` of
+    #: wp.pl), protected nowhere else -> the providers' entries (`combosquat._mail_domain_word`)
+    mail_domains: dict[str, list[Protected]] = field(default_factory=dict)
     #: unrelated registrable domains that carry a brand's name -> that brand's rule id
     namesakes: dict[str, str] = field(default_factory=dict)
     #: brand-less detections switched on by `signal` rules: signal -> the rule behind it
@@ -291,6 +296,27 @@ class BrandIndex:
         for entries in (*self.skeletons.values(), *self.context.values()):
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
+        self.mail_domains = self._mail_domains()
+
+    def _mail_domains(self) -> dict[str, list[Protected]]:
+        short: dict[str, list[Protected]] = defaultdict(list)
+        for domain, rule_id in self.official.items():
+            label = domain.split(".", 1)[0]
+            owner = self.rule_entries.get(rule_id)
+            skel = skeleton_of(label)
+            if (
+                owner is not None
+                and rule_id in self.mail_rules
+                and 2 <= len(label) <= MAX_MAIL_DOMAIN
+                and skel not in self.skeletons
+                and skel not in self.context
+                and not is_lure_word(skel)
+                and all(e.rule_id != rule_id for e in short[label])
+            ):
+                short[label].append(
+                    Protected(label, domain, rule_id, owner.brand, owner.level, owner.source)
+                )
+        return dict(short)
 
     def substrings(self, text: str) -> list[tuple[int, str]]:
         """(start, skeleton) of every protected skeleton inside `text`, in one C pass."""
@@ -397,6 +423,11 @@ class BrandIndex:
 MIN_CONSONANT_NAME: Final = 6
 #: ... when their key keeps at least this many consonants (`trzr`, not `kcn`).
 MIN_CONSONANTS: Final = 4
+#: Mail providers' official domain labels this short or shorter are `mail_domains`: longer
+#: ones are protected names of their own.
+MAX_MAIL_DOMAIN: Final = 4
+#: The tag of brands that run a mail service (rules/brands).
+MAIL_TAG: Final = "sector.email"
 #: Digits read as the letters they stand for (`l0gin`, `4pple`); other digits are no letter.
 _DIGIT_LETTERS: Final = str.maketrans("013457", "oleast")
 _NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")

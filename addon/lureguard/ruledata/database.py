@@ -34,6 +34,7 @@ class RuleInfo:
     severity: Level
     description: str = ""
     reference: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -118,10 +119,13 @@ def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
             f"{SCHEMA_VERSION}; compile it again with 'lureguard rules compile'"
         )
     rules: dict[str, RuleInfo] = {}
-    for row in conn.execute(
-        "SELECT id, kind, title, name, source, severity, description, reference FROM rules"
+    for rule_id, kind, title, name, source, severity, description, reference, tags in conn.execute(
+        "SELECT id, kind, title, name, source, severity, description, reference, tags FROM rules"
     ):
-        rules[row[0]] = RuleInfo(*row)
+        rules[rule_id] = RuleInfo(
+            rule_id, kind, title, name, source, severity, description, reference,
+            tuple(json.loads(tags or "[]")),
+        )  # fmt: skip
     data = RuleData(meta=meta, rules=rules)
     data.brand_domains = dict(conn.execute("SELECT domain, rule_id FROM brand_domains"))
     data.protected = list(
