@@ -406,7 +406,7 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("conbse-gallery.pages.dev", False),  # no lure word: someone's project
         ("coinbsaelogns.webflow.io", True),  # the lure word misspelled too
         ("coinbsaelodge.webflow.io", False),  # two slips from login: another word
-        ("transfer-approval.pages.dev", False),  # a lure word is no misspelled wetransfer
+        ("transfer-approvel.pages.dev", False),  # a lure word is no misspelled wetransfer
         ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply
     ],
 )
