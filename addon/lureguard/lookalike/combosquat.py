@@ -511,9 +511,10 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                 ):
                     continue
                 around = f"{visit.label[:lo]}-{visit.label[hi:]}"
-                pieces = [skeleton(p) for p in _DIGITS.sub("-", around).split("-") if p]
+                pieces = [p for p in _DIGITS.sub("-", around).split("-") if p]
                 if all(
-                    p in index.skeletons or lure_only(p) or slipped_lure_word(p) for p in pieces
+                    skeleton(p) in index.skeletons or lure_only(skeleton(p)) or slipped_lure_word(p)
+                    for p in pieces
                 ):
                     return [_misspelled_reason(visit, entry, lo, hi) for entry in entries]
     return []
@@ -577,10 +578,10 @@ def _lured(visit: Visit, lo: int, hi: int, span: int) -> bool:
     # Doubled letters read once too (`loginn`): `nn` would otherwise read as `m`.
     if holds_lure_word(skeleton(rest)) or holds_lure_word(skeleton(collapse_runs(rest))):
         return True
-    if slipped_lure_word(skeleton(rest)):
+    if slipped_lure_word(rest):
         return True
     return any(
-        lure_only(skeleton(p)) or slipped_lure_word(skeleton(p))
+        lure_only(skeleton(p)) or slipped_lure_word(p)
         for p in _TENANT_WORDS.findall(f"{label[:lo]}-{label[hi:]}")
     )
 

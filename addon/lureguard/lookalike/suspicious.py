@@ -13,27 +13,16 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from lureguard.lookalike.confusables import skeleton, two_i
-from lureguard.lookalike.index import BrandIndex, Signal, deletions
+from lureguard.lookalike.index import BrandIndex, Signal
 from lureguard.lookalike.visit import Visit
-from lureguard.lookalike.words import LURE_WORDS, is_lure_word, lure_only
+from lureguard.lookalike.words import LURE_WORDS, is_lure_word, lure_only, near_lure_word
 from lureguard.verdict import Reason
 
 #: A misspelled lure word must be this long (shorter words are too near to other words).
 MIN_MISSPELLED_WORD: Final = 6
 #: A word hidden behind look-alike letters must be this long (`ww`, `up` are no words).
 MIN_ORDINARY: Final = 4
-
-
-def _deletions(words: list[str]) -> dict[str, tuple[str, ...]]:
-    """Each word and each word with one letter deleted -> the words it comes from."""
-    found: dict[str, list[str]] = {}
-    for word in words:
-        for variant in deletions(word, 1):
-            found.setdefault(variant, []).append(word)
-    return {variant: tuple(ws) for variant, ws in found.items()}
 
 
 _DIGIT: Final = re.compile(r"[0-9]")
@@ -48,7 +37,6 @@ _DOTLESS_END: Final = "com"
 #: Endings that inflect a lure word in such a name (`viewing`, `checker`, `shared`).
 _INFLECTIONS: Final = ("ing", "ers", "er", "ed")
 _LONGEST_WORD: Final = max(len(w) for w in LURE_WORDS) + max(len(e) for e in _INFLECTIONS)
-_DELETIONS: Final = _deletions(sorted(w for w in LURE_WORDS if len(w) >= MIN_MISSPELLED_WORD))
 
 
 def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
@@ -194,21 +182,11 @@ def _misspelled(label: str) -> str:
             continue
         if found or len(part) < MIN_MISSPELLED_WORD or not part.isalpha():
             return ""
-        word = _near_word(part)
+        word = near_lure_word(part, MIN_MISSPELLED_WORD)
         if not word:
             return ""
         found = f"'{word}' as '{part}'"
     return found
-
-
-def _near_word(part: str) -> str:
-    """The long lure word one edit from `part`, or '': symmetric deletion, so a probe costs
-    len(part) + 1 lookups, not a distance to every word."""
-    for probe in (part, *(part[:i] + part[i + 1 :] for i in range(len(part)))):
-        for word in _DELETIONS.get(probe, ()):
-            if DamerauLevenshtein.distance(part, word, score_cutoff=1) <= 1:
-                return word
-    return ""
 
 
 def _reason(signal: Signal, label: str, detail: str) -> Reason:

@@ -60,9 +60,22 @@ _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
 _LURE_INSIDE: Final = re.compile(
     "|".join(sorted((re.escape(w) for w in _SKELETONS if len(w) >= 4), key=len, reverse=True))
 )
-#: A lure word this long or longer is still read with one slip (`logns`, `logi`).
+#: A lure word this long or longer is still read with one slip (`logns`, `secrity`).
 MIN_SLIPPED_LURE: Final = 5
-_SLIPPABLE: Final = tuple(sorted(w for w in _SKELETONS if len(w) >= MIN_SLIPPED_LURE))
+
+
+def _one_letter_less(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each word and each word with one letter deleted -> the words it comes from."""
+    found: dict[str, list[str]] = {}
+    for word in words:
+        for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+            found.setdefault(variant, []).append(word)
+    return {variant: tuple(ws) for variant, ws in found.items()}
+
+
+_ONE_LETTER_LESS: Final = _one_letter_less(
+    sorted(w for w in LURE_WORDS if len(w) >= MIN_SLIPPED_LURE)
+)
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
 _STARTS: Final = frozenset(w[:2] for w in _SKELETONS)
 _ENDS: Final = frozenset(w[-2:] for w in _SKELETONS) | frozenset(w[-1:] + "s" for w in _SKELETONS)
@@ -102,23 +115,29 @@ def holds_lure_word(skel: str) -> bool:
     return _LURE_INSIDE.search(skel) is not None
 
 
-@lru_cache(maxsize=4096)
-def slipped_lure_word(skel: str) -> bool:
-    """True when a skeleton is a lure word of MIN_SLIPPED_LURE letters or more written with
-    one slip that keeps its first letter (`logns`, `logi`, `xtension` is not), or is such a
-    word with one stray letter after it (`logiene`): kits on hosting platforms misspell the
-    word as they misspell the name, so that filters matching either miss the pair."""
-    if len(skel) < MIN_SLIPPED_LURE - 1:
-        return False
-    for text in (skel, skel[:-1]):
-        for word in _SLIPPABLE:
+def near_lure_word(text: str, shortest: int = MIN_SLIPPED_LURE, same_start: bool = False) -> str:
+    """The lure word of `shortest` letters or more one edit (Damerau) from `text`, as written
+    (`secrity` -> security), starting with the same letter if `same_start`, or '':
+    symmetric deletion, so a probe costs len(text) + 1 lookups, not a distance to every word."""
+    for probe in (text, *(text[:i] + text[i + 1 :] for i in range(len(text)))):
+        for word in _ONE_LETTER_LESS.get(probe, ()):
             if (
-                word[0] == text[0]
-                and abs(len(word) - len(text)) <= 1
-                and DamerauLevenshtein.distance(word, text, score_cutoff=1) <= 1
+                len(word) >= shortest
+                and (not same_start or word[0] == text[0])
+                and DamerauLevenshtein.distance(text, word, score_cutoff=1) <= 1
             ):
-                return True
-    return False
+                return word
+    return ""
+
+
+def slipped_lure_word(text: str) -> bool:
+    """True when `text` (as written) is a lure word of MIN_SLIPPED_LURE letters or more with one
+    slip that keeps its first letter (`logns`, `logen`; `xtension` is not), or such a word with
+    one stray letter after it (`logiene`): kits on hosting platforms misspell the word as they
+    misspell the name, so that filters matching either miss the pair."""
+    if len(text) < MIN_SLIPPED_LURE - 1:
+        return False
+    return any(near_lure_word(t, same_start=True) for t in (text, text[:-1]))
 
 
 def is_lure_word(skel: str) -> bool:
