@@ -92,6 +92,16 @@ RULES = {
         source: tests
         domains: [wetransfer.com]
         """,
+    "qzinter": """\
+        id: brand/qzinter
+        kind: brand
+        name: QzInter
+        description: test
+        source: tests
+        domains: [qzinterbank.pe]
+        keywords: [qzinterbankpe]
+        context_keywords: [qzinterbank]
+        """,
     "qzmail": """\
         id: brand/qzmail
         kind: brand
@@ -128,7 +138,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     root = tmp_path_factory.mktemp("context")
     rules = write_rules(root, **RULES)
     out = root / "rules.db"
-    compile_dir([rules], out, PopularList(("purchase.com",), "tests"))
+    compile_dir([rules], out, PopularList(("purchase.com", "qzinterbank.com"), "tests"))
     return Engine.from_db(out)
 
 
@@ -407,6 +417,10 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("coinbsaelogns.webflow.io", True),  # the lure word misspelled too
         ("coinbsaelodge.webflow.io", False),  # two slips from login: another word
         ("transfer-approvel.pages.dev", False),  # a lure word is no misspelled wetransfer
+        ("qzinterbank.pages.dev", False),  # a word-brand alone, not a slip of a longer name
+        ("qzinterbank-login.pages.dev", True),
+        ("coinbsaeonline.qzpied.com", True),  # in a subdomain label of another site too
+        ("coinbsaelounge.qzpied.com", False),  # ... with lure words only
         ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply
     ],
 )

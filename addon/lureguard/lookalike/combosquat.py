@@ -378,7 +378,7 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and "-" in visit.skeleton:
         reasons = _misspelled_parts(visit)
-    if not reasons and visit.tenant:
+    if not reasons and (visit.tenant or visit.guest):
         reasons = _misspelled_in_tenant(visit)
     if not reasons and visit.cheap:
         reasons = _misspelled_cheap(visit)
@@ -490,16 +490,19 @@ def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> boo
 
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
     """`faceboklogin77.blogspot.com`, `acess-trezr-signin.pages.dev`: a misspelled brand name
-    (six letters or more) at the start of a hosting tenant's word, with lure words (slipped
-    ones too: `kucoinnlogen`), numbers or nothing after it. Kits mint such names by the
-    thousand; on a platform no brand signs anyone in."""
+    (six letters or more) at the start of a hosting tenant's word, or of a word of another
+    site's subdomain label (`coinbsaeonline.qzpied.com`), with lure words (slipped ones too:
+    `kucoinnlogen`), numbers or nothing after it. Kits mint such names by the thousand; on a
+    platform no brand signs anyone in, and under someone else's domain neither."""
     skel = visit.skeleton
     index = visit.index
     starts = [0] + [i + 1 for i, c in enumerate(skel) if c == "-"]
     for start in starts:
         for end in range(min(len(skel), start + MAX_TENANT_WINDOW), start + MIN_MISSPELLED - 2, -1):
             window = skel[start:end]
-            if "-" in window or is_lure_word(window):  # `transfer` is not wetransfer
+            # `transfer` is a lure word, not wetransfer; a word-brand (`interbank`) is judged
+            # as one (`find_context_names`), not as a slip of a longer name (`interbankpe`).
+            if "-" in window or is_lure_word(window) or window in index.context:
                 continue
             lo, hi = _label_span(visit.label, skel, start, end)
             for name, _distance in near_skeletons(window, index):
