@@ -29,8 +29,8 @@ RULES = {
         name: NAVER
         description: test
         source: tests
-        domains: [naver.com]
-        keywords: [naver]
+        domains: [naver.com, pstatic.net]
+        keywords: [naver, pstatic]
         context_keywords: [live]
         login_hosts: [nid.naver.com, login.naver.com, logins.naver.com]
         """,
@@ -421,6 +421,8 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("qzinterbank-login.pages.dev", True),
         ("coinbsaeonline.qzpied.com", True),  # in a subdomain label of another site too
         ("coinbsaelounge.qzpied.com", False),  # ... with lure words only
+        ("static-site.pages.dev", False),  # a site's machinery, not a slip of pstatic
+        ("static.qzpied.com", False),
         ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply
     ],
 )

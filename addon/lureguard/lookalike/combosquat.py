@@ -460,8 +460,14 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
                 if len(skel) >= MIN_MISSPELLED
                 and not _cuts_number(raw, 0, len(raw), visit.index.skeletons[skel])
             ]
-            # A lure word is that word, not a misspelled name (`transfer` of wetransfer).
-            if len(part) >= MIN_MISSPELLED - 1 and raw not in popular and not is_lure_word(part)
+            # A lure word is that word, not a misspelled name (`transfer` of wetransfer), and
+            # so is a word of a site's machinery (`static` of pstatic).
+            if (
+                len(part) >= MIN_MISSPELLED - 1
+                and raw not in popular
+                and not is_lure_word(part)
+                and not infrastructure(part)
+            )
             else ()
         )
         if near and not lure_only("-".join(parts[:k] + parts[k + 1 :])):
@@ -501,8 +507,11 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
         for end in range(min(len(skel), start + MAX_TENANT_WINDOW), start + MIN_MISSPELLED - 2, -1):
             window = skel[start:end]
             # `transfer` is a lure word, not wetransfer; a word-brand (`interbank`) is judged
-            # as one (`find_context_names`), not as a slip of a longer name (`interbankpe`).
+            # as one (`find_context_names`), not as a slip of a longer name (`interbankpe`);
+            # `static` is a site's machinery, not pstatic.
             if "-" in window or is_lure_word(window) or window in index.context:
+                continue
+            if infrastructure(window):
                 continue
             lo, hi = _label_span(visit.label, skel, start, end)
             for name, _distance in near_skeletons(window, index):
@@ -515,6 +524,9 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                     continue
                 around = f"{visit.label[:lo]}-{visit.label[hi:]}"
                 pieces = [p for p in _DIGITS.sub("-", around).split("-") if p]
+                # A subdomain label that is only a slip of a name is the typo rule's to judge.
+                if visit.guest and not pieces:
+                    continue
                 if all(
                     skeleton(p) in index.skeletons or lure_only(skeleton(p)) or slipped_lure_word(p)
                     for p in pieces
