@@ -139,6 +139,7 @@ def test_word_parts_of_popular_names_are_not_slips(engine: Engine) -> None:
     # `paypel` sits inside two popular names that do not hold paypal: someone's word.
     assert engine.check("paypel.com").verdict == "allow"
     assert engine.check("paypel-login.com").verdict == "allow"  # ... among lure words too
+    assert engine.check("paypelonline.pages.dev").verdict == "allow"  # ... on a platform
     assert kinds(engine, "paypol.com") == [("typo", "paypal.com")]
 
 

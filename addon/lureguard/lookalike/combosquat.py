@@ -531,7 +531,15 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                     skeleton(p) in index.skeletons or lure_only(skeleton(p)) or slipped_lure_word(p)
                     for p in pieces
                 ):
-                    return [_misspelled_reason(visit, entry, lo, hi) for entry in entries]
+                    # A word part of other names (`trust`, `finance`) is that word, not a
+                    # slip of truist or binance.
+                    kept = [
+                        e
+                        for e in entries
+                        if not index.inside_popular_names(visit.label[lo:hi], e.label)
+                    ]
+                    if kept:
+                        return [_misspelled_reason(visit, entry, lo, hi) for entry in kept]
     return []
 
 
