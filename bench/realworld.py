@@ -7,6 +7,12 @@ Negatives: the unshipped half of Cloudflare Radar's 2026 top-100k (lureguard.pop
 radar_shipped decides the halves) and Alexa's 2015 ranks 25,001-50,000, minus anything the
 package ships as popular and minus the brands' own official domains (counted on their own).
 
+Host-level proxy: the popular sets hold registrable domains only, so rules that judge a hosting
+tenant's label or another site's subdomain label have no measured false alarms there. Each
+measured domain's own label that holds no brand keyword is read as a tenant of a hosting
+platform (`<label>.pages.dev`) and as a subdomain of a neutral domain (`<label>.qzneutral.com`):
+how often names of real sites that name no brand warn in those places.
+
 A row counts as caught when the verdict is warn or block (some reason above allow fires);
 reasons that fire below warn are counted as signals. A caught brand row names the right brand
 when one of its warn/block reasons carries the labelled brand.
@@ -31,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from label_realworld import FEED_SAMPLE, feed_sample
 from lureguard.engine import Engine
+from lureguard.lookalike.confusables import skeleton
 from lureguard.popular import PopularList, radar_shipped
 from lureguard.ruleset.compile import compile_rules
 from lureguard.ruleset.load import load_rules
@@ -177,6 +184,7 @@ def negatives(engine: Engine, shipped: set[str]) -> dict[str, dict[str, object]]
     out = {}
     for name, domains in (("radar", radar), ("alexa", alexa)):
         official, alarms, notices, measured, skipped = [], [], [], 0, 0
+        kept: list[str] = []
         for domain in domains:
             if domain in shipped:
                 skipped += 1  # shipped all the same (in the other list): gets a free pass
@@ -186,15 +194,43 @@ def negatives(engine: Engine, shipped: set[str]) -> dict[str, dict[str, object]]
                 official.append((domain, result))
                 continue
             measured += 1
+            kept.append(domain)
             if result.flags:
                 alarms.append((domain, result))
             elif result.signals:
                 notices.append((domain, result))
         out[name] = {
             "listed": len(domains), "shipped": skipped, "measured": measured,
-            "alarms": alarms, "official": official, "notices": notices,
+            "alarms": alarms, "official": official, "notices": notices, "domains": kept,
         }  # fmt: skip
     return out
+
+
+#: Where the host-level proxy puts each label: a hosting platform and a neutral domain.
+PROXY_PLACES = (("tenant", "pages.dev"), ("subdomain", "qzneutral.com"))
+
+
+def host_proxy(engine: Engine, neg: dict[str, dict[str, object]]) -> dict[str, object]:
+    """Warnings when the measured domains' labels stand as tenants and as subdomains."""
+    index = engine.index
+    labels = sorted(
+        label
+        for label in {
+            domain.split(".", 1)[0]
+            for name in neg
+            for domain in neg[name]["domains"]  # type: ignore[attr-defined]
+        }
+        # A label holding a brand's keyword warns there by design (`<brand>-clone.pages.dev`).
+        if not index.substrings(skeleton(label))
+    )
+    found: dict[str, list[tuple[str, Outcome]]] = {}
+    for place, parent in PROXY_PLACES:
+        found[place] = [
+            (label, result)
+            for label in labels
+            if (result := judge(engine, f"{label}.{parent}")).flags
+        ]
+    return {"labels": len(labels), "found": found}
 
 
 def commit_of() -> str:
@@ -265,6 +301,7 @@ def write_report(
     engine: Engine,
     args: argparse.Namespace,
     popular_free: list[Row],
+    proxy: dict[str, object],
 ) -> list[str]:
     """Render bench/results/realworld.md; returns the summary lines for the console."""
     by_source, by_campaign, by_cause = summary_rows(rows, outcomes, pack)
@@ -328,6 +365,12 @@ def write_report(
     out.append(
         f"| official domains flagged (negative sets) | {flagged_official} of {n_official} | 0 |"
     )
+    found: dict[str, list[tuple[str, Outcome]]] = proxy["found"]  # type: ignore[assignment]
+    for place, parent in PROXY_PLACES:
+        out.append(
+            f"| host-level proxy: measured labels as {place}s (`<label>.{parent}`) warned |"
+            f" {ratio(len(found[place]), proxy['labels'])} | — |"  # type: ignore[arg-type]
+        )
     out += [
         "",
         f"Rows: {len(rows):,} ({sum(1 for r in rows if r.brand != '-'):,} imitate a brand,"
@@ -379,6 +422,7 @@ def write_report(
         + ".",
     ]
     out += _false_alarm_section(neg)
+    out += _proxy_section(proxy)
     out += _miss_section(rows, outcomes, pack)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text("\n".join(out) + "\n")
@@ -453,6 +497,39 @@ def _false_alarm_section(neg: dict[str, dict[str, object]]) -> list[str]:
     return out
 
 
+#: Examples listed per kind in the host-level proxy section.
+PROXY_EXAMPLES = 40
+
+
+def _proxy_section(proxy: dict[str, object]) -> list[str]:
+    found: dict[str, list[tuple[str, Outcome]]] = proxy["found"]  # type: ignore[assignment]
+    out = [
+        "## Host-level proxy: real names as tenants and subdomains",
+        "",
+        f"The {proxy['labels']:,} distinct labels of the measured popular domains that hold no"
+        " brand keyword (a label holding one warns as a tenant by design), each read as a"
+        " hosting tenant and as a subdomain of a neutral domain. Not false alarms in the"
+        " issue's sense (nobody measured which names real tenants and subdomains carry), but"
+        " the only measure the rules that judge those labels have: a rise here is a rule"
+        " reading ordinary names as brands.",
+        "",
+    ]
+    for place, parent in PROXY_PLACES:
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for label, res in found[place]:
+            by_kind[res.flags[0][0]].append(f"`{label}` ({res.flags[0][2]})")
+        out += [f"### as `<label>.{parent}` ({len(found[place])})", ""]
+        for kind, labels in sorted(by_kind.items(), key=lambda kv: -len(kv[1])):
+            more = len(labels) - PROXY_EXAMPLES
+            out.append(
+                f"- **{kind}** ({len(labels)}): "
+                + ", ".join(labels[:PROXY_EXAMPLES])
+                + (f", and {more} more" if more > 0 else "")
+            )
+        out.append("")
+    return out
+
+
 def _miss_section(
     rows: list[Row], outcomes: dict[tuple[str, str], Outcome], pack: set[str]
 ) -> list[str]:
@@ -511,7 +588,8 @@ def main() -> None:
     ]  # fmt: skip
     thallium = [(h, judge(bare, h)) for h in lines(THALLIUM)]
     neg = negatives(engine, shipped)
-    summary = write_report(rows, outcomes, pack, neg, thallium, engine, args, popular_free)
+    proxy = host_proxy(engine, neg)
+    summary = write_report(rows, outcomes, pack, neg, thallium, engine, args, popular_free, proxy)
     print("\n".join(summary))
     print(f"report: {REPORT.relative_to(REPO)} ({time.perf_counter() - began:.0f} s)")
 

@@ -419,8 +419,7 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("transfer-approvel.pages.dev", False),  # a lure word is no misspelled wetransfer
         ("qzinterbank.pages.dev", False),  # a word-brand alone, not a slip of a longer name
         ("qzinterbank-login.pages.dev", True),
-        ("coinbsaeonline.qzpied.com", True),  # in a subdomain label of another site too
-        ("coinbsaelounge.qzpied.com", False),  # ... with lure words only
+        ("coinbsaeonline.qzpied.com", False),  # not in other sites' subdomains: names there
         ("static-site.pages.dev", False),  # a site's machinery, not a slip of pstatic
         ("static.qzpied.com", False),
         ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply

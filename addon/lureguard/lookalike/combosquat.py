@@ -378,7 +378,7 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and "-" in visit.skeleton:
         reasons = _misspelled_parts(visit)
-    if not reasons and (visit.tenant or visit.guest):
+    if not reasons and visit.tenant:
         reasons = _misspelled_in_tenant(visit)
     if not reasons and visit.cheap:
         reasons = _misspelled_cheap(visit)
@@ -496,10 +496,9 @@ def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> boo
 
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
     """`faceboklogin77.blogspot.com`, `acess-trezr-signin.pages.dev`: a misspelled brand name
-    (six letters or more) at the start of a hosting tenant's word, or of a word of another
-    site's subdomain label (`coinbsaeonline.qzpied.com`), with lure words (slipped ones too:
-    `kucoinnlogen`), numbers or nothing after it. Kits mint such names by the thousand; on a
-    platform no brand signs anyone in, and under someone else's domain neither."""
+    (six letters or more) at the start of a hosting tenant's word, with lure words (slipped
+    ones too: `kucoinnlogen`), numbers or nothing after it. Kits mint such names by the
+    thousand; on a platform no brand signs anyone in."""
     skel = visit.skeleton
     index = visit.index
     starts = [0] + [i + 1 for i, c in enumerate(skel) if c == "-"]
@@ -524,9 +523,6 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                     continue
                 around = f"{visit.label[:lo]}-{visit.label[hi:]}"
                 pieces = [p for p in _DIGITS.sub("-", around).split("-") if p]
-                # A subdomain label that is only a slip of a name is the typo rule's to judge.
-                if visit.guest and not pieces:
-                    continue
                 if all(
                     skeleton(p) in index.skeletons or lure_only(skeleton(p)) or slipped_lure_word(p)
                     for p in pieces
