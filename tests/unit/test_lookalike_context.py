@@ -420,6 +420,7 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("qzinterbank.pages.dev", False),  # a word-brand alone, not a slip of a longer name
         ("qzinterbank-login.pages.dev", True),
         ("coinbsaeonline.qzpied.com", False),  # not in other sites' subdomains: names there
+        ("strike.pages.dev", False),  # a whole label is the typo rule's: a word, not stripe
         ("static-site.pages.dev", False),  # a site's machinery, not a slip of pstatic
         ("static.qzpied.com", False),
         ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply

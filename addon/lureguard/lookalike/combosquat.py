@@ -522,6 +522,8 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                 ):
                     continue
                 around = f"{visit.label[:lo]}-{visit.label[hi:]}"
+                if around == "-":  # the whole label: the typo rule judges it (`pestpac`)
+                    continue
                 pieces = [p for p in _DIGITS.sub("-", around).split("-") if p]
                 if all(
                     skeleton(p) in index.skeletons or lure_only(skeleton(p)) or slipped_lure_word(p)
