@@ -138,7 +138,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     root = tmp_path_factory.mktemp("context")
     rules = write_rules(root, **RULES)
     out = root / "rules.db"
-    compile_dir([rules], out, PopularList(("purchase.com", "qzinterbank.com"), "tests"))
+    popular = ("purchase.com", "qzinterbank.com", "coinbswap.com", "mycoinbs.com")
+    compile_dir([rules], out, PopularList(popular, "tests"))
     return Engine.from_db(out)
 
 
@@ -414,6 +415,8 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("cnbs-verify.pages.dev", False),  # four letters for coinbase's eight: no spelling
         ("cannabis-shop.pages.dev", False),  # the same consonants, spread over other letters
         ("conbse-gallery.pages.dev", False),  # no lure word: someone's project
+        ("coinbsee-login.pages.dev", False),  # consonants spelled as a word part of popular
+        ("coinbese-login.pages.dev", True),  # names (`coinbs`): someone's name
         ("coinbsaelogns.webflow.io", True),  # the lure word misspelled too
         ("coinbsaelodge.webflow.io", False),  # two slips from login: another word
         ("transfer-approvel.pages.dev", False),  # a lure word is no misspelled wetransfer

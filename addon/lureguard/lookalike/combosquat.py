@@ -583,6 +583,8 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
                 for name in index.consonants.get(key[:end], ())
                 for entry in index.skeletons[name]
                 if _compact_spelling(word[:span], entry.label)
+                # ... unless those letters are a word part of other names (`trust`, truist)
+                and not index.inside_popular_names(word[:span], entry.label)
             ]
             if entries and _lured(visit, lo, hi, span):
                 return [_consonants_reason(visit, entry, lo, hi) for entry in entries]
