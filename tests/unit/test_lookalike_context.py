@@ -400,6 +400,7 @@ def test_lowered_reasons_never_change_the_verdict_and_say_why(engine: Engine) ->
         ("coinbase-api-dns.com", False),
         ("rakuten-login.com", True),
         ("support-coinbase-cdn.pages.dev", True),  # on a platform the words are the kit's
+        ("chasecdn-7.pages.dev", False),  # ... but machinery words alone are the site's own
     ],
 )
 def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: bool) -> None:

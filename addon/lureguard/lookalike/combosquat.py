@@ -70,8 +70,9 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
     """How many words (lure words, brand or context names) stand around the label span
     `lo:hi`, filler skipped: numbers anywhere (`948260-coinbase`, `paypal0034`), and on a
     hosting platform any part with a digit in it (`bra4-facebook`, `meta-gateway-i5z`), the
-    serial numbers platforms and kits add to make a name unique. None when nothing stands
-    there or some part is neither word nor filler."""
+    serial numbers platforms and kits add to make a name unique, and machinery words beside a
+    lure word (`support-uphold-cdn`). None when nothing stands there or some part is neither
+    word nor filler."""
     label = visit.label
     before, after = label[:lo].split("-"), label[hi:].split("-")
     # Pieces glued to the name keep their digits (`chase2secure` is one name); a hyphen word
@@ -84,19 +85,22 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
         return None
     index = visit.index
     words = 0
+    lured = False
     for piece, stuck in pieces:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
         skel = skeleton(piece if stuck else piece.strip(string.digits))
-        if not (
+        if (
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
             or lure_only(skel)
-            or (visit.tenant and infrastructure(skel))  # `support-uphold-cdn-7.pages.dev`
         ):
+            lured = True
+        elif not (visit.tenant and infrastructure(skel)):  # `support-uphold-cdn-7.pages.dev`
             return None
         words += 1
-    return words
+    # Machinery words alone are the site's own (`awsdns-07`, `steamcdn`), even on a platform.
+    return None if words and not lured else words
 
 
 def _cuts_number(label: str, lo: int, hi: int, entries: Sequence[Protected] = ()) -> bool:
