@@ -401,6 +401,8 @@ def test_lowered_reasons_never_change_the_verdict_and_say_why(engine: Engine) ->
         ("rakuten-login.com", True),
         ("support-coinbase-cdn.pages.dev", True),  # on a platform the words are the kit's
         ("chasecdn-7.pages.dev", False),  # ... but machinery words alone are the site's own
+        ("vanguardqzr.shop", True),  # a word-brand glued to anything under a new gTLD ...
+        ("vanguardqzr.pages.dev", False),  # ... but a platform's TLD is not its tenant's choice
     ],
 )
 def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: bool) -> None:

@@ -61,10 +61,11 @@ class Visit:
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
         #: name there is no one's site of its own
         self.tenant = target.suffix in _PLATFORMS
-        #: True under a top-level domain that spammers favour (`ABUSED_TLDS`)
-        self.cheap = target.suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
+        #: True under a top-level domain that spammers favour (`ABUSED_TLDS`); a platform's
+        #: TLD is not its tenant's choice (`x.pages.dev` is judged by the tenant rules)
+        self.cheap = not self.tenant and target.suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
         #: True under another generic TLD introduced since 2012 (`new_generic`: `.shop`)
-        self.new_gtld = not self.cheap and new_generic(target.suffix)
+        self.new_gtld = not self.tenant and not self.cheap and new_generic(target.suffix)
         #: True for a subdomain label judged as a name (`subdomain.py`): a label on someone
         #: else's domain, where a brand's name glued to other letters is nobody's own domain
         self.guest = False
