@@ -464,16 +464,12 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
                 if len(skel) >= MIN_MISSPELLED
                 and not _cuts_number(raw, 0, len(raw), visit.index.skeletons[skel])
             ]
-            # A lure word is that word, not a misspelled name (`transfer` of wetransfer), and
-            # so is a word of a site's machinery (`static` of pstatic).
-            if (
-                len(part) >= MIN_MISSPELLED - 1
-                and raw not in popular
-                and not is_lure_word(part)
-                and not infrastructure(part)
-            )
+            # A lure word is that word, not a misspelled name (`transfer` of wetransfer).
+            if len(part) >= MIN_MISSPELLED - 1 and raw not in popular and not is_lure_word(part)
             else ()
         )
+        if near and infrastructure(part):  # so is a machinery word (`static` of pstatic)
+            near = []
         if near and not lure_only("-".join(parts[:k] + parts[k + 1 :])):
             near = [(skel, d) for skel, d in near if _slip_of_name(visit.index, part, skel, d)]
         for skel, _ in near:
@@ -514,10 +510,11 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
             # `static` is a site's machinery, not pstatic.
             if "-" in window or is_lure_word(window) or window in index.context:
                 continue
-            if infrastructure(window):
+            near = near_skeletons(window, index)
+            if not near or infrastructure(window):
                 continue
             lo, hi = _label_span(visit.label, skel, start, end)
-            for name, _distance in near_skeletons(window, index):
+            for name, _distance in near:
                 entries = index.skeletons[name]
                 if (
                     len(name) < MIN_MISSPELLED
