@@ -497,8 +497,9 @@ def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> boo
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
     """`faceboklogin77.blogspot.com`, `acess-trezr-signin.pages.dev`: a misspelled brand name
     (six letters or more) at the start of a hosting tenant's word, with lure words (slipped
-    ones too: `kucoinnlogen`), numbers or nothing after it. Kits mint such names by the
-    thousand; on a platform no brand signs anyone in."""
+    ones too: `kucoinnlogen`), numbers or nothing after it; filling the whole label, it is the
+    typo rule's to judge. Kits mint such names by the thousand; on a platform no brand signs
+    anyone in."""
     skel = visit.skeleton
     index = visit.index
     starts = [0] + [i + 1 for i, c in enumerate(skel) if c == "-"]

@@ -299,6 +299,8 @@ class BrandIndex:
         self.mail_domains = self._mail_domains()
 
     def _mail_domains(self) -> dict[str, list[Protected]]:
+        """`mail_domains`: each mail provider's short official labels that no keyword, context
+        name or lure word covers, as entries of the provider."""
         short: dict[str, list[Protected]] = defaultdict(list)
         for domain, rule_id in self.official.items():
             label = domain.split(".", 1)[0]
