@@ -12,7 +12,7 @@ from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
-from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
+from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex
 from lureguard.lookalike.institutions import institution_host
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
@@ -108,7 +108,7 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
         if i + k >= len(tokens) - 1:
             continue  # more host must follow (`m.me.gov.<cc>` is that ministry's own `m.` host)
         domain = ".".join(tokens[i : i + k + 1])
-        owner = _official_owner(index, tokens[i], domain)
+        owner = index.official_entry(tokens[i], domain)
         # Written with its dots: with hyphens an unprotected name reads as words (`shop-app`),
         # unless its suffix has two parts, which no phrase has (`monex-co-jp`, `7-11-com-tw`).
         host = visit.target.host
@@ -122,16 +122,6 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
     return []
 
 
-def _official_owner(index: BrandIndex, label: str, domain: str) -> Protected | None:
-    """The brand that owns the official `domain`, as an entry for its `label` (unprotected
-    itself, such as `live` of live.com), or None when no brand owns it."""
-    rule_id = index.official.get(domain)
-    entry = index.rule_entries.get(rule_id) if rule_id else None
-    if entry is None:
-        return None
-    return Protected(label, domain, entry.rule_id, entry.brand, entry.level, entry.source)
-
-
 def _server_of_official_domain(visit: Visit) -> list[Reason]:
     """`mx01-live.com`, `node05-paypal.com`: a numbered server of a brand's official domain
     (`mx01.live.com`) with its dot written as a hyphen. Kits name their hosts after the brand's
@@ -141,7 +131,7 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     head, _, last = label.rpartition("-")
     domain = f"{last}.{visit.target.suffix}"
     # Most hyphenated names end in no brand's domain: that cheap test first.
-    owner = _official_owner(visit.index, last, domain)
+    owner = visit.index.official_entry(last, domain)
     server = head.rpartition("-")[2]
     if owner is None or not _SERVER_NAME.fullmatch(server):
         return []

@@ -18,7 +18,7 @@ from lureguard.hosts import Target
 from lureguard.lookalike.confusables import plain as plain_of
 from lureguard.lookalike.confusables import shape as shape_of
 from lureguard.lookalike.confusables import skeleton as skeleton_of
-from lureguard.lookalike.words import is_lure_word
+from lureguard.lookalike.words import deletions, is_lure_word
 from lureguard.verdict import Level
 
 #: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
@@ -304,21 +304,28 @@ class BrandIndex:
         short: dict[str, list[Protected]] = defaultdict(list)
         for domain, rule_id in self.official.items():
             label = domain.split(".", 1)[0]
-            owner = self.rule_entries.get(rule_id)
             skel = skeleton_of(label)
             if (
-                owner is not None
-                and rule_id in self.mail_rules
+                rule_id in self.mail_rules
                 and 2 <= len(label) <= MAX_MAIL_DOMAIN
                 and skel not in self.skeletons
                 and skel not in self.context
                 and not is_lure_word(skel)
                 and all(e.rule_id != rule_id for e in short[label])
             ):
-                short[label].append(
-                    Protected(label, domain, rule_id, owner.brand, owner.level, owner.source)
-                )
+                entry = self.official_entry(label, domain)
+                if entry is not None:
+                    short[label].append(entry)
         return dict(short)
+
+    def official_entry(self, label: str, domain: str) -> Protected | None:
+        """The brand that owns the official `domain`, as an entry for its `label` (unprotected
+        itself, such as `live` of live.com), or None when no brand owns it."""
+        rule_id = self.official.get(domain)
+        entry = self.rule_entries.get(rule_id) if rule_id else None
+        if entry is None:
+            return None
+        return Protected(label, domain, entry.rule_id, entry.brand, entry.level, entry.source)
 
     def substrings(self, text: str) -> list[tuple[int, str]]:
         """(start, skeleton) of every protected skeleton inside `text`, in one C pass."""
@@ -517,13 +524,3 @@ def unique_labels(domains: Iterable[str]) -> dict[str, str]:
         for label, owners in by_label.items()
         if len(owners) == 1 and len(label) >= MIN_UNIQUE_LABEL and not is_lure_word(label)
     }
-
-
-def deletions(text: str, depth: int) -> set[str]:
-    """`text` with every combination of up to `depth` characters deleted (itself included)."""
-    result = {text}
-    frontier = {text}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        result |= frontier
-    return result

@@ -64,11 +64,21 @@ _LURE_INSIDE: Final = re.compile(
 MIN_SLIPPED_LURE: Final = 5
 
 
+def deletions(text: str, depth: int) -> set[str]:
+    """`text` with every combination of up to `depth` characters deleted (itself included)."""
+    result = {text}
+    frontier = {text}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        result |= frontier
+    return result
+
+
 def _one_letter_less(words: list[str]) -> dict[str, tuple[str, ...]]:
     """Each word and each word with one letter deleted -> the words it comes from."""
     found: dict[str, list[str]] = {}
     for word in words:
-        for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+        for variant in deletions(word, 1):
             found.setdefault(variant, []).append(word)
     return {variant: tuple(ws) for variant, ws in found.items()}
 
