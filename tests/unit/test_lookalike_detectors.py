@@ -53,6 +53,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypall-login.com", "combosquat", "paypal.com"),
         ("apple-notes-x7.pages.dev", "combosquat", "apple.com"),  # a word part as a tenant word
         ("paypalsverify.net", "combosquat", "paypal.com"),  # the name in the plural
+        ("microsofthr.com", "combosquat", "microsoft.com"),  # a firm's staff portals
+        ("paypalworkspace.net", "combosquat", "paypal.com"),
         # target embedding
         ("login.microsoftonline.com.session-verify.net", "target-embedding", "microsoftonline.com"),
         ("www-paypal-com.secure.info", "target-embedding", "paypal.com"),
