@@ -55,6 +55,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypalsverify.net", "combosquat", "paypal.com"),  # the name in the plural
         ("microsofthr.com", "combosquat", "microsoft.com"),  # a firm's staff portals
         ("paypalworkspace.net", "combosquat", "paypal.com"),
+        ("cuenta-chase.com", "combosquat", "chase.com"),  # in the victim's language
+        ("microsoftgiris.net", "combosquat", "microsoft.com"),
         # target embedding
         ("login.microsoftonline.com.session-verify.net", "target-embedding", "microsoftonline.com"),
         ("www-paypal-com.secure.info", "target-embedding", "paypal.com"),

@@ -37,6 +37,27 @@ _WORDS: Final = """
     transfer unlock update upgrade us user v1 v2 v3 validate validation verification verify
     view vip wallet web webmail workspace ww www zendesk
 """
+#: The same account chores in the languages of the pack's markets, written as domain names
+#: spell them (no accents): kits speak their victims' language (`activar-`, `-giris`).
+TRANSLATED_WORDS: Final = {
+    "es": """acceder acceso activar activacion actualizar actualizacion ayuda banca bancaria
+        buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear ingresar
+        ingreso iniciar pago pagos rastrear recuperar seguridad servicio servicios soporte
+        verificar verificacion""",
+    "pt": """acessar acesso ajuda ativacao ativar atualizacao atualizar cadastro conta contas
+        desbloquear encontrar entrar pagamento pagamentos rastreamento rastreio recuperar
+        seguranca servico servicos suporte verificacao""",
+    "fr": """activer aide annuler assistance banque colis compte comptes confirmer connexion
+        debloquer espace identifiant paiement remboursement securite suivi verifier""",
+    "it": """accedi accesso aggiorna aggiornamento assistenza attiva attivazione conferma
+        pagamento rimborso sblocca sicurezza spedizione verifica""",
+    "de": """aktivieren aktualisieren anmelden anmeldung bestaetigen entsperren erstattung
+        hilfe konto kunden kundenservice paket sendung sicherheit zahlung""",
+    "tr": """aktivasyon basvuru destek dogrula dogrulama giris guncelle guncelleme guvenlik
+        hesap hizmet iade islem islemleri kargo musteri odeme onay sorgula takip""",
+    "id": """akun aktivasi bantuan daftar keamanan klaim konfirmasi lacak layanan masuk
+        pelanggan pembayaran pembaruan pemulihan perbaikan resmi verifikasi""",
+}
 #: The words real campaigns use far more than popular sites (bench/vocabulary.py measures
 #: them; data/lure-words.txt says how), added to the account chores above.
 MEASURED_WORDS: Final = frozenset(
@@ -47,7 +68,10 @@ MEASURED_WORDS: Final = frozenset(
     .splitlines()
     if line and not line.startswith("#")
 )
-LURE_WORDS: Final = frozenset(_WORDS.split()) | MEASURED_WORDS
+_ENGLISH: Final = frozenset(_WORDS.split()) | MEASURED_WORDS
+LURE_WORDS: Final = _ENGLISH | frozenset(
+    w for words in TRANSLATED_WORDS.values() for w in words.split()
+)
 #: Words of the machinery behind a site (content delivery, DNS, APIs, test stages, ads and
 #: analytics): `rakuten-static`, `salesforce-dns`, `microsoft-ppe`, `navercdn` name a brand's
 #: own infrastructure, which browsers fetch and nobody is lured to. No lure word is one.
@@ -84,8 +108,10 @@ def _one_letter_less(words: list[str]) -> dict[str, tuple[str, ...]]:
     return {variant: tuple(ws) for variant, ws in found.items()}
 
 
+#: Slips are read in the English words only: one slip from a word of seven languages is too
+#: many names (`reami` of a tenant's `indostreamix` is one from Indonesian `resmi`).
 _ONE_LETTER_LESS: Final = _one_letter_less(
-    sorted(w for w in LURE_WORDS if len(w) >= MIN_SLIPPED_LURE)
+    sorted(w for w in _ENGLISH if len(w) >= MIN_SLIPPED_LURE)
 )
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
 _STARTS: Final = frozenset(w[:2] for w in _SKELETONS)
