@@ -22,7 +22,7 @@ from lureguard.lookalike.confusables import skeleton
 #: a firm's staff name their sites `<firm>-hr`, `<firm>workspace`), and address-like tokens.
 _WORDS: Final = """
     2fa access account activate activation agree agreement airdrop alert app approve apps
-    auth authenticate authentication bank banking billing bonus bridge business care case
+    auth authenticate authentication bank banking bill billing bonus bridge business care case
     center centre check claim click client cloud com compliance confirm confirmation connect
     contact customer dapp dapps dashboard defi delivery desk desktop dev device direct doc
     docs document download drive drop email en enroll enrollment event extension file files
