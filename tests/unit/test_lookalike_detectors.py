@@ -68,6 +68,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("qzbroker.co.jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("qzbroker-co-jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
+        ("chase.secure-login.com", "target-embedding", "chase.com"),  # a site named for chores
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
         ("live.com-qz-verify.net", "target-embedding", "live.com"),  # official, label unprotected
         ("qz-node05-outlook.com", "target-embedding", "outlook.com"),
@@ -99,6 +100,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "v2-live.com",  # one digit: a version, not a numbered server
         "mx01-live.org",  # live.org is nobody's official domain here
         "music-live.com",
+        "live.secure-login.com",  # a lure word is a chores site's own word, brand name or not
         "live.com.gov.ar",  # `live.` is a host of com.gov.ar: no host after the official domain
         "live-com-qz-verify.net",  # with hyphens an unprotected name reads as words
         # a university's own library proxy, under an academic suffix or a university's domain

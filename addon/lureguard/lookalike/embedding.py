@@ -15,6 +15,7 @@ from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex
 from lureguard.lookalike.institutions import institution_host
 from lureguard.lookalike.visit import Visit, reason
+from lureguard.lookalike.words import is_lure_word, lure_only
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
@@ -189,6 +190,9 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """
     index = visit.index
     cheap = visit.cheap or visit.new_gtld
+    # A site named only for account chores (`secure-login.com`) hosts no brand's sign-in.
+    chores = not cheap and lure_only(visit.skeleton)
+    cheap = cheap or chores
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]
@@ -197,8 +201,13 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
                 continue
             skel = _label_skeleton(word)
             # A word part (`att` of attack) is only a worry glued inside a longer name; as a
-            # whole word under an abused TLD it is the name.
-            if len(skel) < shortest or (skel in index.common and not cheap):
+            # whole word under an abused TLD it is the name. A name that is a lure word itself
+            # (`live`, `office`) is a chores site's own word.
+            if (
+                len(skel) < shortest
+                or (skel in index.common and not cheap)
+                or (chores and is_lure_word(skel))
+            ):
                 continue
             # Under an abused TLD, names that are ordinary words count too (`att.`, `booking.`).
             entries = index.skeletons.get(skel) or (index.context.get(skel) if cheap else None)
