@@ -66,6 +66,9 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("moodle.example-firm.qzrv.me", "example-firm.com"),  # ... or learning software
         ("bib.aarhustech.dk.qzrv.me", "aarhustech.dk"),  # a university (academic-domains.txt)
         ("login.monmouth.qzrv.me", "monmouth.edu"),  # ... its label, no popular site's
+        ("gov.uk.refund-qz.com", "gov.uk"),  # a government's bare suffix starting the host
+        ("gov.uk-refund-qz.top", "gov.uk"),  # ... its dot written as a hyphen
+        ("gov.bd.account.qzrv.com", "gov.bd"),  # ... under a wildcard rule (`*.bd`)
     ],
 )
 def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, target: str) -> None:
@@ -91,6 +94,8 @@ def test_another_sites_domain_inside_the_host_warns(engine: Engine, host: str, t
         "www.example.org.ezproxy.lib.example-univ.edu",  # a university's own library proxy
         "www.example.org.ezproxy.aarhustech.dk",
         "login.example-univ.idm.example-lib.org",  # a popular site hosts it (a library proxy)
+        "gov.qzrv.com",  # a `gov.` host of anyone's
+        "gov.in-time.com",  # a code that is an English word, before a hyphen
     ],
 )
 def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) -> None:

@@ -45,6 +45,9 @@ ENGLISH_TWO_LETTERS: Final = frozenset(
     {"am", "as", "at", "be", "by", "do", "go", "hi", "in", "is", "it", "me", "my", "no", "so",
      "to", "tv", "us", "ws"}
 )  # fmt: skip
+#: First labels of the suffixes only a government registers under (`gov.uk`, `gob.mx`,
+#: `gouv.fr`, `mil.pl`); `go.` and `gv.` are everyday host names (`go.example.com`).
+GOVERNMENT_HEADS: Final = frozenset({"gob", "gouv", "gov", "govt", "mil"})
 #: An embedded domain's own label must have at least this many characters.
 MIN_EMBEDDED_LABEL: Final = 2
 
@@ -72,6 +75,10 @@ def detect_foreign(visit: Visit) -> list[Reason]:
 def _foreign(visit: Visit, signal: Signal) -> list[Reason]:
     target = visit.target
     subdomain = target.subdomain
+    if subdomain and subdomain.split(".", 1)[0] in GOVERNMENT_HEADS:
+        found = _government_suffix(visit, signal)
+        if found:
+            return found
     if subdomain and "." in subdomain:
         labels = subdomain.split(".")
         found = _in_subdomain(visit, labels, signal) or _popular_label(visit, labels, signal)
@@ -111,6 +118,24 @@ def _in_subdomain(
         before = labels[: end + 1 - domain.count(".") - 1]
         if (not last_only and _known(visit, domain, suffix)) or _named(before, SIGN_IN_WORDS):
             return [_reason(visit, signal, domain, written + ("-" if last_only else "."))]
+    return []
+
+
+def _government_suffix(visit: Visit, signal: Signal) -> list[Reason]:
+    """`gov.bd.account.x.com`, `gov.uk-refund.top`: the host starts with a government's own
+    suffix, as if the site were one of its departments (the hyphen after the suffix reads as
+    a dot). No government host starts with its bare suffix, and nobody else's should."""
+    target = visit.target
+    tokens = target.subdomain.split(".")
+    dotted = len(tokens)
+    head = target.domain_label.split("-", 1)[0]
+    if head != target.domain_label and head not in ENGLISH_TWO_LETTERS:  # not `gov.in-time`
+        tokens.append(head)
+    for count in range(min(len(tokens), 3), 1, -1):  # the longest suffix first: gov.co.xx
+        written = ".".join(tokens[:count])
+        if written in _PSL.exact or written.partition(".")[2] in _PSL.wildcard:
+            joint = "." if count <= dotted else "-"
+            return [_reason(visit, signal, written, written + joint)]
     return []
 
 
