@@ -52,6 +52,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("myupsaccount.com", "combosquat", "ups.com"),
         ("paypall-login.com", "combosquat", "paypal.com"),
         ("apple-notes-x7.pages.dev", "combosquat", "apple.com"),  # a word part as a tenant word
+        ("qzfreepaypalqzrv.pages.dev", "combosquat", "paypal.com"),  # a lure word glued before
+        ("qzpaypalloginqzrv.x-qz.com", "target-embedding", "paypal.com"),  # ... or after
         ("paypalsverify.net", "combosquat", "paypal.com"),  # the name in the plural
         ("microsofthr.com", "combosquat", "microsoft.com"),  # a firm's staff portals
         ("paypalworkspace.net", "combosquat", "paypal.com"),
@@ -93,6 +95,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
         "g" + "o" * 20 + "gle.com",  # a run of twenty letters is no slip anyone misreads
         "pineapple-notes.pages.dev",  # a word part as a tenant word, but glued into a word
+        "qzpaypalqzrv.pages.dev",  # a name inside a tenant's word, no lure word glued to it
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",
         "login-paypa130.com",  # three digits in a row are a number, not a disguised letter

@@ -47,6 +47,8 @@ MIN_DISTINCTIVE: Final = 5
 MIN_CHEAP_WORD: Final = 7
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
 MIN_CHEAP_MISSPELLED: Final = 8
+#: A lure word glued to a name on a platform or in a subdomain label needs this many letters.
+MIN_GLUED_LURE: Final = 4
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -145,6 +147,10 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     if visit.tenant:  # on a platform, any hyphen word of the tenant (`x-coinbaseio-start`)
         starts = starts or label[lo - 1] == "-"
         ends = ends or label[hi] == "-"
+    if (visit.tenant or visit.guest) and not (starts or ends):
+        # ... or right after or before a lure word (`loginoffice365common...`)
+        starts = _lure_word_ends(label[:lo])
+        ends = _lure_word_starts(label[hi:])
     if not (starts or ends):
         return False
     # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
@@ -153,6 +159,20 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
         return True
     return (visit.cheap or visit.tenant or visit.guest) and _distinctive(
         visit.index, name, visit.label[lo:hi]
+    )
+
+
+def _lure_word_ends(text: str) -> bool:
+    """True when `text` ends in a lure word of MIN_GLUED_LURE letters or more."""
+    return any(
+        is_lure_word(skeleton(text[-n:])) for n in range(MIN_GLUED_LURE, min(len(text), 16) + 1)
+    )
+
+
+def _lure_word_starts(text: str) -> bool:
+    """True when `text` starts with a lure word of MIN_GLUED_LURE letters or more."""
+    return any(
+        is_lure_word(skeleton(text[:n])) for n in range(MIN_GLUED_LURE, min(len(text), 16) + 1)
     )
 
 
