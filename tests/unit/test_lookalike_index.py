@@ -13,7 +13,7 @@ from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.embedding import _head
 from lureguard.lookalike.index import BrandIndex, deletions, typo_budget
 from lureguard.lookalike.visit import _may_probe, near_skeletons
-from lureguard.lookalike.words import lure_only, slipped_lure_word
+from lureguard.lookalike.words import _SKELETONS, _segments, lure_only, slipped_lure_word
 from tests.unit.lookalike_brands import build_engine
 
 
@@ -66,6 +66,21 @@ def test_lure_vocabulary() -> None:
     assert lure_only("accountsupdate")
     assert not lure_only("bees")
     assert not lure_only("")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(sorted(_SKELETONS)), st.booleans()), min_size=1, max_size=4)
+)
+def test_lure_prefilter_never_hides_a_phrase(words: list[tuple[str, bool]]) -> None:
+    """Lure words glued together, any of them plural, always read as lure words only."""
+    assert lure_only("".join(word + ("s" if plural else "") for word, plural in words))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="secuniloghpatvrdwmyk", min_size=1, max_size=16))
+def test_lure_prefilter_agrees_with_the_segmenter(text: str) -> None:
+    assert lure_only(text) == _segments(text)
 
 
 @pytest.mark.parametrize(

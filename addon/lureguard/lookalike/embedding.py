@@ -187,12 +187,21 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     TLD (`visit.new_gtld`), any brand name counts, short ones included, alone or as a hyphen
     word (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`): no company signs its staff in
     under `.cfd`, while under `.com` a company's own `okta.` or `att.` host is an everyday name.
+    So it does on a site named only for account chores (`chase.secure-login.com`), which hosts
+    no brand's sign-in; a name that is a lure word itself (`live`, `office`) is such a site's
+    own word.
     """
-    index = visit.index
     cheap = visit.cheap or visit.new_gtld
-    # A site named only for account chores (`secure-login.com`) hosts no brand's sign-in.
-    chores = not cheap and lure_only(visit.skeleton)
-    cheap = cheap or chores
+    found = _names_in(visit, labels, cheap, chores=False)
+    if found or cheap:
+        return found
+    # Most hosts name nobody (`www.`): the registrable label is segmented only for a name.
+    found = _names_in(visit, labels, True, chores=True)
+    return found if found and lure_only(visit.skeleton) else []
+
+
+def _names_in(visit: Visit, labels: list[str], cheap: bool, chores: bool) -> list[Reason]:
+    index = visit.index
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]
@@ -201,17 +210,12 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
                 continue
             skel = _label_skeleton(word)
             # A word part (`att` of attack) is only a worry glued inside a longer name; as a
-            # whole word under an abused TLD it is the name. A name that is a lure word itself
-            # (`live`, `office`) is a chores site's own word.
-            if (
-                len(skel) < shortest
-                or (skel in index.common and not cheap)
-                or (chores and is_lure_word(skel))
-            ):
+            # whole word under an abused TLD it is the name.
+            if len(skel) < shortest or (skel in index.common and not cheap):
                 continue
             # Under an abused TLD, names that are ordinary words count too (`att.`, `booking.`).
             entries = index.skeletons.get(skel) or (index.context.get(skel) if cheap else None)
-            if entries:
+            if entries and not (chores and is_lure_word(skel)):
                 return [
                     reason(
                         "target-embedding",

@@ -114,8 +114,12 @@ _ONE_LETTER_LESS: Final = _one_letter_less(
     sorted(w for w in _ENGLISH if len(w) >= MIN_SLIPPED_LURE)
 )
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
-_STARTS: Final = frozenset(w[:2] for w in _SKELETONS)
-_ENDS: Final = frozenset(w[-2:] for w in _SKELETONS) | frozenset(w[-1:] + "s" for w in _SKELETONS)
+#: The first three letters of each lure word (two-letter words whole), and the last three of
+#: each, with a plural `s` too: a piece of lure words starts and ends like one.
+_HEADS: Final = frozenset(w[:3] for w in _SKELETONS)
+_TAILS: Final = frozenset(w[-3:] for w in _SKELETONS) | frozenset(
+    (w + "s")[-3:] for w in _SKELETONS
+)
 
 
 @lru_cache(maxsize=4096)
@@ -125,10 +129,12 @@ def lure_only(text: str) -> bool:
     A trailing `s` is allowed on a word (payments, accounts); an empty text is not lure-only.
     """
     pieces = [p for p in text.split("-") if p]
-    # Most text is no lure word at all: reject on the first and last two letters (a piece
-    # of lure words ends like one, or like one plus a plural `s`).
+    # Most text is no lure word at all: reject on the first and last three letters.
     return bool(pieces) and all(
-        p[:2] in _STARTS and p[-2:] in _ENDS and _segments(p) for p in pieces
+        (p[:3] in _HEADS or p[:2] in _HEADS)
+        and (p[-3:] in _TAILS or p[-2:] in _TAILS)
+        and _segments(p)
+        for p in pieces
     )
 
 
