@@ -13,7 +13,7 @@ from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.embedding import _head
 from lureguard.lookalike.index import BrandIndex, deletions, typo_budget
 from lureguard.lookalike.visit import _may_probe, near_skeletons
-from lureguard.lookalike.words import _SKELETONS, _segments, lure_only, slipped_lure_word
+from lureguard.lookalike.words import _SKELETONS, lure_only, slipped_lure_word
 from tests.unit.lookalike_brands import build_engine
 
 
@@ -77,10 +77,21 @@ def test_lure_prefilter_never_hides_a_phrase(words: list[tuple[str, bool]]) -> N
     assert lure_only("".join(word + ("s" if plural else "") for word, plural in words))
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="secuniloghpatvrdwmyk", min_size=1, max_size=16))
-def test_lure_prefilter_agrees_with_the_segmenter(text: str) -> None:
-    assert lure_only(text) == _segments(text)
+def _splits_into_lure_words(text: str) -> bool:
+    """The plain definition: some lure word, or one with a plural `s`, starts the text and
+    the rest splits too."""
+    return any(
+        text.startswith(written)
+        and (len(written) == len(text) or _splits_into_lure_words(text[len(written) :]))
+        for word in _SKELETONS
+        for written in (word, word + "s")
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="secuniloghpatvrdwmyk", min_size=1, max_size=14))
+def test_lure_segmenter_and_its_prefilter_agree_with_the_definition(text: str) -> None:
+    assert lure_only(text) == _splits_into_lure_words(text)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex
 from lureguard.lookalike.institutions import institution_host
 from lureguard.lookalike.visit import Visit, reason
-from lureguard.lookalike.words import is_lure_word, lure_only
+from lureguard.lookalike.words import is_lure_word, lure_only, may_be_lure_only
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
@@ -193,9 +193,9 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """
     cheap = visit.cheap or visit.new_gtld
     found = _names_in(visit, labels, cheap, chores=False)
-    if found or cheap:
+    # Most sites are not named for chores: the second look is spared on their first letters.
+    if found or cheap or not may_be_lure_only(visit.skeleton):
         return found
-    # Most hosts name nobody (`www.`): the registrable label is segmented only for a name.
     found = _names_in(visit, labels, True, chores=True)
     return found if found and lure_only(visit.skeleton) else []
 

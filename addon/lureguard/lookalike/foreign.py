@@ -75,7 +75,8 @@ def detect_foreign(visit: Visit) -> list[Reason]:
 def _foreign(visit: Visit, signal: Signal) -> list[Reason]:
     target = visit.target
     subdomain = target.subdomain
-    if subdomain and subdomain.split(".", 1)[0] in GOVERNMENT_HEADS:
+    # The first letter first (GOVERNMENT_HEADS start with g or m): it splits nothing.
+    if subdomain[:1] in "gm" and subdomain.split(".", 1)[0] in GOVERNMENT_HEADS:
         found = _government_suffix(visit, signal)
         if found:
             return found
