@@ -59,6 +59,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypalworkspace.net", "combosquat", "paypal.com"),
         ("cuenta-chase.com", "combosquat", "chase.com"),  # in the victim's language
         ("microsoftgiris.net", "combosquat", "microsoft.com"),
+        ("upsqzrvx.top", "combosquat", "ups.com"),  # a short name glued on under an abused TLD
         # target embedding
         ("login.microsoftonline.com.session-verify.net", "target-embedding", "microsoftonline.com"),
         ("www-paypal-com.secure.info", "target-embedding", "paypal.com"),
@@ -96,6 +97,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "g" + "o" * 20 + "gle.com",  # a run of twenty letters is no slip anyone misreads
         "pineapple-notes.pages.dev",  # a word part as a tenant word, but glued into a word
         "qzpaypalqzrv.pages.dev",  # a name inside a tenant's word, no lure word glued to it
+        "upsqzrvx.com",  # a short name glued on, elsewhere than under an abused TLD
+        "qzebay.top",  # ... or ending the label
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",
         "login-paypa130.com",  # three digits in a row are a number, not a disguised letter

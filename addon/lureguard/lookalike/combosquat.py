@@ -43,6 +43,9 @@ MIN_MISSPELLED: Final = 6
 #: A name used as a word of its own (a hyphen word, a tenant's word, glued under an abused
 #: TLD) must be at least this long to count whatever stands around it.
 MIN_DISTINCTIVE: Final = 5
+#: A name that is no word part, glued to anything at the start of a label under an abused
+#: TLD, counts from this many letters (`dpdqzrv.top`; elsewhere MIN_DISTINCTIVE).
+MIN_CHEAP_SHORT: Final = 3
 #: A word-brand glued to anything under an abused TLD counts from this many letters.
 MIN_CHEAP_WORD: Final = 7
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
@@ -137,7 +140,8 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     platform or in a subdomain label (`visit.guest`), a distinctive brand name that starts or
     ends the label counts whatever is glued to it (`coinbaseqzrvtx.cyou`,
     `coinbasekyc.vercel.app`; on a platform, starting or ending any hyphen word of the tenant
-    label): nobody builds a brand's site there. Under such a TLD, and under
+    label): nobody builds a brand's site there. Under such a TLD a shorter name starting
+    the label counts too (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD, and under
     the other new generic TLDs (`.shop`, `.link`), any name counts as the first or last hyphen
     word of its own (`dpd-qzrv.shop`)."""
     label = visit.label
@@ -156,6 +160,9 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
     apart = (lo == 0 or label[lo - 1] == "-") and (hi == len(label) or label[hi] == "-")
     if apart and "-" in label and (visit.cheap or visit.new_gtld):
+        return True
+    # Under an abused TLD a short name starting the label counts too (`dpdqzrv.top`).
+    if visit.cheap and lo == 0 and len(name) >= MIN_CHEAP_SHORT and name not in visit.index.common:
         return True
     return (visit.cheap or visit.tenant or visit.guest) and _distinctive(
         visit.index, name, visit.label[lo:hi]
