@@ -55,6 +55,12 @@ TRANSLATED_WORDS: Final = {
         hilfe konto kunden kundenservice paket sendung sicherheit zahlung""",
     "tr": """aktivasyon basvuru destek dogrula dogrulama giris guncelle guncelleme guvenlik
         hesap hizmet iade islem islemleri kargo musteri odeme onay sorgula takip""",
+    "nl": """aanmelden activeren bevestigen betaling betalingen bijwerken deblokkeren
+        herstel inloggen klantenservice rekening terugbetaling veiligheid verifieren""",
+    "pl": """aktualizacja aktywacja dostawa logowanie odblokuj platnosc platnosci potwierdz
+        przesylka weryfikacja zaloguj zwrot""",
+    "sv": """aktivera bekrafta betalning betalningar inloggning kundtjanst logga sakerhet
+        uppdatera verifiera""",
     "id": """akun aktivasi bantuan daftar keamanan klaim konfirmasi lacak layanan masuk
         pelanggan pembayaran pembaruan pemulihan perbaikan resmi verifikasi""",
 }
@@ -108,7 +114,7 @@ def _one_letter_less(words: list[str]) -> dict[str, tuple[str, ...]]:
     return {variant: tuple(ws) for variant, ws in found.items()}
 
 
-#: Slips are read in the English words only: one slip from a word of seven languages is too
+#: Slips are read in the English words only: one slip from a word of ten languages is too
 #: many names (`reami` of a tenant's `indostreamix` is one from Indonesian `resmi`).
 _ONE_LETTER_LESS: Final = _one_letter_less(
     sorted(w for w in _ENGLISH if len(w) >= MIN_SLIPPED_LURE)
