@@ -22,20 +22,21 @@ from lureguard.lookalike.confusables import skeleton
 #: a firm's staff name their sites `<firm>-hr`, `<firm>workspace`), and address-like tokens.
 _WORDS: Final = """
     2fa access account activate activation agree agreement airdrop alert app approve apps
-    auth authenticate authentication bank banking bill billing bonus bridge business care case
-    center centre check claim click client cloud com compliance confirm confirmation connect
-    contact customer dapp dapps dashboard defi delivery desk desktop dev device direct doc
-    docs document download drive drop email en enroll enrollment event extension file files
-    find firmware free gift giveaway gov help helpdesk home hr http https id inbox intranet
-    info install invoice it job jobs kyc limited live locked log login logon mail mailbox
-    manage member message mfa mining mint mobile my net nft node notice notification office
-    official online order org otp owa parcel pass password pay payment payroll pin portal
-    prize profile promo protect protection recover recovery refund register renew reset
-    restore review reward rewards safe safety secure security server service settings setup
-    share shipping shop sign signin signon site sms ssl sso stake staking status store
-    summary support swap sync synchronize team tech ticket token tokens track tracking
-    transfer unlock update upgrade us user v1 v2 v3 validate validation verification verify
-    view vip wallet web webmail workspace ww www zendesk
+    auth authenticate authentication bank banking bill billing bonus bridge business care
+    case center centre check claim click client cloud com compliance confirm confirmation
+    connect contact credential customer dapp dapps dashboard defi delivery desk desktop dev
+    device direct doc docs document download drive drop email en enroll enrollment event
+    extension file files find firmware free gift giveaway gov help helpdesk home hr http
+    https id inbox intranet info install invoice it job jobs kyc limited live locked log
+    login logon mail mailbox maintenance manage member message mfa mining mint mobile my net
+    nft node notice notification office official online order org otp owa parcel pass
+    password pay payment payroll pin portal prize profile promo protect protection recover
+    recovery refund register renew reset restore review reward rewards safe safety secure
+    security server service settings setup share shipping shop sign signin signon site sms
+    ssl sso stake staking status store summary support swap sync synchronize team tech
+    ticket token tokens track tracking transfer unlock update upgrade us user v1 v2 v3
+    validate validation verification verify view vip wallet web webmail workspace ww www
+    zendesk
 """
 #: The same account chores in the languages of the pack's markets, written as domain names
 #: spell them (no accents): kits speak their victims' language (`activar-`, `-giris`).
