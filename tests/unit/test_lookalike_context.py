@@ -274,7 +274,9 @@ def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: s
         ("att.mdfhe.de", False),
         ("att.mdfhe.shop", True),  # ... or under another new generic TLD
         ("att-qzrvtx.cfd", True),  # the registrable label too, as a hyphen word of its own
-        ("attqzrvtx.cfd", False),  # ... not glued
+        ("attqzrvtx.cfd", True),  # ... or starting it, glued to anything (no word part)
+        ("qzattrvtx.cfd", False),  # ... not inside it
+        ("attqzrvtx.shop", False),  # ... and glued only under a TLD spammers favour
         ("att-qzrvtx.com", False),
         ("att-qzrvtx.shop", True),  # a new generic TLD: as the first or last hyphen word
         ("qz-att-rvtx.shop", False),  # ... not in the middle
