@@ -152,7 +152,7 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
         starts = starts or label[lo - 1] == "-"
         ends = ends or label[hi] == "-"
     if (visit.tenant or visit.guest) and not (starts or ends):
-        # ... or right after or before a lure word (`loginoffice365common...`)
+        # ... or right after or before a lure word (`loginpaypalqz7...`)
         starts = _lure_word_ends(label[:lo])
         ends = _lure_word_starts(label[hi:])
     if not (starts or ends):

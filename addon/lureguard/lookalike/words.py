@@ -116,7 +116,7 @@ def _one_letter_less(words: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 #: Slips are read in the English words only: one slip from a word of ten languages is too
-#: many names (`reami` of a tenant's `indostreamix` is one from Indonesian `resmi`).
+#: many names (a streaming site's `reami` is one from Indonesian `resmi`).
 _ONE_LETTER_LESS: Final = _one_letter_less(
     sorted(w for w in _ENGLISH if len(w) >= MIN_SLIPPED_LURE)
 )
