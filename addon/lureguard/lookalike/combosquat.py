@@ -30,6 +30,7 @@ from lureguard.lookalike.index import (
 )
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import (
+    LONGEST_LURE_WORD,
     holds_lure_word,
     infrastructure,
     is_lure_word,
@@ -172,14 +173,16 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
 def _lure_word_ends(text: str) -> bool:
     """True when `text` ends in a lure word of MIN_GLUED_LURE letters or more."""
     return any(
-        is_lure_word(skeleton(text[-n:])) for n in range(MIN_GLUED_LURE, min(len(text), 16) + 1)
+        is_lure_word(skeleton(text[-n:]))
+        for n in range(MIN_GLUED_LURE, min(len(text), LONGEST_LURE_WORD) + 1)
     )
 
 
 def _lure_word_starts(text: str) -> bool:
     """True when `text` starts with a lure word of MIN_GLUED_LURE letters or more."""
     return any(
-        is_lure_word(skeleton(text[:n])) for n in range(MIN_GLUED_LURE, min(len(text), 16) + 1)
+        is_lure_word(skeleton(text[:n]))
+        for n in range(MIN_GLUED_LURE, min(len(text), LONGEST_LURE_WORD) + 1)
     )
 
 

@@ -120,6 +120,8 @@ def _one_letter_less(words: list[str]) -> dict[str, tuple[str, ...]]:
 _ONE_LETTER_LESS: Final = _one_letter_less(
     sorted(w for w in _ENGLISH if len(w) >= MIN_SLIPPED_LURE)
 )
+#: The longest lure word (as a skeleton).
+LONGEST_LURE_WORD: Final = max(len(w) for w in _SKELETONS)
 #: The first three letters of each lure word (two-letter words whole), and the last three of
 #: each, with a plural `s` too: a piece of lure words starts and ends like one.
 _HEADS: Final = frozenset(w[:3] for w in _SKELETONS)
@@ -130,7 +132,7 @@ _TAILS: Final = frozenset(w[-3:] for w in _SKELETONS) | frozenset(
 
 def may_be_lure_only(text: str) -> bool:
     """False when `text` (a skeleton without hyphens at its ends) cannot split into lure
-    words: it neither starts nor ends like one. A cheap test before `lure_only`."""
+    words because it does not start and end like one: a cheap test before `lure_only`."""
     return (text[:3] in _HEADS or text[:2] in _HEADS) and (
         text[-3:] in _TAILS or text[-2:] in _TAILS
     )
@@ -197,50 +199,19 @@ def is_lure_word(skel: str) -> bool:
     return skel in _SKELETONS or (skel.endswith("s") and skel[:-1] in _SKELETONS)
 
 
-class _Letter:
-    """A node of the lure words' trie: the letters that may follow, and whether a word ends."""
-
-    __slots__ = ("ends", "next")
-
-    def __init__(self) -> None:
-        self.ends = False
-        self.next: dict[str, _Letter] = {}
-
-
-def _trie(words: frozenset[str]) -> _Letter:
-    root = _Letter()
-    for word in sorted(words):
-        node = root
-        for letter in word:
-            node = node.next.setdefault(letter, _Letter())
-        node.ends = True
-    return root
-
-
-_TRIE: Final = _trie(_SKELETONS)
-
-
 def _segments(piece: str) -> bool:
-    """True when `piece` splits wholly into lure words, each with an optional plural `s`:
-    from every position a word can start at, the trie is walked as far as the letters go."""
     n = len(piece)
-    reached = [False] * (n + 1)
-    reached[0] = True
-    furthest = 0
-    for start in range(n):
-        if start > furthest:
-            return False  # no word ends here or later: the rest cannot split
-        if not reached[start]:
-            continue
-        node: _Letter | None = _TRIE
-        i = start
-        while i < n and node is not None:
-            node = node.next.get(piece[i])
-            i += 1
-            if node is not None and node.ends:
-                reached[i] = True
-                furthest = max(furthest, i)
-                if i < n and piece[i] == "s":
-                    reached[i + 1] = True
-                    furthest = max(furthest, i + 1)
-    return reached[n]
+    ok = [False] * (n + 1)
+    ok[0] = True
+    last = 0  # the last segmented position: no word reaches further than LONGEST + 1 past it
+    for end in range(1, n + 1):
+        if end - last > LONGEST_LURE_WORD + 1:
+            return False
+        for start in range(max(0, end - LONGEST_LURE_WORD - 1), end):
+            if ok[start]:
+                word = piece[start:end]
+                if word in _SKELETONS or (word.endswith("s") and word[:-1] in _SKELETONS):
+                    ok[end] = True
+                    last = end
+                    break
+    return ok[n]
