@@ -12,7 +12,7 @@ from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
-from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex
+from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
 from lureguard.lookalike.institutions import institution_host
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.lookalike.words import is_lure_word, lure_only, may_be_lure_only
@@ -191,17 +191,8 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     no brand's sign-in; a name that is a lure word itself (`live`, `office`) is such a site's
     own word.
     """
-    cheap = visit.cheap or visit.new_gtld
-    found = _names_in(visit, labels, cheap, chores=False)
-    # Most sites are not named for chores: the second look is spared on their first letters.
-    if found or cheap or not may_be_lure_only(visit.skeleton):
-        return found
-    found = _names_in(visit, labels, True, chores=True)
-    return found if found and lure_only(visit.skeleton) else []
-
-
-def _names_in(visit: Visit, labels: list[str], cheap: bool, chores: bool) -> list[Reason]:
     index = visit.index
+    cheap = visit.cheap or visit.new_gtld
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]
@@ -215,17 +206,41 @@ def _names_in(visit: Visit, labels: list[str], cheap: bool, chores: bool) -> lis
                 continue
             # Under an abused TLD, names that are ordinary words count too (`att.`, `booking.`).
             entries = index.skeletons.get(skel) or (index.context.get(skel) if cheap else None)
-            if entries and not (chores and is_lure_word(skel)):
-                return [
-                    reason(
-                        "target-embedding",
-                        entry,
-                        f"'{label}' is used as a subdomain of {visit.target.registered_domain}, "
-                        f"which does not belong to {entry.brand}; real site: {entry.domain}",
-                    )
-                    for entry in entries
-                ]
+            if entries:
+                return _subdomain_reasons(visit, label, entries)
+    # Most sites are not named for chores: their first and last letters spare the second look.
+    if cheap or not may_be_lure_only(visit.skeleton):
+        return []
+    return _name_on_chores_site(visit, labels)
+
+
+def _name_on_chores_site(visit: Visit, labels: list[str]) -> list[Reason]:
+    """Any brand name, alone or as a hyphen word, as a subdomain of a site whose registrable
+    label is made of lure words (`chase.secure-login.com`), unless it is a lure word itself."""
+    index = visit.index
+    for label in labels[:-1]:
+        for word in [label, *label.split("-")] if "-" in label else [label]:
+            if len(word) < MIN_TYPO_LABEL:
+                continue
+            skel = _label_skeleton(word)
+            entries = index.skeletons.get(skel) or index.context.get(skel)
+            if entries and len(skel) >= MIN_TYPO_LABEL and not is_lure_word(skel):
+                return (
+                    _subdomain_reasons(visit, label, entries) if lure_only(visit.skeleton) else []
+                )
     return []
+
+
+def _subdomain_reasons(visit: Visit, label: str, entries: list[Protected]) -> list[Reason]:
+    return [
+        reason(
+            "target-embedding",
+            entry,
+            f"'{label}' is used as a subdomain of {visit.target.registered_domain}, "
+            f"which does not belong to {entry.brand}; real site: {entry.domain}",
+        )
+        for entry in entries
+    ]
 
 
 class EmbeddingDetector:

@@ -75,17 +75,19 @@ def detect_foreign(visit: Visit) -> list[Reason]:
 def _foreign(visit: Visit, signal: Signal) -> list[Reason]:
     target = visit.target
     subdomain = target.subdomain
-    # The first letter first (GOVERNMENT_HEADS start with g or m): it splits nothing.
-    if subdomain[:1] in "gm" and subdomain.split(".", 1)[0] in GOVERNMENT_HEADS:
-        found = _government_suffix(visit, signal)
-        if found:
-            return found
     if subdomain and "." in subdomain:
         labels = subdomain.split(".")
-        found = _in_subdomain(visit, labels, signal) or _popular_label(visit, labels, signal)
+        found = _government_suffix(visit, signal) if labels[0] in GOVERNMENT_HEADS else []
+        found = (
+            found or _in_subdomain(visit, labels, signal) or _popular_label(visit, labels, signal)
+        )
         if found:
             return found
     if "-" in target.domain_label:
+        if subdomain in GOVERNMENT_HEADS:  # `gov.uk-refund.top`
+            found = _government_suffix(visit, signal)
+            if found:
+                return found
         head = target.domain_label.split("-", 1)[0]
         if subdomain and _country_suffix(head):
             # `mail.example.az-link.email`: the embedded domain's country code runs on into
