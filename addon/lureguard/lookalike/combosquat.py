@@ -30,12 +30,13 @@ from lureguard.lookalike.index import (
 )
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import (
-    LONGEST_LURE_WORD,
+    ends_with_lure_word,
     holds_lure_word,
     infrastructure,
     is_lure_word,
     lure_only,
     slipped_lure_word,
+    starts_with_lure_word,
 )
 from lureguard.verdict import Reason
 
@@ -51,8 +52,6 @@ MIN_CHEAP_SHORT: Final = 3
 MIN_CHEAP_WORD: Final = 7
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
 MIN_CHEAP_MISSPELLED: Final = 8
-#: A lure word glued to a name on a platform or in a subdomain label needs this many letters.
-MIN_GLUED_LURE: Final = 4
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -154,8 +153,8 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
         ends = ends or label[hi] == "-"
     if (visit.tenant or visit.guest) and not (starts or ends):
         # ... or right after or before a lure word (`loginpaypalqz7...`)
-        starts = _lure_word_ends(label[:lo])
-        ends = _lure_word_starts(label[hi:])
+        starts = ends_with_lure_word(skeleton(label[:lo]))
+        ends = starts_with_lure_word(skeleton(label[hi:]))
     if not (starts or ends):
         return False
     # `dpd-qzrv.cfd`, as in subdomains (`embedding._subdomain_name`)
@@ -167,22 +166,6 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
         return True
     return (visit.cheap or visit.tenant or visit.guest) and _distinctive(
         visit.index, name, visit.label[lo:hi]
-    )
-
-
-def _lure_word_ends(text: str) -> bool:
-    """True when `text` ends in a lure word of MIN_GLUED_LURE letters or more."""
-    return any(
-        is_lure_word(skeleton(text[-n:]))
-        for n in range(MIN_GLUED_LURE, min(len(text), LONGEST_LURE_WORD) + 1)
-    )
-
-
-def _lure_word_starts(text: str) -> bool:
-    """True when `text` starts with a lure word of MIN_GLUED_LURE letters or more."""
-    return any(
-        is_lure_word(skeleton(text[:n]))
-        for n in range(MIN_GLUED_LURE, min(len(text), LONGEST_LURE_WORD) + 1)
     )
 
 

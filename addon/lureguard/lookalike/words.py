@@ -89,9 +89,12 @@ INFRA_WORDS: Final = frozenset(
 _SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
 _INFRA_SKELETONS: Final = frozenset(skeleton(w) for w in INFRA_WORDS)
 _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
-_LURE_INSIDE: Final = re.compile(
-    "|".join(sorted((re.escape(w) for w in _SKELETONS if len(w) >= 4), key=len, reverse=True))
+_LURE_ALTERNATIVES: Final = "|".join(
+    sorted((re.escape(w) for w in _SKELETONS if len(w) >= 4), key=len, reverse=True)
 )
+_LURE_INSIDE: Final = re.compile(_LURE_ALTERNATIVES)
+_LURE_FIRST: Final = re.compile(f"(?:{_LURE_ALTERNATIVES})")
+_LURE_LAST: Final = re.compile(f"(?:{_LURE_ALTERNATIVES})s?$")
 #: A lure word this long or longer is still read with one slip (`logns`, `secrity`).
 MIN_SLIPPED_LURE: Final = 5
 
@@ -120,8 +123,7 @@ def _one_letter_less(words: list[str]) -> dict[str, tuple[str, ...]]:
 _ONE_LETTER_LESS: Final = _one_letter_less(
     sorted(w for w in _ENGLISH if len(w) >= MIN_SLIPPED_LURE)
 )
-#: The longest lure word (as a skeleton).
-LONGEST_LURE_WORD: Final = max(len(w) for w in _SKELETONS)
+_LONGEST: Final = max(len(w) for w in _SKELETONS)
 #: The first three letters of each lure word (two-letter words whole), and the last three of
 #: each, with a plural `s` too: a piece of lure words starts and ends like one.
 _HEADS: Final = frozenset(w[:3] for w in _SKELETONS)
@@ -169,6 +171,17 @@ def holds_lure_word(skel: str) -> bool:
     return _LURE_INSIDE.search(skel) is not None
 
 
+def starts_with_lure_word(skel: str) -> bool:
+    """True when a lure word of four letters or more starts a skeleton (`loginqz`)."""
+    return _LURE_FIRST.match(skel) is not None
+
+
+def ends_with_lure_word(skel: str) -> bool:
+    """True when a lure word of four letters or more (an `s` plural allowed) ends a skeleton
+    (`qzfree`, `qzlogins`)."""
+    return _LURE_LAST.search(skel) is not None
+
+
 def near_lure_word(text: str, shortest: int = MIN_SLIPPED_LURE, same_start: bool = False) -> str:
     """The lure word of `shortest` letters or more one edit (Damerau) from `text`, as written
     (`secrity` -> security), starting with the same letter if `same_start`, or '':
@@ -205,9 +218,9 @@ def _segments(piece: str) -> bool:
     ok[0] = True
     last = 0  # the last segmented position: no word reaches further than LONGEST + 1 past it
     for end in range(1, n + 1):
-        if end - last > LONGEST_LURE_WORD + 1:
+        if end - last > _LONGEST + 1:
             return False
-        for start in range(max(0, end - LONGEST_LURE_WORD - 1), end):
+        for start in range(max(0, end - _LONGEST - 1), end):
             if ok[start]:
                 word = piece[start:end]
                 if word in _SKELETONS or (word.endswith("s") and word[:-1] in _SKELETONS):
