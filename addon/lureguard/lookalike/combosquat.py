@@ -104,7 +104,7 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
         elif not (visit.tenant and infrastructure(skel)):  # `support-uphold-cdn-7.pages.dev`
             return None
         words += 1
-    # Machinery words alone are the site's own (`awsdns-07`, `steamcdn`), even on a platform.
+    # Machinery words alone are the site's own (`<brand>dns-07`, `<brand>cdn`), even on a platform.
     return None if words and not lured else words
 
 
@@ -537,7 +537,7 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                 ):
                     continue
                 around = f"{visit.label[:lo]}-{visit.label[hi:]}"
-                if around == "-":  # the whole label: the typo rule judges it (`pestpac`)
+                if around == "-":  # the whole label: the typo rule judges it (plausible slips only)
                     continue
                 pieces = [p for p in _DIGITS.sub("-", around).split("-") if p]
                 if all(

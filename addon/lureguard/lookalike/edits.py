@@ -150,7 +150,8 @@ def single_edit_of_long_name(visited: str, target: str, edits: list[Edit]) -> bo
     """True for one edit of any kind, a random letter changed or added included, in a name of
     LONG_NAME letters or more that keeps its first letter (`metamasck`, `univswap`): kits
     change names so, not only keyboards, and a long name still reads as itself. Shorter
-    names changed so are mostly other names (`pestpac` of westpac)."""
+    names changed so are mostly other names (westpac with one letter changed is a pest
+    control firm's)."""
     return len(edits) == 1 and len(target) >= LONG_NAME and visited[:1] == target[:1]
 
 
