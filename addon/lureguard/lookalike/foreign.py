@@ -19,7 +19,7 @@ import string
 from typing import Final
 
 from lureguard.hosts import split_registered
-from lureguard.lookalike.index import Signal, unique_labels
+from lureguard.lookalike.index import Signal, label_owners
 from lureguard.lookalike.institutions import ACADEMIC, institution_domain, institution_host
 from lureguard.lookalike.visit import Visit
 from lureguard.psl import bundled
@@ -32,14 +32,18 @@ SIGN_ON_SOFTWARE: Final = frozenset(
     {"adfs", "cas", "ezproxy", "idp", "libproxy", "shibboleth", "sts",
      "blackboard", "brightspace", "canvas", "d2l", "elearn", "ilias", "lms", "moodle"}
 )  # fmt: skip
-#: Labels that name a sign-in service: lure words, a university's `library.` (its proxy asks
-#: for the campus login) and that software (a generic word, never one institution's name).
+#: Labels that name a sign-in service: lure words, a university's `library.` (`lib.`, `bib.`:
+#: its proxy asks for the campus login) and `learn.` (its learning site), and that software
+#: (a generic word, never one institution's name).
 SIGN_IN_WORDS: Final = SIGN_ON_SOFTWARE | frozenset(
     {
-        "account", "accounts", "auth", "library", "login", "logon", "mail", "owa", "portal",
-        "proxy", "secure", "signin", "sso", "webmail",
+        "account", "accounts", "auth", "bib", "learn", "lib", "library", "login", "logon",
+        "mail", "owa", "portal", "proxy", "secure", "signin", "sso", "webmail",
     }
 )  # fmt: skip
+#: A label ending in a sign-in word of this many letters names that service (`xyzlearn.`,
+#: `mylibrary.`); shorter words end ordinary words (`hosts`, `espresso`).
+MIN_TRAILING_WORD: Final = 5
 #: Country codes that are English words, which hyphenated names use as words (`book-it`).
 ENGLISH_TWO_LETTERS: Final = frozenset(
     {"am", "as", "at", "be", "by", "do", "go", "hi", "in", "is", "it", "me", "my", "no", "so",
@@ -52,12 +56,13 @@ GOVERNMENT_HEADS: Final = frozenset({"gob", "gouv", "gov", "govt", "mil"})
 MIN_EMBEDDED_LABEL: Final = 2
 
 _PSL: Final = bundled()
-#: The labels of universities' and colleges' registrable domains that no other of their names
-#: carries (`lnu` would be two universities).
+#: Universities' and colleges' registrable domains by label (`label_owners`).
+_ACADEMIC_OWNERS: Final = label_owners(
+    domain for domain in ACADEMIC if split_registered(domain)[0] == domain
+)
+#: The labels that no other university or college carries (`lnu` would be two).
 _ACADEMIC_LABELS: Final = {
-    label: domain
-    for label, domain in unique_labels(ACADEMIC).items()
-    if split_registered(domain)[0] == domain
+    label: owners[0] for label, owners in _ACADEMIC_OWNERS.items() if len(owners) == 1
 }
 
 
@@ -143,9 +148,16 @@ def _government_suffix(visit: Visit, signal: Signal) -> list[Reason]:
 
 
 def _named(labels: list[str], words: frozenset[str]) -> bool:
-    """True when one of `labels` is one of `words`, numbered hosts the same service
-    (`login1.`, `ezproxy2.`)."""
-    return not words.isdisjoint(label.rstrip(string.digits) for label in labels)
+    """True when one of `labels` names one of `words`: is it, numbered hosts the same
+    service (`login1.`, `ezproxy2.`), holds it as a hyphen word (`x-sso.`) or ends in one of
+    MIN_TRAILING_WORD letters or more (`xyzlearn.`: the service named after its owner)."""
+    for label in labels:
+        label = label.rstrip(string.digits)
+        if label in words or ("-" in label and not words.isdisjoint(label.split("-"))):
+            return True
+        if any(len(word) >= MIN_TRAILING_WORD and label.endswith(word) for word in words):
+            return True
+    return False
 
 
 def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reason]:
@@ -155,19 +167,34 @@ def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reas
     suffix swapped for the attacker's domain. An institution (a university, an academic or
     government suffix) counts after any sign-in word; another site after the name of
     sign-on or learning software (`shibboleth.`, `ezproxy.`, `moodle.`), which people meet on
-    their university's or employer's own domain. (A popular domain after it, a hosted library
-    proxy's `login.x.idm.oclc.org`, never reaches a detector: the engine allows it first.)"""
+    their university's or employer's own domain. A label that several universities share
+    (`_ACADEMIC_OWNERS`) counts after that software too (`idp.<shared label>.qzrv.me`), as
+    any university's. (A popular domain after it, a hosted library proxy's
+    `login.x.idm.oclc.org`, never reaches a detector: the engine allows it first.)"""
     label = labels[-1]
     index = visit.index
     domain = index.popular_by_label.get(label)
     if domain is None and label not in index.popular_labels:
         domain = _ACADEMIC_LABELS.get(label)
     if domain is None:
-        return []
-    institution = institution_domain(domain, domain.partition(".")[2])
+        owners = _ACADEMIC_OWNERS.get(label)
+        if (
+            owners is None
+            or not _named(labels[:-1], SIGN_ON_SOFTWARE)
+            # not a name that popular sites of other kinds carry too (`cloud`, `city`)
+            or not all(_institution(site) for site in index.popular_namesakes.get(label, ()))
+        ):
+            return []
+        return [_shared_reason(visit, signal, owners, ".".join(labels) + ".")]
+    institution = _institution(domain)
     if not _named(labels[:-1], SIGN_IN_WORDS if institution else SIGN_ON_SOFTWARE):
         return []
     return [_reason(visit, signal, domain, ".".join(labels) + ".")]
+
+
+def _institution(domain: str) -> bool:
+    """True for a university's domain or one under an academic or government suffix."""
+    return institution_domain(domain, split_registered(domain)[2])
 
 
 def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
@@ -207,6 +234,20 @@ def _known(visit: Visit, domain: str, suffix: str) -> bool:
     if domain == visit.target.registered_domain:
         return False
     return domain in visit.index.popular or institution_domain(domain, suffix)
+
+
+def _shared_reason(visit: Visit, signal: Signal, owners: list[str], written: str) -> Reason:
+    """A university's sign-in host written before someone else's domain, when several
+    universities carry its label: the reason names them all, and no one real site."""
+    target = visit.target
+    shown = ", ".join(sorted(owners)[:3]) + (
+        f" and {len(owners) - 3} more" if len(owners) > 3 else ""
+    )
+    detail = (
+        f"{target.host} starts like a university's sign-in host ('{written}') but belongs to "
+        f"{target.registered_domain}; universities of that name: {shown}"
+    )
+    return Reason("target-embedding", signal.rule_id, signal.level, detail, source=signal.source)
 
 
 def _reason(visit: Visit, signal: Signal, domain: str, written: str) -> Reason:

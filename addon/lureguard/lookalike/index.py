@@ -152,6 +152,9 @@ class BrandIndex:
     #: label -> domain of each popular site that is the only popular site with its label
     #: (`example-univ` -> example-univ.edu): `foreign._popular_label`
     popular_by_label: dict[str, str] = field(default_factory=dict)
+    #: label -> the popular sites that carry it, when two or more do (`example` -> example.com,
+    #: example.org)
+    popular_namesakes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: `inside_popular_names` answers, per (text, brand label)
     _inside: dict[tuple[str, str | None], bool] = field(default_factory=dict)
     #: hyphenated protected skeletons without their hyphens (t-mobile -> tmobile)
@@ -292,7 +295,13 @@ class BrandIndex:
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
         others = sorted({d.split(".", 1)[0] for d in self.popular if d not in self.official})
         self.popular_text = "\n" + "\n".join(others) + "\n"
-        self.popular_by_label = unique_labels(self.popular)
+        owners = label_owners(self.popular)
+        self.popular_by_label = {
+            label: sites[0] for label, sites in owners.items() if len(sites) == 1
+        }
+        self.popular_namesakes = {
+            label: tuple(sites) for label, sites in owners.items() if len(sites) > 1
+        }
         for entries in (*self.skeletons.values(), *self.context.values()):
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
@@ -509,18 +518,16 @@ def tail_code(text: str) -> int:
     return probe_code(ord(text[-4]), ord(text[-3]), ord(text[-2]), ord(text[-1]), len(text))
 
 
-#: A site's label read without its suffix (`unique_labels`) has at least this many characters.
+#: A site's label read without its suffix (`label_owners`) has at least this many characters.
 MIN_UNIQUE_LABEL: Final = 3
 
 
-def unique_labels(domains: Iterable[str]) -> dict[str, str]:
-    """Label -> domain of the sites whose label (three characters or more, no lure
-    word: `account`, `bank`) no other of `domains` carries."""
+def label_owners(domains: Iterable[str]) -> dict[str, list[str]]:
+    """Label -> the sites of `domains` that carry it (three characters or more, no lure
+    word: `account`, `bank`)."""
     by_label: dict[str, list[str]] = defaultdict(list)
     for domain in domains:
-        by_label[domain.partition(".")[0]].append(domain)
-    return {
-        label: owners[0]
-        for label, owners in by_label.items()
-        if len(owners) == 1 and len(label) >= MIN_UNIQUE_LABEL and not is_lure_word(label)
-    }
+        label = domain.partition(".")[0]
+        if len(label) >= MIN_UNIQUE_LABEL and not is_lure_word(label):
+            by_label[label].append(domain)
+    return dict(by_label)
