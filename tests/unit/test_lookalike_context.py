@@ -432,6 +432,8 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("static-site.pages.dev", False),  # a site's machinery, not a slip of pstatic
         ("static.qzpied.com", False),
         ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply
+        ("jpmrgnchs-login.pages.dev", True),  # six consonants or more: vowels may all go
+        ("jopamoregonochase-login.pages.dev", False),  # ... but not come in, spread out
     ],
 )
 def test_tenant_misspellings_keep_the_consonants(engine: Engine, host: str, caught: bool) -> None:

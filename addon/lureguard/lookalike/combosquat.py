@@ -58,6 +58,8 @@ _DIGITS: Final = re.compile(r"[0-9]+")
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
 COMPACT_SLACK: Final = 2
+#: A name with this many consonants or more is read from its consonants alone.
+MIN_BARE_CONSONANTS: Final = 6
 #: A context name (`meta`, `chase`) standing as a tenant's word, or as the word beside
 #: another name, needs this many letters.
 MIN_CONTEXT_WORD: Final = 4
@@ -628,11 +630,19 @@ def _compact_spelling(spelled: str, name: str) -> bool:
     """True when the letters that spell a name's consonants (`trezur` of trezurio) start
     with the name's first letter, are about as long (`COMPACT_SLACK`) and two edits or a
     third of the name away: `trzr`, `trezurio` spell trezor; `html` (four letters for
-    hotmail's seven), `acoustic` and `cannabis` (five edits from coinbase) do not."""
+    hotmail's seven), `acoustic` and `cannabis` (five edits from coinbase) do not. A name of
+    MIN_BARE_CONSONANTS consonants or more may lose all its vowels (`itrstcptl`)."""
+    if spelled[:1] != name[:1]:
+        return False
+    # So many consonants in order, in no more letters than the name has, are the name with
+    # vowels left out (`itrstcptl`); `freeinternet` spells frontiernet's with more.
+    if MIN_BARE_CONSONANTS <= len(spelled) <= len(name) and (
+        len(consonant_key(name)) >= MIN_BARE_CONSONANTS
+    ):
+        return True
     budget = max(COMPACT_SLACK, len(name) // 3)
     return (
-        spelled[:1] == name[:1]
-        and abs(len(spelled) - len(name)) <= COMPACT_SLACK
+        abs(len(spelled) - len(name)) <= COMPACT_SLACK
         and DamerauLevenshtein.distance(spelled, name, score_cutoff=budget) <= budget
     )
 
