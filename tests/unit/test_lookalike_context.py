@@ -434,6 +434,7 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("acces-conbse-login.com", False),  # a domain of its own: typo rules apply
         ("jpmrgnchs-login.pages.dev", True),  # six consonants or more: vowels may all go
         ("jopamoregonochase-login.pages.dev", False),  # ... but not come in, spread out
+        ("racutten-login.pages.dev", True),  # a hard `c` reads as the `k` it sounds
     ],
 )
 def test_tenant_misspellings_keep_the_consonants(engine: Engine, host: str, caught: bool) -> None:

@@ -631,14 +631,13 @@ def _compact_spelling(spelled: str, name: str) -> bool:
     with the name's first letter, are about as long (`COMPACT_SLACK`) and two edits or a
     third of the name away: `trzr`, `trezurio` spell trezor; `html` (four letters for
     hotmail's seven), `acoustic` and `cannabis` (five edits from coinbase) do not. A name of
-    MIN_BARE_CONSONANTS consonants or more may lose all its vowels (`itrstcptl`)."""
+    MIN_BARE_CONSONANTS consonants or more may lose its vowels (`itrstcptl`)."""
     if spelled[:1] != name[:1]:
         return False
-    # So many consonants in order, in no more letters than the name has, are the name with
-    # vowels left out (`itrstcptl`); `freeinternet` spells frontiernet's with more.
-    if MIN_BARE_CONSONANTS <= len(spelled) <= len(name) and (
-        len(consonant_key(name)) >= MIN_BARE_CONSONANTS
-    ):
+    # So many consonants in order with hardly another letter are the name with its vowels
+    # left out (`itrstcptl`); `freeinternet` spells frontiernet's among other letters.
+    key = consonant_key(name)
+    if len(key) >= MIN_BARE_CONSONANTS and len(spelled) - len(key) <= COMPACT_SLACK:
         return True
     budget = max(COMPACT_SLACK, len(name) // 3)
     return (
@@ -649,7 +648,7 @@ def _compact_spelling(spelled: str, name: str) -> bool:
 
 def _consonants_reason(visit: Visit, entry: Protected, lo: int, hi: int) -> Reason:
     word = visit.label[lo:hi]
-    letters = "-".join(consonant_key(entry.label))
+    letters = "-".join(entry.label[i] for _, i in consonant_positions(entry.label))
     extra = tuple(i for i in range(len(visit.label)) if not lo <= i < hi)
     detail = (
         f"'{visit.label}' is a hosting platform's site whose word '{word}' keeps the "

@@ -439,15 +439,16 @@ class BrandIndex:
 
 #: Names of this many letters or more are also indexed by their consonants (`consonant_key`).
 MIN_CONSONANT_NAME: Final = 6
-#: ... when their key keeps at least this many consonants (`trzr`, not `kcn`).
+#: ... when their key keeps at least this many consonants (`trzr`, not kucoin's `kn`).
 MIN_CONSONANTS: Final = 4
 #: Mail providers' official domain labels this short or shorter are `mail_domains`: longer
 #: ones are protected names of their own.
 MAX_MAIL_DOMAIN: Final = 4
 #: The tag of brands that run a mail service (rules/brands).
 MAIL_TAG: Final = "sector.email"
-#: Digits read as the letters they stand for (`l0gin`, `4pple`); other digits are no letter.
-_DIGIT_LETTERS: Final = str.maketrans("013457", "oleast")
+#: Digits read as the letters they stand for (`l0gin`, `4pple`), other digits are no letter;
+#: and `c` reads as the `k` it mostly sounds (`racuten`): kits spell by ear.
+_KEY_LETTERS: Final = str.maketrans("013457c", "oleastk")
 _NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")
 
 
@@ -487,7 +488,7 @@ def consonant_positions(text: str) -> list[tuple[str, int]]:
     consonant repeating the one before it (`zz`, or `r-o-r`) merged into it."""
     found: list[tuple[str, int]] = []
     last = ""
-    for i, letter in enumerate(text.translate(_DIGIT_LETTERS)):
+    for i, letter in enumerate(text.translate(_KEY_LETTERS)):
         if letter not in _NOT_CONSONANTS and letter != last:
             found.append((letter, i))
             last = letter
@@ -495,9 +496,10 @@ def consonant_positions(text: str) -> list[tuple[str, int]]:
 
 
 def consonant_key(text: str) -> str:
-    """The consonants of a word with repeats merged: `trezor`, `trezzr`, `trizer` and
-    `trezar` all read `trzr`. Kits on hosting platforms misspell names far beyond a typo's
-    budget yet keep these letters, which make the name readable."""
+    """The consonants of a word with repeats merged, `c` read as `k`: `trezor`, `trezzr`,
+    `trizer` and `trezar` all read `trzr`, `rakuten` and `racuten` read `rktn`. Kits on
+    hosting platforms misspell names far beyond a typo's budget yet keep these letters,
+    which make the name readable."""
     return "".join(letter for letter, _ in consonant_positions(text))
 
 
