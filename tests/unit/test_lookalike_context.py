@@ -207,6 +207,10 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coin-base-pied.vercel.app", True),  # ... or on a platform, whatever the words
         ("coin-base-pied.com", False),  # elsewhere two words among ordinary ones
         ("bitcoin-based-login.com", False),  # coin-base inside a word is no name
+        ("coin-baseverify.com", True),  # ... glued to a lure word, it is
+        ("coin-baseqzrv.com", False),  # ... to other letters only under an abused TLD
+        ("coin-baseqzrv.cyou", True),
+        ("bitcoin-based.pages.dev", False),  # ... and never inside another word
         ("share-file-center.com", False),  # split into lure words: read as those words
         ("qz-pied-coinbaseverify.com", True),  # a name glued to a lure word, as a word
         ("qz-pied-coinbasepied.com", False),  # ... not to an ordinary one
@@ -341,6 +345,8 @@ def test_infrastructure_names_have_no_typos(engine: Engine) -> None:
         ("zqcoinbasezq.cyou", False),  # inside the label, not starting or ending it
         ("coinbsaeqzrvtx.cyou", True),  # a slip of a name of eight letters or more, glued
         ("coinbsaeqzrvtx.com", False),  # ... only under such a TLD
+        ("coin-bsaeqzrvtx.cyou", True),  # ... the name split at a hyphen too
+        ("coin-zbsaeqzrvtx.cyou", False),  # ... where its words go on with its letters
         ("stirpeqzrvtx.cyou", False),  # shorter names are a slip from too many words
     ],
 )

@@ -232,11 +232,16 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             if span is not None:
                 found[name] = span
     if "-" in skel:
-        for name, start, end in _split_names(index, skel):
+        for name, start, end, apart in _split_names(index, skel):
             lo, hi = _label_span(visit.label, skel, start, end)
             # Many names are two words (`deutsche-bank`): elsewhere than on a platform the
-            # rest must be lure words, as for any name.
-            if name not in found and (visit.tenant or _words_around(visit, lo, hi) is not None):
+            # rest must be lure words, as for any name. Glued to more letters
+            # (`pay-palsecure`), it counts as a name glued to them would.
+            if name not in found and (
+                (apart and visit.tenant)
+                or _words_around(visit, lo, hi) is not None
+                or (not apart and _cheap_name(visit, name, lo, hi))
+            ):
                 found[name] = (lo, hi)
     if visit.plain:  # same indexes as the label: no span mapping needed
         for start, name in index.substrings(visit.plain):
@@ -296,11 +301,12 @@ def _name_words(
     return found
 
 
-def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
-    """(name, start, end in `skel`) of every distinctive name that hyphens split into words
-    (`pay-pal-verify`, `coin-base-wallet`). It must start and end at word boundaries
-    (`bitcoin-based` holds coin-base inside a word), and not split into lure words only
-    (`my-crypto`, `share-file` are read as those words)."""
+def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int, bool]]:
+    """(name, start, end in `skel`, whether it stands apart) of every distinctive name that
+    hyphens split into words (`pay-pal-verify`, `coin-base-wallet`), and does not split into
+    lure words only (`my-crypto`, `share-file` are read as those words). It stands apart when
+    it starts and ends at word boundaries; otherwise the letters glued to it must make it a
+    name (`pay-palsecure`; `bitcoin-based` holds coin-base inside other words)."""
     # A split name starts with a word that begins a name and goes on into the next word
     # (`pay` + `p` of pal): with no such pair of words, none is split.
     parts = skel.split("-")
@@ -317,12 +323,11 @@ def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int]]:
         lo, hi = kept[start], kept[start + len(name) - 1] + 1
         if (
             "-" in skel[lo:hi]
-            and (lo == 0 or skel[lo - 1] == "-")
-            and (hi == len(skel) or skel[hi] == "-")
             and _distinctive(index, name)
             and not lure_only(skel[lo:hi])  # `my-crypto`, `share-file`: words, not a name
         ):
-            found.append((name, lo, hi))
+            apart = (lo == 0 or skel[lo - 1] == "-") and (hi == len(skel) or skel[hi] == "-")
+            found.append((name, lo, hi, apart))
     return found
 
 
@@ -565,11 +570,17 @@ def _misspelled_cheap(visit: Visit) -> list[Reason]:
     English and in other languages' romanisations. The longest spelling wins."""
     skel = visit.skeleton
     index = visit.index
-    for end in range(min(len(skel), MAX_TENANT_WINDOW), MIN_CHEAP_MISSPELLED - 2, -1):
-        window = skel[:end]
+    head, _, tail = skel.partition("-")
+    # A name split at its first hyphen reads without it (`micro-sotfqz`): the words on both
+    # sides go on with its letters (`_split_names`).
+    prefixes = index.split_prefixes
+    split = tail and head in prefixes and head + tail[:1] in prefixes
+    joined = head + tail if split else head
+    for end in range(min(len(joined), MAX_TENANT_WINDOW), MIN_CHEAP_MISSPELLED - 2, -1):
+        window = joined[:end]
         if "-" in window:
             continue
-        lo, hi = _label_span(visit.label, skel, 0, end)
+        lo, hi = _label_span(visit.label, skel, 0, end + 1 if end > len(head) else end)
         for name, _distance in near_skeletons(window, index):
             entries = index.skeletons[name]
             if (
