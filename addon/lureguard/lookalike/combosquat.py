@@ -574,7 +574,7 @@ def _misspelled_cheap(visit: Visit) -> list[Reason]:
     # A name split at its first hyphen reads without it (`micro-sotfqz`): the words on both
     # sides go on with its letters (`_split_names`).
     prefixes = index.split_prefixes
-    split = tail and head in prefixes and head + tail[:1] in prefixes
+    split = bool(tail) and head in prefixes and head + tail[:1] in prefixes
     joined = head + tail if split else head
     for end in range(min(len(joined), MAX_TENANT_WINDOW), MIN_CHEAP_MISSPELLED - 2, -1):
         window = joined[:end]
@@ -642,11 +642,11 @@ def _compact_spelling(spelled: str, name: str) -> bool:
     with the name's first letter, are about as long (`COMPACT_SLACK`) and two edits or a
     third of the name away: `trzr`, `trezurio` spell trezor; `html` (four letters for
     hotmail's seven), `acoustic` and `cannabis` (five edits from coinbase) do not. A name of
-    MIN_BARE_CONSONANTS consonants or more may lose its vowels (`itrstcptl`)."""
+    MIN_BARE_CONSONANTS consonants or more may lose its vowels (`jpmrgnchs`)."""
     if spelled[:1] != name[:1]:
         return False
     # So many consonants in order with hardly another letter are the name with its vowels
-    # left out (`itrstcptl`); `freeinternet` spells frontiernet's among other letters.
+    # left out (`jpmrgnchs`); `freeinternet` spells frontiernet's among other letters.
     key = consonant_key(name)
     if len(key) >= MIN_BARE_CONSONANTS and len(spelled) - len(key) <= COMPACT_SLACK:
         return True
