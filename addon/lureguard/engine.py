@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lureguard.hosts import HostError, Target, display_form, parse_target, split_registered
 from lureguard.lookalike import Detector, default_detectors
+from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MAIL_TAG, BrandIndex, Protected, Signal
 from lureguard.lookalike.userinfo import shown_domain
 from lureguard.ruledata.database import RuleData, RuleDatabaseError, RuleInfo, read_database
@@ -257,9 +258,14 @@ def _build_index(data: RuleData) -> BrandIndex:
     index.mail_rules = frozenset(
         rule_id for rule_id, info in data.rules.items() if MAIL_TAG in info.tags
     )
-    for domain in data.brand_domains:
+    for domain, rule_id in data.brand_domains.items():
         registered, label, suffix = split_registered(domain)
         if registered == domain:  # aws.amazon.com says nothing about amazon's suffixes
             index.label_suffixes[label].add(suffix)
+            info = data.rules[rule_id]
+            entry = Protected(
+                label, domain, rule_id, info.name or info.title, info.severity, info.source
+            )
+            index.add_official(entry, skeleton(label), suffix)
     index.finalize()
     return index

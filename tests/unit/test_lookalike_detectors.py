@@ -28,6 +28,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("xn--hotmai-nwa.com", "homoglyph", "hotmail.com"),  # hotmaiï: `iï` is two l's
         ("aeonlbanlc.co.jp", "homoglyph", "aeonbank.co.jp"),  # `lb` for b, `lc` for k
         ("cbay.com", "homoglyph", "ebay.com"),  # c/e on a four-letter name
+        ("1ive.com", "homoglyph", "live.com"),  # an official domain disguised, on its suffix
+        ("xn--lve-jhd.com", "homoglyph", "live.com"),  # lіve: Cyrillic і
         # IDN: mixed and whole-script labels
         ("xn--pple-43d.com", "idn-mixed-script", "apple.com"),  # Cyrillic а + Latin
         ("xn--80aa0cbo65f.com", "idn-mixed-script", "paypal.com"),  # раураl, all Cyrillic
@@ -109,6 +111,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "live.secure-login.com",  # a lure word is a chores site's own word, brand name or not
         "live.com.gov.ar",  # `live.` is a host of com.gov.ar: no host after the official domain
         "live-com-qz-verify.net",  # with hyphens an unprotected name reads as words
+        "1ive.net",  # an unprotected name disguised counts on its official suffix only
+        "1ive.qzrv.com",  # ... as the registrable domain, not a subdomain elsewhere
         # a university's own library proxy, under an academic suffix or a university's domain
         "login.microsoftonline.com.proxy.lib.example.ac.uk",
         "www.paypal.com.ezproxy.aarhustech.dk",

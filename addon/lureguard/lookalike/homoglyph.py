@@ -28,13 +28,34 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
         # (`ch4se`): a disguise, not the word.
         matches = visit.index.context.get(visit.skeleton)
     if not matches:
-        return _shape_alikes(visit)
+        return _official_twins(visit) or _shape_alikes(visit)
     reasons = []
     for entry in matches:
         if entry.label == visit.label:
             continue  # the same label on another suffix: a tld-swap
         sentence, positions = _explain(visit, entry.label)
         detail = f"'{visit.label}' reads as '{entry.label}': {sentence}; real site: {entry.domain}"
+        reasons.append(reason("homoglyph", entry, detail, positions))
+    return reasons
+
+
+def _official_twins(visit: Visit) -> list[Reason]:
+    """`t1bet.net`: a look-alike spelling of an official domain on that domain's own suffix,
+    though its label is no protected name (an ordinary word such as `tibet`, whose slips are
+    other people's names). Nobody's name is a brand's domain with its letters disguised.
+    Only the registrable domain: a subdomain elsewhere (`visit.guest`) is no such address."""
+    if visit.guest:
+        return []
+    twins = visit.index.official_twins.get(f"{visit.skeleton}.{visit.target.suffix}")
+    if not twins and "u" in visit.skeleton:
+        twins = visit.index.official_twins.get(f"{two_i(visit.label)}.{visit.target.suffix}")
+    reasons = []
+    for entry in twins or ():
+        if entry.label == visit.label:
+            continue  # the word itself, as a subdomain elsewhere (`target.<x>.com`)
+        sentence, positions = _explain(visit, entry.label)
+        written = f"{visit.label}.{visit.target.suffix}"
+        detail = f"'{written}' reads as {entry.domain}: {sentence}; real site: {entry.domain}"
         reasons.append(reason("homoglyph", entry, detail, positions))
     return reasons
 

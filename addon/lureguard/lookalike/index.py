@@ -27,6 +27,9 @@ LONG_LABEL: Final = 10
 END_CHECK_LONG: Final = 7
 #: Shortest protected skeleton matched with shape-alike letters folded (`confusables.shape`).
 MIN_SHAPE_LABEL: Final = 4
+#: Shortest official label whose look-alike spellings on its own suffix are reported
+#: (`tcl.com` reads as td.com).
+MIN_TWIN_LABEL: Final = 4
 #: Shortest protected skeleton that typo detection considers.
 MIN_TYPO_LABEL: Final = 3
 #: A brand name inside this many unrelated popular names is a word part (`index.common`).
@@ -179,6 +182,10 @@ class BrandIndex:
     mail_domains: dict[str, list[Protected]] = field(default_factory=dict)
     #: unrelated registrable domains that carry a brand's name -> that brand's rule id
     namesakes: dict[str, str] = field(default_factory=dict)
+    #: `<skeleton of the label>.<suffix>` of every official registrable domain whose label has
+    #: MIN_TWIN_LABEL characters or more -> that domain as a Protected entry
+    #: (`homoglyph`: `t1bet.net` is a disguise of tibet.net, though `tibet` is no keyword)
+    official_twins: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
     #: brand-less detections switched on by `signal` rules: signal -> the rule behind it
     signals: dict[str, Signal] = field(default_factory=dict)
 
@@ -188,6 +195,12 @@ class BrandIndex:
             self.labels[entry.label].append(entry)
         if entry not in self.skeletons[skeleton]:
             self.skeletons[skeleton].append(entry)
+
+    def add_official(self, entry: Protected, skeleton: str, suffix: str) -> None:
+        """Register the label of an official registrable domain by its skeleton and suffix
+        (`official_twins`)."""
+        if len(skeleton) >= MIN_TWIN_LABEL:
+            self.official_twins[f"{skeleton}.{suffix}"].append(entry)
 
     def add_context(self, entry: Protected, skeleton: str) -> None:
         """Register one name protected only in a phishing context."""
