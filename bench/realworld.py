@@ -206,8 +206,15 @@ def negatives(engine: Engine, shipped: set[str]) -> dict[str, dict[str, object]]
     return out
 
 
-#: Where the host-level proxy puts each label: a hosting platform and a neutral domain.
-PROXY_PLACES = (("tenant", "pages.dev"), ("subdomain", "qzneutral.com"))
+#: Where the host-level proxy puts each label (`{}`): a hosting platform's tenant, a neutral
+#: domain's subdomain, a domain of its own under an abused TLD, and a neutral domain's
+#: subdomain after the host name of sign-on software (a university's sign-in host).
+PROXY_PLACES = (
+    ("tenants", "{}.pages.dev"),
+    ("subdomains", "{}.qzneutral.com"),
+    ("domains under an abused TLD", "{}.top"),
+    ("sign-on hosts", "idp.{}.qzneutral.me"),
+)
 
 
 def host_proxy(engine: Engine, neg: dict[str, dict[str, object]]) -> dict[str, object]:
@@ -224,11 +231,11 @@ def host_proxy(engine: Engine, neg: dict[str, dict[str, object]]) -> dict[str, o
         if not index.substrings(skeleton(label))
     )
     found: dict[str, list[tuple[str, Outcome]]] = {}
-    for place, parent in PROXY_PLACES:
+    for place, host in PROXY_PLACES:
         found[place] = [
             (label, result)
             for label in labels
-            if (result := judge(engine, f"{label}.{parent}")).flags
+            if (result := judge(engine, host.format(label))).flags
         ]
     return {"labels": len(labels), "found": found}
 
@@ -366,10 +373,10 @@ def write_report(
         f"| official domains flagged (negative sets) | {flagged_official} of {n_official} | 0 |"
     )
     found: dict[str, list[tuple[str, Outcome]]] = proxy["found"]  # type: ignore[assignment]
-    for place, parent in PROXY_PLACES:
+    for place, host in PROXY_PLACES:
         out.append(
-            f"| host-level proxy: measured labels as {place}s (`<label>.{parent}`) warned |"
-            f" {ratio(len(found[place]), proxy['labels'])} | — |"  # type: ignore[arg-type]
+            f"| host-level proxy: measured labels as {place} (`{host.format('<label>')}`)"
+            f" warned | {ratio(len(found[place]), proxy['labels'])} | — |"  # type: ignore[arg-type]
         )
     out += [
         "",
@@ -504,21 +511,26 @@ PROXY_EXAMPLES = 40
 def _proxy_section(proxy: dict[str, object]) -> list[str]:
     found: dict[str, list[tuple[str, Outcome]]] = proxy["found"]  # type: ignore[assignment]
     out = [
-        "## Host-level proxy: real names as tenants and subdomains",
+        "## Host-level proxy: real names as tenants, subdomains and cheap domains",
         "",
         f"The {proxy['labels']:,} distinct labels of the measured popular domains that hold no"
         " brand keyword (a label holding one warns as a tenant by design), each read as a"
-        " hosting tenant and as a subdomain of a neutral domain. Not false alarms in the"
-        " issue's sense (nobody measured which names real tenants and subdomains carry), but"
-        " the only measure the rules that judge those labels have: a rise here is a rule"
-        " reading ordinary names as brands.",
+        " hosting tenant, as a subdomain of a neutral domain, as a domain of its own under an"
+        " abused TLD and as the label after a sign-on host name (`idp.`) on a neutral domain."
+        " Not false alarms in the issue's sense (nobody measured which names real tenants,"
+        " subdomains and `.top` domains carry), but the only measure the rules that judge those"
+        " hosts have: a rise here is a rule reading ordinary names as brands. After `idp.`,"
+        " every label that one popular site or university alone carries warns by design (that"
+        " site's sign-in host with its suffix swapped, docs/detection.md): there the count"
+        " shows how many names the rule reads, not a rate of mistakes.",
         "",
     ]
-    for place, parent in PROXY_PLACES:
+    for place, host in PROXY_PLACES:
         by_kind: dict[str, list[str]] = defaultdict(list)
         for label, res in found[place]:
-            by_kind[res.flags[0][0]].append(f"`{label}` ({res.flags[0][2]})")
-        out += [f"### as `<label>.{parent}` ({len(found[place])})", ""]
+            kind, rule, brand = res.flags[0]
+            by_kind[kind].append(f"`{label}` ({brand or rule})")
+        out += [f"### as `{host.format('<label>')}` ({len(found[place])})", ""]
         for kind, labels in sorted(by_kind.items(), key=lambda kv: -len(kv[1])):
             more = len(labels) - PROXY_EXAMPLES
             out.append(
