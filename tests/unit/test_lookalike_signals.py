@@ -31,7 +31,7 @@ SIGNALS = {
 POPULAR = (
     "wp.pl", "ki.se", "securelogin.com", "book.it", "example-univ.edu", "twice.edu", "twice.com",
     "example-lib.org", "example-firm.com", "countdown.net", "downtime.org", "modernist.org",
-    "example-modern.com", "ucb.com", "ucb.edu.bo",
+    "example-modern.com", "pstu.com", "pstu.net",
 )  # fmt: skip
 
 
@@ -69,7 +69,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("lib.monmouth.qzrv.me", "monmouth.edu"),  # ... after its library's host name
         ("qzlearn.monmouth.qzrv.me", "monmouth.edu"),  # ... a label ending in a sign-in word
         ("qz-sso.monmouth.qzrv.me", "monmouth.edu"),  # ... or holding one as a hyphen word
-        ("idp.uca.qzrv.me", None),  # a label many universities share, after sign-on software
+        ("idp.unicv.qzrv.me", None),  # a label universities share, after sign-on software
         ("gov.uk.refund-qz.com", "gov.uk"),  # a government's bare suffix starting the host
         ("gov.uk-refund-qz.top", "gov.uk"),  # ... its dot written as a hyphen
         ("gov.bd.account.qzrv.com", "gov.bd"),  # ... under a wildcard rule (`*.bd`)
@@ -97,8 +97,8 @@ def test_another_sites_domain_inside_the_host_warns(
         "www.example-univ.qzrv.me",  # a university's label without a sign-in word before it
         "login.twice.qzrv.me",  # a label that popular sites of other kinds carry too
         "login.example-firm.qzrv.me",  # not an institution: only sign-on software counts
-        "login.uca.qzrv.me",  # a label universities share: only after sign-on software
-        "idp.ucb.qzrv.me",  # ... not one that a popular site of another kind shares (ucb.com)
+        "login.unicv.qzrv.me",  # a label universities share: only after sign-on software
+        "idp.pstu.qzrv.me",  # ... not one that popular sites of other kinds share (pstu.com)
         "qzhosts.monmouth.qzrv.me",  # a short sign-in word (`sts`) ending a word names nothing
         "www.example.org.ezproxy.lib.example-univ.edu",  # a university's own library proxy
         "www.example.org.ezproxy.aarhustech.dk",

@@ -40,8 +40,8 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
 
 
 def _official_twins(visit: Visit) -> list[Reason]:
-    """`t1bet.net`: a look-alike spelling of an official domain on that domain's own suffix,
-    though its label is no protected name (an ordinary word such as `tibet`, whose slips are
+    """`1ive.com`: a look-alike spelling of an official domain on that domain's own suffix,
+    though its label is no protected name (an ordinary word such as `live`, whose slips are
     other people's names). Nobody's name is a brand's domain with its letters disguised.
     Only the registrable domain: a subdomain elsewhere (`visit.guest`) is no such address."""
     if visit.guest:
@@ -52,7 +52,7 @@ def _official_twins(visit: Visit) -> list[Reason]:
     reasons = []
     for entry in twins or ():
         if entry.label == visit.label:
-            continue  # the word itself, as a subdomain elsewhere (`target.<x>.com`)
+            continue  # the official domain itself, not a disguise of it
         sentence, positions = _explain(visit, entry.label)
         written = f"{visit.label}.{visit.target.suffix}"
         detail = f"'{written}' reads as {entry.domain}: {sentence}; real site: {entry.domain}"

@@ -184,7 +184,7 @@ class BrandIndex:
     namesakes: dict[str, str] = field(default_factory=dict)
     #: `<skeleton of the label>.<suffix>` of every official registrable domain whose label has
     #: MIN_TWIN_LABEL characters or more -> that domain as a Protected entry
-    #: (`homoglyph`: `t1bet.net` is a disguise of tibet.net, though `tibet` is no keyword)
+    #: (`homoglyph`: `1ive.com` is a disguise of live.com, though `live` is no keyword)
     official_twins: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
     #: brand-less detections switched on by `signal` rules: signal -> the rule behind it
     signals: dict[str, Signal] = field(default_factory=dict)
