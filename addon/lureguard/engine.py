@@ -266,6 +266,6 @@ def _build_index(data: RuleData) -> BrandIndex:
             entry = Protected(
                 label, domain, rule_id, info.name or info.title, info.severity, info.source
             )
-            index.add_official(entry, skeleton(label), suffix)
+            index.add_official(entry, skeleton(label))
     index.finalize()
     return index

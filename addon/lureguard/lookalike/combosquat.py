@@ -24,7 +24,6 @@ from lureguard.lookalike.index import (
     BrandIndex,
     Protected,
     collapse_runs,
-    consonant_key,
     consonant_positions,
     holds_number,
 )
@@ -310,11 +309,7 @@ def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int, bool
     # A split name starts with a word that begins a name and goes on into the next word
     # (`pay` + `p` of pal): with no such pair of words, none is split.
     parts = skel.split("-")
-    prefixes = index.split_prefixes
-    if not any(
-        parts[i] in prefixes and parts[i] + parts[i + 1][:1] in prefixes
-        for i in range(len(parts) - 1)
-    ):
+    if not any(_goes_on(index, parts[i], parts[i + 1]) for i in range(len(parts) - 1)):
         return []
     kept = [i for i, c in enumerate(skel) if c != "-"]
     flat = skel.replace("-", "")
@@ -329,6 +324,13 @@ def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int, bool
             apart = (lo == 0 or skel[lo - 1] == "-") and (hi == len(skel) or skel[hi] == "-")
             found.append((name, lo, hi, apart))
     return found
+
+
+def _goes_on(index: BrandIndex, word: str, following: str) -> bool:
+    """True when `word` begins a distinctive name and `following` goes on with its letters
+    (`pay` + `p` of pal): only then can a hyphen between them split a name."""
+    prefixes = index.split_prefixes
+    return word in prefixes and word + following[:1] in prefixes
 
 
 def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
@@ -571,11 +573,8 @@ def _misspelled_cheap(visit: Visit) -> list[Reason]:
     skel = visit.skeleton
     index = visit.index
     head, _, tail = skel.partition("-")
-    # A name split at its first hyphen reads without it (`micro-sotfqz`): the words on both
-    # sides go on with its letters (`_split_names`).
-    prefixes = index.split_prefixes
-    split = bool(tail) and head in prefixes and head + tail[:1] in prefixes
-    joined = head + tail if split else head
+    # A name split at its first hyphen reads without it (`micro-sotfqz`).
+    joined = head + tail if tail and _goes_on(index, head, tail) else head
     for end in range(min(len(joined), MAX_TENANT_WINDOW), MIN_CHEAP_MISSPELLED - 2, -1):
         window = joined[:end]
         if "-" in window:
@@ -610,7 +609,7 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
                 entry
                 for name in index.consonants.get(key[:end], ())
                 for entry in index.skeletons[name]
-                if _compact_spelling(word[:span], entry.label)
+                if _compact_spelling(word[:span], entry.label, end)
                 # ... unless those letters are a word part of other names (`trust`, truist)
                 and not index.inside_popular_names(word[:span], entry.label)
             ]
@@ -637,18 +636,18 @@ def _lured(visit: Visit, lo: int, hi: int, span: int) -> bool:
     )
 
 
-def _compact_spelling(spelled: str, name: str) -> bool:
+def _compact_spelling(spelled: str, name: str, consonants: int) -> bool:
     """True when the letters that spell a name's consonants (`trezur` of trezurio) start
     with the name's first letter, are about as long (`COMPACT_SLACK`) and two edits or a
     third of the name away: `trzr`, `trezurio` spell trezor; `html` (four letters for
     hotmail's seven), `acoustic` and `cannabis` (five edits from coinbase) do not. A name of
-    MIN_BARE_CONSONANTS consonants or more may lose its vowels (`jpmrgnchs`)."""
+    MIN_BARE_CONSONANTS `consonants` or more (its `consonant_key`, which `spelled` spells)
+    may lose its vowels (`jpmrgnchs`)."""
     if spelled[:1] != name[:1]:
         return False
     # So many consonants in order with hardly another letter are the name with its vowels
     # left out (`jpmrgnchs`); `freeinternet` spells frontiernet's among other letters.
-    key = consonant_key(name)
-    if len(key) >= MIN_BARE_CONSONANTS and len(spelled) - len(key) <= COMPACT_SLACK:
+    if consonants >= MIN_BARE_CONSONANTS and len(spelled) - consonants <= COMPACT_SLACK:
         return True
     budget = max(COMPACT_SLACK, len(name) // 3)
     return (

@@ -21,14 +21,16 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
     """Reasons for every brand whose skeleton equals the label's (the label itself differs)."""
     index = visit.index
     matches = index.skeletons.get(visit.skeleton)
-    if not matches and "u" in visit.skeleton:
-        matches = index.skeletons.get(two_i(visit.label))
+    # The skeleton reads `ii` as `u`; read it as two l-like letters too (`two_i`).
+    read_apart = two_i(visit.label) if not matches and "u" in visit.skeleton else ""
+    if read_apart:
+        matches = index.skeletons.get(read_apart)
     if not matches and any(c.isdigit() for c in visit.label) and not visit.label.isdigit():
         # A name protected only in context (`chase`) written with a digit for a letter
         # (`ch4se`): a disguise, not the word.
         matches = visit.index.context.get(visit.skeleton)
     if not matches:
-        return _official_twins(visit) or _shape_alikes(visit)
+        return _official_twins(visit, read_apart) or _shape_alikes(visit)
     reasons = []
     for entry in matches:
         if entry.label == visit.label:
@@ -39,22 +41,25 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
     return reasons
 
 
-def _official_twins(visit: Visit) -> list[Reason]:
+def _official_twins(visit: Visit, read_apart: str) -> list[Reason]:
     """`1ive.com`: a look-alike spelling of an official domain on that domain's own suffix,
     though its label is no protected name (an ordinary word such as `live`, whose slips are
     other people's names). Nobody's name is a brand's domain with its letters disguised.
-    Only the registrable domain: a subdomain elsewhere (`visit.guest`) is no such address."""
+    Only the registrable domain: a subdomain elsewhere (`visit.guest`) is no such address.
+    `read_apart` is the label's `two_i` reading, when `detect_homoglyph` took one ('' if not)."""
     if visit.guest:
         return []
-    twins = visit.index.official_twins.get(f"{visit.skeleton}.{visit.target.suffix}")
-    if not twins and "u" in visit.skeleton:
-        twins = visit.index.official_twins.get(f"{two_i(visit.label)}.{visit.target.suffix}")
+    twins = visit.index.official_twins.get(visit.skeleton)
+    if not twins and read_apart:
+        twins = visit.index.official_twins.get(read_apart)
+    suffix = visit.target.suffix
     reasons = []
     for entry in twins or ():
-        if entry.label == visit.label:
-            continue  # the official domain itself, not a disguise of it
+        # On its own suffix only, and not the official domain itself
+        if entry.label == visit.label or entry.domain[len(entry.label) + 1 :] != suffix:
+            continue
         sentence, positions = _explain(visit, entry.label)
-        written = f"{visit.label}.{visit.target.suffix}"
+        written = f"{visit.label}.{suffix}"
         detail = f"'{written}' reads as {entry.domain}: {sentence}; real site: {entry.domain}"
         reasons.append(reason("homoglyph", entry, detail, positions))
     return reasons

@@ -182,8 +182,8 @@ class BrandIndex:
     mail_domains: dict[str, list[Protected]] = field(default_factory=dict)
     #: unrelated registrable domains that carry a brand's name -> that brand's rule id
     namesakes: dict[str, str] = field(default_factory=dict)
-    #: `<skeleton of the label>.<suffix>` of every official registrable domain whose label has
-    #: MIN_TWIN_LABEL characters or more -> that domain as a Protected entry
+    #: skeleton of the label of every official registrable domain whose label has
+    #: MIN_TWIN_LABEL characters or more -> those domains as Protected entries
     #: (`homoglyph`: `1ive.com` is a disguise of live.com, though `live` is no keyword)
     official_twins: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
     #: brand-less detections switched on by `signal` rules: signal -> the rule behind it
@@ -196,11 +196,11 @@ class BrandIndex:
         if entry not in self.skeletons[skeleton]:
             self.skeletons[skeleton].append(entry)
 
-    def add_official(self, entry: Protected, skeleton: str, suffix: str) -> None:
-        """Register the label of an official registrable domain by its skeleton and suffix
-        (`official_twins`)."""
+    def add_official(self, entry: Protected, skeleton: str) -> None:
+        """Register the label of an official registrable domain (`entry.domain`) by its
+        skeleton (`official_twins`)."""
         if len(skeleton) >= MIN_TWIN_LABEL:
-            self.official_twins[f"{skeleton}.{suffix}"].append(entry)
+            self.official_twins[skeleton].append(entry)
 
     def add_context(self, entry: Protected, skeleton: str) -> None:
         """Register one name protected only in a phishing context."""

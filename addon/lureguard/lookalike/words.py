@@ -93,7 +93,6 @@ _LURE_ALTERNATIVES: Final = "|".join(
     sorted((re.escape(w) for w in _SKELETONS if len(w) >= 4), key=len, reverse=True)
 )
 _LURE_INSIDE: Final = re.compile(_LURE_ALTERNATIVES)
-_LURE_FIRST: Final = re.compile(f"(?:{_LURE_ALTERNATIVES})")
 _LURE_LAST: Final = re.compile(f"(?:{_LURE_ALTERNATIVES})s?$")
 #: A lure word this long or longer is still read with one slip (`logns`, `secrity`).
 MIN_SLIPPED_LURE: Final = 5
@@ -173,7 +172,7 @@ def holds_lure_word(skel: str) -> bool:
 
 def starts_with_lure_word(skel: str) -> bool:
     """True when a lure word of four letters or more starts a skeleton (`loginqz`)."""
-    return _LURE_FIRST.match(skel) is not None
+    return _LURE_INSIDE.match(skel) is not None
 
 
 def ends_with_lure_word(skel: str) -> bool:
@@ -216,7 +215,7 @@ def _segments(piece: str) -> bool:
     n = len(piece)
     ok = [False] * (n + 1)
     ok[0] = True
-    last = 0  # the last segmented position: no word reaches further than LONGEST + 1 past it
+    last = 0  # the last segmented position: no word reaches further than _LONGEST + 1 past it
     for end in range(1, n + 1):
         if end - last > _LONGEST + 1:
             return False
