@@ -121,6 +121,16 @@ RULES = {
         domains: [qzbank.com, qb.cn]
         keywords: [qzbank]
         """,
+    "qzdacb": """\
+        id: brand/qzdacb
+        kind: brand
+        name: QzDACB
+        description: test
+        source: tests
+        domains: [qzdacb.com]
+        keywords: [qzdacb]
+        context_keywords: [dacb]
+        """,
     "coinbase": """\
         id: brand/coinbase
         kind: brand
@@ -229,6 +239,9 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("chase2secure.com", False),  # ... but glued to the name it is one compound name
         ("chase-outdoors42.com", False),  # shedding the serial leaves an ordinary word
         ("2994017.com", False),  # digits alone never spell a name (401 is no aol to people)
+        ("dacb-login-7.pages.dev", True),  # a name of hex letters as a tenant's word
+        ("pub-4e7dacb0e9a1.pages.dev", False),  # ... inside a hex identifier it is chance
+        ("pub-42dacb7.pages.dev", True),  # ... a short run is no identifier
         ("a0l-login.com", True),
     ],
 )

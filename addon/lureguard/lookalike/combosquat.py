@@ -54,6 +54,11 @@ MIN_CHEAP_MISSPELLED: Final = 8
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
+_HEX: Final = frozenset("0123456789abcdef")
+#: A run of hex digits this long, with MIN_HEX_ID_DIGITS decimal digits among them, is an
+#: identifier (`combosquat._inside_hex_id`).
+HEX_ID_LENGTH: Final = 12
+MIN_HEX_ID_DIGITS: Final = 2
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
 COMPACT_SLACK: Final = 2
@@ -122,6 +127,24 @@ def _cuts_number(label: str, lo: int, hi: int, entries: Sequence[Protected] = ()
     if any(c.isdigit() for entry in entries for c in entry.label):
         return False
     return holds_number(label[lo:hi])
+
+
+def _inside_hex_id(label: str, lo: int, hi: int) -> bool:
+    """True when the span `lo:hi` lies inside a hexadecimal identifier: a run of HEX_ID_LENGTH
+    hex digits or more, MIN_HEX_ID_DIGITS of them decimal digits (`pub-1f4adcb07e9a...` of a
+    storage bucket, a deployment's hash). A name spelled only with the letters a-f (`adcb`)
+    turns up there by chance."""
+    start, end = lo, hi
+    while start > 0 and label[start - 1] in _HEX:
+        start -= 1
+    while end < len(label) and label[end] in _HEX:
+        end += 1
+    run = label[start:end]
+    return (
+        len(run) >= HEX_ID_LENGTH
+        and all(c in _HEX for c in label[lo:hi])
+        and sum(c.isdigit() for c in run) >= MIN_HEX_ID_DIGITS
+    )
 
 
 def _distinctive(index: BrandIndex, name: str, written: str = "") -> bool:
@@ -271,6 +294,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
         (n, lo, hi)
         for n, (lo, hi) in found.items()
         if not label[lo:hi].isdigit()
+        and not _inside_hex_id(label, lo, hi)
         and (
             label[lo:hi] in visit.index.labels
             or not _cuts_number(label, lo, hi, visit.index.skeletons[n])
@@ -349,6 +373,8 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         # host's own label may be glued (`nidlogin` of nid.naver.com).
         if label[lo:hi].isdigit() or _cuts_number(label, lo, hi, index.context[name]):
             continue  # `477` reads as att only to the skeleton
+        if _inside_hex_id(label, lo, hi):
+            continue  # `pub-1f4adcb07e...`: letters of a platform's identifier, not a name
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
         words = _words_around(visit, lo, hi) or 0
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
