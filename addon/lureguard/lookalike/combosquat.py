@@ -134,17 +134,15 @@ def _inside_hex_id(label: str, lo: int, hi: int) -> bool:
     hex digits or more, MIN_HEX_ID_DIGITS of them decimal digits (`pub-1f4adcb07e9a...` of a
     storage bucket, a deployment's hash). A name spelled only with the letters a-f (`adcb`)
     turns up there by chance."""
+    if not all(c in _HEX for c in label[lo:hi]):
+        return False
     start, end = lo, hi
     while start > 0 and label[start - 1] in _HEX:
         start -= 1
     while end < len(label) and label[end] in _HEX:
         end += 1
     run = label[start:end]
-    return (
-        len(run) >= HEX_ID_LENGTH
-        and all(c in _HEX for c in label[lo:hi])
-        and sum(c.isdigit() for c in run) >= MIN_HEX_ID_DIGITS
-    )
+    return len(run) >= HEX_ID_LENGTH and sum(c.isdigit() for c in run) >= MIN_HEX_ID_DIGITS
 
 
 def _distinctive(index: BrandIndex, name: str, written: str = "") -> bool:
