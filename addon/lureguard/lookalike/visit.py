@@ -17,6 +17,7 @@ from lureguard.lookalike.index import (
     probe_code,
     typo_budget,
 )
+from lureguard.lookalike.words import COMMON_WORDS
 from lureguard.psl import bundled
 from lureguard.verdict import Kind, Reason
 
@@ -56,8 +57,9 @@ class Visit:
         label = target.domain_label
         self.label = label = registrable_label(target) if label.startswith("xn--") else label
         self.skeleton, self.plain = readings(label)
-        #: True when popular sites use this label: a name of its own (finance, email)
-        self.established = label in index.popular_labels
+        #: True when popular sites use this label or it is a common English word: a name or
+        #: word of its own (finance, email, venom), not a slip of a brand's name
+        self.established = label in index.popular_labels or label in COMMON_WORDS
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
         #: name there is no one's site of its own
         self.tenant = target.suffix in _PLATFORMS

@@ -76,6 +76,14 @@ MEASURED_WORDS: Final = frozenset(
     if line and not line.startswith("#")
 )
 _ENGLISH: Final = frozenset(_WORDS.split()) | MEASURED_WORDS
+#: English words the web uses often (scripts/common_words.py writes the file): a visited label
+#: that is one (`venom`, `structure`) is that word, not a slip of a brand's name.
+COMMON_WORDS_FILE: Final = "data/common-words.txt"
+COMMON_WORDS: Final = frozenset(
+    line
+    for line in resources.files("lureguard").joinpath(COMMON_WORDS_FILE).read_text().splitlines()
+    if line and not line.startswith("#")
+)
 LURE_WORDS: Final = _ENGLISH | frozenset(
     w for words in TRANSLATED_WORDS.values() for w in words.split()
 )
