@@ -1,7 +1,7 @@
 """Regenerate addon/lureguard/data/common-words.txt: English words the web uses often.
 
-A visited label that is such a word (`venom`, `structure`, `goggle`) is that word, not a slip
-of a brand's name (venmo, instructure, google): `lookalike.visit.Visit.established`. The
+A visited label that is such a word (`papal`, `discard`, `apples`) is that word, not a slip
+of a brand's name (paypal, discord, apple): `lookalike.visit.Visit.established`. The
 words are wordsegment's unigrams (the web's most frequent tokens, with their counts) of
 MIN_LENGTH letters or more used more than MIN_COUNT times: above the most frequent
 misspellings of brands that the web itself carries (`yaho` 237,658 times, `gogle` 217,386,

@@ -163,7 +163,7 @@ def test_established_names_are_not_slips(engine: Engine) -> None:
     # `email` is the label of a popular site, so email.net is not a bitsquat of gmail.
     assert engine.check("email.net").verdict == "allow"
     assert kinds(engine, "gmaik.com") == [("typo", "gmail.com")]
-    # A common English word is that word: goggle is one bit from google, papal a slip of paypal.
-    assert engine.check("goggle.com").verdict == "allow"
+    # A common English word is that word: papal is a slip of paypal, apples one of apple.
     assert engine.check("papal.com").verdict == "allow"
+    assert engine.check("apples.net").verdict == "allow"
     assert kinds(engine, "goog1e.com") == [("homoglyph", "google.com")]

@@ -58,7 +58,7 @@ class Visit:
         self.label = label = registrable_label(target) if label.startswith("xn--") else label
         self.skeleton, self.plain = readings(label)
         #: True when popular sites use this label or it is a common English word: a name or
-        #: word of its own (finance, email, venom), not a slip of a brand's name
+        #: word of its own (finance, email, papal), not a slip of a brand's name
         self.established = label in index.popular_labels or label in COMMON_WORDS
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
         #: name there is no one's site of its own

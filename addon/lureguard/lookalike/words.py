@@ -77,7 +77,7 @@ MEASURED_WORDS: Final = frozenset(
 )
 _ENGLISH: Final = frozenset(_WORDS.split()) | MEASURED_WORDS
 #: English words the web uses often (scripts/common_words.py writes the file): a visited label
-#: that is one (`venom`, `structure`) is that word, not a slip of a brand's name.
+#: that is one (`papal`, `discard`) is that word, not a slip of a brand's name.
 COMMON_WORDS_FILE: Final = "data/common-words.txt"
 COMMON_WORDS: Final = frozenset(
     line
