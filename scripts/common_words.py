@@ -16,9 +16,11 @@ import argparse
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from datafile import REPO, write_or_check
+
 from lureguard.lookalike.words import COMMON_WORDS_FILE
 
-REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "addon" / "lureguard" / COMMON_WORDS_FILE
 #: Shorter tokens are mostly initials: other firms' names, judged by the short-name rules.
 MIN_LENGTH = 4
@@ -57,12 +59,7 @@ def main() -> None:
         + "\n".join(words)
         + "\n"
     )
-    if args.check:
-        if OUT.read_text("utf-8") != text:
-            sys.exit(f"{OUT.relative_to(REPO)} is stale: run scripts/common_words.py")
-        return
-    OUT.write_text(text, "utf-8")
-    print(f"{OUT.relative_to(REPO)}: {len(words):,} words")
+    write_or_check(OUT, text, args.check, f"{len(words):,} words")
 
 
 if __name__ == "__main__":

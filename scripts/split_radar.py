@@ -12,9 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from datafile import REPO, write_or_check
+
 from lureguard.popular import RADAR_FILE, radar_shipped
 
-REPO = Path(__file__).resolve().parent.parent
 SOURCE = REPO.parent / "shared" / "data" / "popular" / "cloudflare-radar-2026-top100k.txt"
 OUT = REPO / "addon" / "lureguard" / RADAR_FILE
 
@@ -56,11 +58,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args()
     text = render(domains(SOURCE))
-    if args.check:
-        current = OUT.read_text("utf-8") if OUT.exists() else ""
-        sys.exit(0 if current == text else f"{OUT} is out of date: run {sys.argv[0]}")
-    OUT.write_text(text, "utf-8")
-    print(f"wrote {OUT.relative_to(REPO)}: {text.count(chr(10)) - HEADER.count(chr(10))} domains")
+    write_or_check(OUT, text, args.check, f"{text.count(chr(10)) - HEADER.count(chr(10))} domains")
 
 
 if __name__ == "__main__":
