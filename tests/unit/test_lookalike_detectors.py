@@ -53,6 +53,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("ups-tracking.net", "combosquat", "ups.com"),
         ("myupsaccount.com", "combosquat", "ups.com"),
         ("paypall-login.com", "combosquat", "paypal.com"),
+        ("goolgelogin.com", "combosquat", "google.com"),  # ... and glued to lure words
+        ("securemicorsoft.net", "combosquat", "microsoft.com"),
+        ("paypallsecure-center.net", "combosquat", "paypal.com"),  # a doubled letter at the seam
         ("apple-notes-x7.pages.dev", "combosquat", "apple.com"),  # a word part as a tenant word
         ("qzfreepaypalqzrv.pages.dev", "combosquat", "paypal.com"),  # a lure word glued before
         ("qzpaypalloginqzrv.x-qz.com", "target-embedding", "paypal.com"),  # ... or after
@@ -100,6 +103,11 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "pineapple-notes.pages.dev",  # a word part as a tenant word, but glued into a word
         "qzpaypalqzrv.pages.dev",  # a name inside a tenant's word, no lure word glued to it
         "upsqzrvx.com",  # a short name glued on, elsewhere than under an abused TLD
+        "googlrlogin.com",  # a letter changed where a misspelled name meets a glued word
+        "paypalosecure.com",  # ... or added there: it may be the next word's
+        "securegooglr.com",  # ending the label, a name keeps its last letter
+        "goolgeqzrv.com",  # a misspelled name glued to other than lure words
+        "goolgeit.com",  # ... or to a lure word of two letters
         "qzebay.top",  # ... or ending the label
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",

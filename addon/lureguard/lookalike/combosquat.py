@@ -19,6 +19,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import fold, skeleton
+from lureguard.lookalike.edits import plausible
 from lureguard.lookalike.index import (
     MIN_CONSONANTS,
     BrandIndex,
@@ -51,6 +52,8 @@ MIN_CHEAP_SHORT: Final = 3
 MIN_CHEAP_WORD: Final = 7
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
 MIN_CHEAP_MISSPELLED: Final = 8
+#: A lure word glued to a misspelled name needs this many letters (`tresorit` is no trezor).
+MIN_GLUED_LURE: Final = 3
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -428,6 +431,8 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and "-" in visit.skeleton:
         reasons = _misspelled_parts(visit)
+    if not reasons:
+        reasons = _misspelled_glued(visit)
     if not reasons and visit.tenant:
         reasons = _misspelled_in_tenant(visit)
     if not reasons and visit.cheap:
@@ -525,6 +530,68 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
                     reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
         offset += len(raw) + 1
     return reasons
+
+
+def _misspelled_glued(visit: Visit) -> list[Reason]:
+    """`goolgelogin.com`, `securefacebok-online.net`: a word of letters that is a distinctive
+    name one slip off (`_slip_of_name`) glued to lure words of three letters or more, any
+    other hyphen word a lure word or a number: the glued form of `_misspelled_parts`'s
+    `goolge-login`. Readers check a name's ends: starting the word it keeps its first letter,
+    and a slip where it meets the glued words may be theirs (`_slip_at_seam`); ending the word
+    it keeps its last letter (`mastercare` is no slip of mastercard)."""
+    label = visit.label
+    if visit.established or len(visit.skeleton) != len(label):
+        return []
+    parts = label.split("-")
+    offset = 0
+    for k, part in enumerate(parts):
+        others = [p for i, p in enumerate(parts) if i != k and p and not p.isdigit()]
+        if part.isalpha() and all(lure_only(skeleton(p)) for p in others):
+            found = _glued_slip(visit.index, part)
+            if found:
+                entries, lo, hi = found
+                return [_misspelled_reason(visit, e, offset + lo, offset + hi) for e in entries]
+        offset += len(part) + 1
+    return []
+
+
+def _glued_slip(index: BrandIndex, word: str) -> tuple[list[Protected], int, int] | None:
+    """(names, start, end) of the misspelled name starting or ending `word` whose rest is
+    lure words (`_misspelled_glued`), or None."""
+    skel = skeleton(word)
+    if len(skel) != len(word):
+        return None
+    for cut in range(MIN_MISSPELLED - 1, len(skel) - MIN_GLUED_LURE + 1):
+        for lo in (0, len(skel) - cut):
+            window = skel[lo : lo + cut]
+            rest = skel[cut:] if lo == 0 else skel[:lo]
+            if is_lure_word(window) or not lure_only(rest):
+                continue
+            raw = word[lo : lo + cut]
+            for name, distance in near_skeletons(window, index):
+                if not _slip_of_name(index, window, name, distance):
+                    continue
+                kept = [
+                    e
+                    for e in index.skeletons[name]
+                    if plausible(raw, e.label)
+                    and not (_slip_at_seam(raw, e.label) if lo == 0 else raw[-1] != e.label[-1])
+                    and not index.inside_popular_names(raw, e.label)
+                ]
+                if kept:
+                    return kept, lo, lo + cut
+    return None
+
+
+def _slip_at_seam(written: str, name: str) -> bool:
+    """True when the only slip of a name starting a label is its last letter changed, or a
+    letter added after it, other than a doubled one: that letter may begin or end the glued
+    word (`mastercare`, `shopifypreview`), not misspell the name (`paypallsecure`)."""
+    return (
+        len(written) >= len(name)
+        and written[: len(name) - 1] == name[:-1]
+        and written[-1] != written[-2]
+    )
 
 
 def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> bool:
