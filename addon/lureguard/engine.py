@@ -8,6 +8,7 @@ detectors. `check` does no SQL and no I/O: everything it needs is loaded into di
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -255,6 +256,10 @@ def _build_index(data: RuleData) -> BrandIndex:
             label, domain, rule_id, info.name or info.title, info.severity, info.source
         )
         index.add_context(entry, skel)
+    own: dict[str, set[str]] = defaultdict(set)
+    for word, rule_id in data.brand_words:
+        own[rule_id].add(skeleton(word))
+    index.brand_words = {rule_id: frozenset(words) for rule_id, words in own.items()}
     index.mail_rules = frozenset(
         rule_id for rule_id, info in data.rules.items() if MAIL_TAG in info.tags
     )

@@ -22,6 +22,7 @@ RULES = {
         domains: [chase.com, jpmorganchase.com]
         keywords: [jpmorganchase]
         context_keywords: [chase]
+        lure_words: [sapphire]
         """,
     "naver": """\
         id: brand/naver
@@ -264,6 +265,8 @@ def test_namesakes_are_allowed_and_say_why(engine: Engine) -> None:
         ("namesakes: [naver.com]", "must be a registrable domain the brand does not own"),
         ("namesakes: [www.naver.org]", "must be a registrable domain the brand does not own"),
         ("context_keywords: [n]", "must be 3-63 letters"),
+        ("lure_words: [s4pphire]", "must be 3-30 letters a-z"),
+        ("keywords: [naver]\n        lure_words: [naver]", "is also one of the brand's names"),
     ],
 )
 def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: str) -> None:
@@ -446,7 +449,8 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("transfer-approvel.pages.dev", False),  # a lure word is no misspelled wetransfer
         ("qzinterbank.pages.dev", False),  # a word-brand alone, not a slip of a longer name
         ("qzinterbank-login.pages.dev", True),
-        ("coinbsaeonline.qzpied.com", False),  # not in other sites' subdomains: names there
+        ("coinbsaelogns.qzpied.com", False),  # not in other sites' subdomains: names there
+        ("coinbsaeonline.qzpied.com", True),  # ... unless glued to lure words as written
         ("strike.pages.dev", False),  # a whole label is the typo rule's: a word, not stripe
         ("static-site.pages.dev", False),  # a site's machinery, not a slip of pstatic
         ("static.qzpied.com", False),
@@ -495,4 +499,24 @@ def test_one_slip_off_a_name_counts_beside_any_words(
     ],
 )
 def test_mail_providers_short_domains(engine: Engine, host: str, caught: bool) -> None:
+    assert bool(_caught(engine, host)) is caught, host
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("chase-sapphire.com", True),  # the brand's own lure word beside its name
+        ("sapphire-chase-login.net", True),
+        ("sapphirechase-login.com", True),
+        ("chase.sapphire-rewards.com", True),  # ... on a site named for chores
+        ("chase-emerald.com", False),  # another word: someone's name
+        ("att-sapphire.com", False),  # beside another brand's name it is a word
+        ("sapphire-login.com", False),  # no name at all
+        ("jpmrgnchs-sapphire.pages.dev", True),  # beside a tenant's misspelled name too
+        ("jpmrgnchs-emerald.pages.dev", False),
+    ],
+)
+def test_brand_lure_words_count_beside_the_brand_only(
+    engine: Engine, host: str, caught: bool
+) -> None:
     assert bool(_caught(engine, host)) is caught, host

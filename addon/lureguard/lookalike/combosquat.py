@@ -31,10 +31,13 @@ from lureguard.lookalike.index import (
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import (
     ends_with_lure_word,
-    holds_lure_word,
+    holds_lure_word_beside,
     infrastructure,
     is_lure_word,
     lure_only,
+    lure_only_beside,
+    lure_word_ends,
+    lure_word_starts,
     slipped_lure_word,
     starts_with_lure_word,
 )
@@ -72,22 +75,27 @@ MIN_BARE_CONSONANTS: Final = 6
 MIN_CONTEXT_WORD: Final = 4
 
 
-def _rest_is_lure(visit: Visit, before: str, after: str) -> bool:
-    """True when everything around the brand name is lure words or other brand names."""
+def _rest_is_lure(visit: Visit, name: str, before: str, after: str) -> bool:
+    """True when everything around the brand name `name` (a skeleton) is lure words, its
+    brand's own among them, or other brand names."""
     skeletons = visit.index.skeletons
     context = visit.index.context
+    own = visit.index.own_words(name)
     pieces = [p for p in f"{before}-{after}".split("-") if p]
-    return bool(pieces) and all(p in skeletons or p in context or lure_only(p) for p in pieces)
+    return bool(pieces) and all(
+        p in skeletons or p in context or lure_only_beside(p, own) for p in pieces
+    )
 
 
-def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
+def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
     """How many words (lure words, brand or context names) stand around the label span
     `lo:hi`, filler skipped: numbers anywhere (`948260-coinbase`, `paypal0034`), and on a
     hosting platform any part with a digit in it (`bra4-facebook`, `meta-gateway-i5z`), the
     serial numbers platforms and kits add to make a name unique, and machinery words beside a
     lure word (`support-uphold-cdn`). None when nothing stands there or some part is neither
-    word nor filler."""
+    word nor filler. The lure words of `name`'s brand count too."""
     label = visit.label
+    own = visit.index.own_words(name)
     before, after = label[:lo].split("-"), label[hi:].split("-")
     # Pieces glued to the name keep their digits (`chase2secure` is one name); a hyphen word
     # of its own sheds them (`secure42-chase`: the kit's serial on a word).
@@ -107,7 +115,7 @@ def _words_around(visit: Visit, lo: int, hi: int) -> int | None:
         if (
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
-            or lure_only(skel)
+            or lure_only_beside(skel, own)
         ):
             lured = True
         elif not (visit.tenant and infrastructure(skel)):  # `support-uphold-cdn-7.pages.dev`
@@ -224,8 +232,8 @@ def _combo_span(visit: Visit, name: str, start: int, end: int) -> tuple[int, int
     makes it a combination, else None."""
     lo, hi = _label_span(visit.label, visit.skeleton, start, end)
     if (
-        _rest_is_lure(visit, visit.skeleton[:start], visit.skeleton[end:])
-        or _words_around(visit, lo, hi) is not None
+        _rest_is_lure(visit, name, visit.skeleton[:start], visit.skeleton[end:])
+        or _words_around(visit, name, lo, hi) is not None
         or _tenant_name(visit, name, lo, hi)
         or _cheap_name(visit, name, lo, hi)
     ):
@@ -262,14 +270,16 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             # (`pay-palsecure`), it counts as a name glued to them would.
             if name not in found and (
                 (apart and visit.tenant)
-                or _words_around(visit, lo, hi) is not None
+                or _words_around(visit, name, lo, hi) is not None
                 or (not apart and _cheap_name(visit, name, lo, hi))
             ):
                 found[name] = (lo, hi)
     if visit.plain:  # same indexes as the label: no span mapping needed
         for start, name in index.substrings(visit.plain):
             end = start + len(name)
-            if name not in found and _rest_is_lure(visit, visit.plain[:start], visit.plain[end:]):
+            if name not in found and _rest_is_lure(
+                visit, name, visit.plain[:start], visit.plain[end:]
+            ):
                 found[name] = (start, end)
     if "-" in skel and any(part in index.skeletons for part in visit.parts()):
         offset = 0
@@ -280,7 +290,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 # A distinctive name as a hyphen word of its own counts whatever the other
                 # words (`yahoo-lounge`, `roblox-crew`): the name is used as the name.
                 lo, hi = _label_span(visit.label, skel, offset, end)
-                if _rest_is_lure(visit, before, after) or _distinctive(
+                if _rest_is_lure(visit, part, before, after) or _distinctive(
                     index, part, visit.label[lo:hi]
                 ):
                     found[part] = (lo, hi)
@@ -377,7 +387,7 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         if _inside_hex_id(label, lo, hi):
             continue  # `pub-1f4adcb07e...`: letters of a platform's identifier, not a name
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
-        words = _words_around(visit, lo, hi) or 0
+        words = _words_around(visit, name, lo, hi) or 0
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
         # lure words it is not (`chaseonline-login`, `mybell-login`).
         phrase = words >= 2 and len(name) >= MIN_CONTEXT_WORD  # not `ing` of accountingweb
@@ -543,11 +553,14 @@ def _misspelled_glued(visit: Visit) -> list[Reason]:
     if visit.established or len(visit.skeleton) != len(label):
         return []
     parts = label.split("-")
+    skeletons = visit.skeleton.split("-")
     offset = 0
     for k, part in enumerate(parts):
-        others = [p for i, p in enumerate(parts) if i != k and p and not p.isdigit()]
-        if part.isalpha() and all(lure_only(skeleton(p)) for p in others):
-            found = _glued_slip(visit.index, part)
+        skel = skeletons[k]
+        if _may_glue_lure(part, skel) and all(
+            not p or p.isdigit() or lure_only(p) for i, p in enumerate(skeletons) if i != k
+        ):
+            found = _glued_slip(visit.index, part, skel)
             if found:
                 entries, lo, hi = found
                 return [_misspelled_reason(visit, e, offset + lo, offset + hi) for e in entries]
@@ -555,14 +568,27 @@ def _misspelled_glued(visit: Visit) -> list[Reason]:
     return []
 
 
-def _glued_slip(index: BrandIndex, word: str) -> tuple[list[Protected], int, int] | None:
-    """(names, start, end) of the misspelled name starting or ending `word` whose rest is
-    lure words (`_misspelled_glued`), or None."""
-    skel = skeleton(word)
-    if len(skel) != len(word):
-        return None
+def _may_glue_lure(word: str, skel: str) -> bool:
+    """A cheap first test for `_glued_slip`: a word of letters long enough for a misspelled
+    name and a lure word, which starts or ends it (most words do neither)."""
+    return (
+        len(word) >= MIN_MISSPELLED - 1 + MIN_GLUED_LURE
+        and len(skel) == len(word)
+        and word.isalpha()
+        and (lure_word_ends(skel, MIN_GLUED_LURE) or lure_word_starts(skel, MIN_GLUED_LURE))
+    )
+
+
+def _glued_slip(index: BrandIndex, word: str, skel: str) -> tuple[list[Protected], int, int] | None:
+    """(names, start, end) of the misspelled name starting or ending `word` (`skel` its
+    skeleton, as long) whose rest is lure words (`_misspelled_glued`), or None. The name
+    starts the word only if lure words end it, and ends it only if they start it."""
+    first = lure_word_ends(skel, MIN_GLUED_LURE)
+    last = lure_word_starts(skel, MIN_GLUED_LURE)
     for cut in range(MIN_MISSPELLED - 1, len(skel) - MIN_GLUED_LURE + 1):
-        for lo in (0, len(skel) - cut):
+        for lo, possible in ((0, first), (len(skel) - cut, last)):
+            if not possible:
+                continue
             window = skel[lo : lo + cut]
             rest = skel[cut:] if lo == 0 else skel[:lo]
             if is_lure_word(window) or not lure_only(rest):
@@ -704,25 +730,28 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
                 # ... unless those letters are a word part of other names (`trust`, truist)
                 and not index.inside_popular_names(word[:span], entry.label)
             ]
-            if entries and _lured(visit, lo, hi, span):
+            own = frozenset().union(*(index.brand_words.get(e.rule_id, ()) for e in entries))
+            if entries and _lured(visit, lo, hi, span, own):
                 return [_consonants_reason(visit, entry, lo, hi) for entry in entries]
     return []
 
 
-def _lured(visit: Visit, lo: int, hi: int, span: int) -> bool:
-    """True when a lure word stands beside the misspelled name: as another word of the
-    tenant label (`acess-trezr-signin`) or inside the rest of its own word (`trezorqwallet`,
-    `mettamasskl0gin`), or misspelled as the name is (`trzrlogen`). Without one,
-    `blackfriday` would read as BlockFi."""
+def _lured(visit: Visit, lo: int, hi: int, span: int, own: frozenset[str]) -> bool:
+    """True when a lure word (the brand's `own` too) stands beside the misspelled name: as
+    another word of the tenant label (`acess-trezr-signin`) or inside the rest of its own
+    word (`trezorqwallet`, `mettamasskl0gin`), or misspelled as the name is (`trzrlogen`).
+    Without one, `blackfriday` would read as BlockFi."""
     label = visit.label
     rest = label[lo + span : hi]
     # Doubled letters read once too (`loginn`): `nn` would otherwise read as `m`.
-    if holds_lure_word(skeleton(rest)) or holds_lure_word(skeleton(collapse_runs(rest))):
+    if holds_lure_word_beside(skeleton(rest), own) or holds_lure_word_beside(
+        skeleton(collapse_runs(rest)), own
+    ):
         return True
     if slipped_lure_word(rest):
         return True
     return any(
-        lure_only(skeleton(p)) or slipped_lure_word(p)
+        lure_only_beside(skeleton(p), own) or slipped_lure_word(p)
         for p in _TENANT_WORDS.findall(f"{label[:lo]}-{label[hi:]}")
     )
 

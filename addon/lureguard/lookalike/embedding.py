@@ -15,7 +15,7 @@ from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
 from lureguard.lookalike.institutions import institution_host
 from lureguard.lookalike.visit import Visit, reason
-from lureguard.lookalike.words import is_lure_word, lure_only, may_be_lure_only
+from lureguard.lookalike.words import is_lure_word, lure_only_beside, may_be_lure_only
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
@@ -208,15 +208,19 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
             entries = index.skeletons.get(skel) or (index.context.get(skel) if cheap else None)
             if entries:
                 return _subdomain_reasons(visit, label, entries)
-    # Most sites are not named for chores: their first and last letters spare the second look.
-    if cheap or not may_be_lure_only(visit.skeleton):
+    # Most sites are not named for chores: their first and last letters spare the second look,
+    # unless they hold a brand's own lure word (`guest` of booking).
+    if cheap or not (
+        may_be_lure_only(visit.skeleton) or any(w in visit.skeleton for w in index.all_own_words)
+    ):
         return []
     return _name_on_chores_site(visit, labels)
 
 
 def _name_on_chores_site(visit: Visit, labels: list[str]) -> list[Reason]:
     """Any brand name, alone or as a hyphen word, as a subdomain of a site whose registrable
-    label is made of lure words (`chase.secure-login.com`), unless it is a lure word itself."""
+    label is made of lure words, the brand's own among them (`chase.secure-login.com`), unless
+    it is a lure word itself."""
     index = visit.index
     for label in labels[:-1]:
         for word in [label, *label.split("-")] if "-" in label else [label]:
@@ -225,9 +229,8 @@ def _name_on_chores_site(visit: Visit, labels: list[str]) -> list[Reason]:
             skel = _label_skeleton(word)
             entries = index.skeletons.get(skel) or index.context.get(skel)
             if entries and len(skel) >= MIN_TYPO_LABEL and not is_lure_word(skel):
-                return (
-                    _subdomain_reasons(visit, label, entries) if lure_only(visit.skeleton) else []
-                )
+                chores = lure_only_beside(visit.skeleton, index.own_words(skel))
+                return _subdomain_reasons(visit, label, entries) if chores else []
     return []
 
 

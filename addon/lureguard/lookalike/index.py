@@ -21,6 +21,7 @@ from lureguard.lookalike.confusables import skeleton as skeleton_of
 from lureguard.lookalike.words import deletions, is_lure_word
 from lureguard.verdict import Level
 
+_NO_WORDS: Final[frozenset[str]] = frozenset()
 #: Protected skeletons this long or longer tolerate two edits (see `typo_budget`).
 LONG_LABEL: Final = 10
 #: From this length on, one edit leaves the first or the last three letters intact.
@@ -188,6 +189,13 @@ class BrandIndex:
     official_twins: dict[str, list[Protected]] = field(default_factory=lambda: defaultdict(list))
     #: brand-less detections switched on by `signal` rules: signal -> the rule behind it
     signals: dict[str, Signal] = field(default_factory=dict)
+    #: rule id -> skeletons of the brand's own lure words (`lure_words`: `suite` of Trezor
+    #: Suite), lure words beside its names only
+    brand_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: protected or context skeleton -> the lure words of the brands it stands for
+    name_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: every brand's own lure words together
+    all_own_words: frozenset[str] = frozenset()
 
     def add(self, entry: Protected, skeleton: str) -> None:
         """Register one protected label under its label and skeleton."""
@@ -319,6 +327,14 @@ class BrandIndex:
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
         self.mail_domains = self._mail_domains()
+        self.all_own_words = frozenset().union(*self.brand_words.values())
+        if self.brand_words:
+            for table in (self.skeletons, self.context):
+                for skel, entries in table.items():
+                    for entry in entries:
+                        words = self.brand_words.get(entry.rule_id)
+                        if words:
+                            self.name_words[skel] = self.name_words.get(skel, _NO_WORDS) | words
 
     def _mail_domains(self) -> dict[str, list[Protected]]:
         """`mail_domains`: each mail provider's short official labels that no keyword, context
@@ -354,6 +370,10 @@ class BrandIndex:
         if self.automaton is None:
             return []
         return [(end - len(skel) + 1, skel) for end, skel in self.automaton.iter(text)]
+
+    def own_words(self, name: str) -> frozenset[str]:
+        """The lure words of the brands a protected or context skeleton stands for."""
+        return self.name_words.get(name, _NO_WORDS)
 
     def context_substrings(self, text: str) -> list[tuple[int, str]]:
         """(start, skeleton) of every context name inside `text`."""

@@ -158,6 +158,20 @@ def lure_only(text: str) -> bool:
     return bool(pieces) and all(may_be_lure_only(p) and _segments(p) for p in pieces)
 
 
+def lure_only_beside(text: str, own: frozenset[str]) -> bool:
+    """`lure_only`, where a brand's own lure words (`own`, skeletons: its products and pages,
+    `suite` of Trezor Suite, `agency` of Meta's ad accounts) count too: beside its name only."""
+    if lure_only(text):
+        return True
+    pieces = [p for p in text.split("-") if p]
+    return bool(own) and bool(pieces) and all(_segments(p, own) for p in pieces)
+
+
+def holds_lure_word_beside(skel: str, own: frozenset[str]) -> bool:
+    """`holds_lure_word`, a brand's own lure words (`own`) of four letters or more too."""
+    return holds_lure_word(skel) or any(len(word) >= 4 and word in skel for word in own)
+
+
 def infrastructure(text: str) -> bool:
     """True when a skeleton (hyphens and digits allowed) has an infrastructure word as a piece
     of its own or glued to lure words (`cloudcdn`, `-static-`, `analytics-s3`)."""
@@ -187,6 +201,22 @@ def ends_with_lure_word(skel: str) -> bool:
     """True when a lure word of four letters or more (an `s` plural allowed) ends a skeleton
     (`qzfree`, `qzlogins`)."""
     return _LURE_LAST.search(skel) is not None
+
+
+def lure_word_starts(skel: str, shortest: int) -> bool:
+    """True when a lure word of `shortest` letters or more starts a skeleton (`webqz`): a
+    set lookup per length, cheaper than `starts_with_lure_word`'s pattern."""
+    return any(skel[:n] in _SKELETONS for n in range(shortest, min(len(skel), _LONGEST) + 1))
+
+
+def lure_word_ends(skel: str, shortest: int) -> bool:
+    """True when a lure word of `shortest` letters or more, an `s` plural allowed, ends a
+    skeleton (`qzweb`, `qzlogins`)."""
+    stem = skel[:-1] if skel.endswith("s") else ""
+    return any(
+        skel[-n:] in _SKELETONS or stem[-n:] in _SKELETONS
+        for n in range(shortest, min(len(skel), _LONGEST) + 1)
+    )
 
 
 def near_lure_word(text: str, shortest: int = MIN_SLIPPED_LURE, same_start: bool = False) -> str:
@@ -219,18 +249,21 @@ def is_lure_word(skel: str) -> bool:
     return skel in _SKELETONS or (skel.endswith("s") and skel[:-1] in _SKELETONS)
 
 
-def _segments(piece: str) -> bool:
+def _segments(piece: str, own: frozenset[str] = frozenset()) -> bool:
+    """True when `piece` splits wholly into lure words, or words of `own`."""
     n = len(piece)
     ok = [False] * (n + 1)
     ok[0] = True
-    last = 0  # the last segmented position: no word reaches further than _LONGEST + 1 past it
+    longest = max(_LONGEST, *map(len, own)) if own else _LONGEST
+    last = 0  # the last segmented position: no word reaches further than longest + 1 past it
     for end in range(1, n + 1):
-        if end - last > _LONGEST + 1:
+        if end - last > longest + 1:
             return False
-        for start in range(max(0, end - _LONGEST - 1), end):
+        for start in range(max(0, end - longest - 1), end):
             if ok[start]:
                 word = piece[start:end]
-                if word in _SKELETONS or (word.endswith("s") and word[:-1] in _SKELETONS):
+                stem = word[:-1] if word.endswith("s") else ""
+                if word in _SKELETONS or stem in _SKELETONS or word in own or stem in own:
                     ok[end] = True
                     last = end
                     break

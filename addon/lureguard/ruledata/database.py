@@ -49,6 +49,8 @@ class RuleData:
     context: list[tuple[str, str, str, str]] = field(default_factory=list)
     #: unrelated registrable domain -> rule id of the brand whose name it carries
     namesakes: dict[str, str] = field(default_factory=dict)
+    #: (word, rule id): a brand's own lure words (`lure_words`)
+    brand_words: list[tuple[str, str]] = field(default_factory=list)
     #: (official sign-in host, rule id) of brands that list `login_hosts`
     login_hosts: list[tuple[str, str]] = field(default_factory=list)
     block_exact: dict[str, str] = field(default_factory=dict)
@@ -159,6 +161,8 @@ def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
         data.namesakes = dict(conn.execute("SELECT domain, rule_id FROM namesakes"))
     if "login_hosts" in tables:  # absent before the credential guard read them
         data.login_hosts = list(conn.execute("SELECT host, rule_id FROM login_hosts"))
+    if "brand_lure_words" in tables:  # absent before brands had lure words of their own
+        data.brand_words = list(conn.execute("SELECT word, rule_id FROM brand_lure_words"))
     data.popular = {row[0] for row in conn.execute("SELECT domain FROM popular")}
     return data
 

@@ -43,6 +43,7 @@ TABLES: dict[str, tuple[dict[str, type], str | None]] = {
     "brand_domains": ({"domain": str, "rule_id": str}, None),
     "protected_labels": ({"label": str, "skeleton": str, "domain": str, "rule_id": str}, None),
     "context_labels": ({"label": str, "skeleton": str, "domain": str, "rule_id": str}, None),
+    "brand_lure_words": ({"word": str, "rule_id": str}, None),
     "namesakes": ({"domain": str, "rule_id": str}, None),
     "login_hosts": ({"host": str, "rule_id": str}, None),
     "host_entries": ({"host": str, "match": str, "list": str, "rule_id": str}, None),
@@ -93,6 +94,7 @@ def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, i
         ),
         "protected_labels": _protected_rows(rules),
         "context_labels": _context_rows(rules),
+        "brand_lure_words": ({"word": w, "rule_id": r.id} for r in rules for w in r.lure_words),
         "namesakes": ({"domain": d, "rule_id": r.id} for r in rules for d in r.namesakes),
         # Where the extension's credential guard learns each brand's password (credguard/).
         "login_hosts": ({"host": h, "rule_id": r.id} for r in rules for h in r.login_hosts),
@@ -108,8 +110,8 @@ def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, i
     for name, column in INDEXES:
         db[name].create_index([column])  # type: ignore[union-attr]
     counts = {name: db[name].count for name in (
-        "rules", "brand_domains", "protected_labels", "context_labels", "namesakes",
-        "login_hosts", "host_entries", "url_prefixes", "host_patterns", "popular",
+        "rules", "brand_domains", "protected_labels", "context_labels", "brand_lure_words",
+        "namesakes", "login_hosts", "host_entries", "url_prefixes", "host_patterns", "popular",
     )}  # fmt: skip
     counts["brands"] = sum(1 for r in rules if r.kind == "brand")
     meta = {

@@ -74,6 +74,9 @@ class Rule:
     #: names protected only where lure words, a hosting tenant or an embedding make the intent
     #: plain (`chase`, a dictionary word; `nid` of NAVER's login host)
     context_keywords: tuple[str, ...] = ()
+    #: words kits put beside this brand's name that are no lure words elsewhere: its products
+    #: and pages (`suite` of Trezor Suite, `agency` of Meta's advertising accounts)
+    lure_words: tuple[str, ...] = ()
     #: official hosts where the brand's users sign in (`nid.naver.com`)
     login_hosts: tuple[str, ...] = ()
     #: unrelated sites that carry the brand's name (an image optimiser named like an exchange):

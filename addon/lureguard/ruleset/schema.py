@@ -44,6 +44,7 @@ KIND_KEYS: dict[str, set[str]] = {
         "domain_families",
         "keywords",
         "context_keywords",
+        "lure_words",
         "login_hosts",
         "namesakes",
     },
@@ -367,6 +368,7 @@ def _brand(check: _Checker, _base: Path | None) -> dict[str, Any]:
         "families": tuple(families),
         "keywords": _words(check, "keywords"),
         "context_keywords": _words(check, "context_keywords"),
+        "lure_words": _lure_words(check),
         "login_hosts": tuple(login_hosts),
         "namesakes": tuple(namesakes),
     }
@@ -382,6 +384,27 @@ def _words(check: _Checker, key: str) -> tuple[str, ...]:
                 Problem(where, f"keyword '{word}' must be 3-63 letters, digits or -", check.rule_id)
             )
         words.append(word)
+    return tuple(words)
+
+
+def _lure_words(check: _Checker) -> tuple[str, ...]:
+    """A brand's own lure words: 3-30 letters each, none already protected as its name."""
+    words = []
+    names: set[str] = set()
+    for key in ("keywords", "context_keywords"):
+        value = check.data.get(key) or []
+        values = value if isinstance(value, list) else [value]
+        names.update(str(n).strip().lower() for n in values)
+    for word, where in check.strings("lure_words"):
+        word = word.lower()
+        if not re.fullmatch(r"[a-z]{3,30}", word):
+            problem = f"lure word '{word}' must be 3-30 letters a-z"
+        elif word in names:
+            problem = f"lure word '{word}' is also one of the brand's names"
+        else:
+            words.append(word)
+            continue
+        check.problems.append(Problem(where, problem, check.rule_id))
     return tuple(words)
 
 
