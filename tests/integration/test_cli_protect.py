@@ -46,6 +46,17 @@ source: tests
 domains: [statebank-example.com]
 keywords: [statebankx, state]
 """
+OWN_WORDS_BRAND = """\
+id: brand/orbit
+kind: brand
+name: Orbit Pay
+description: a word-brand with a lure word of its own
+source: tests
+domains: [orbitpay-example.com]
+keywords: [orbitpayx]
+context_keywords: [orbit]
+lure_words: [launch, rocket]
+"""
 FEED = """\
 id: feed/test
 kind: blocklist
@@ -93,6 +104,7 @@ def rules(tmp_path: Path) -> Path:
     (folder / "signals").mkdir()
     (folder / "brands" / "acme.yaml").write_text(BRAND)
     (folder / "brands" / "statebank.yaml").write_text(WORD_BRAND)
+    (folder / "brands" / "orbit.yaml").write_text(OWN_WORDS_BRAND)
     (folder / "feeds" / "test.yaml").write_text(FEED)
     (folder / "feeds" / "feed.txt").write_text("# test feed\nevil-one.net\n*.bad-feed.net\n")
     bundled = bundled_rules_dir()
@@ -157,6 +169,21 @@ def test_explain_ordinary_word_keyword_moves_to_context_keywords(rules: Path) ->
     assert explain(rules, "state.app")[0] == 0
     # Still protected where the intent is plain.
     assert explain(rules, "state-login.com")[0] == 1
+
+
+def test_explain_own_lure_word_is_removed_from_the_brand(rules: Path) -> None:
+    code, report = explain(rules, "orbit-launch.com")
+    assert code == 1
+    finding = report["findings"][0]
+    assert (finding["matched"], finding["matched_as"]) == ("orbit", "context_keywords")
+    own = fix(report, "own-lure-word")
+    assert "'launch'" in own["text"]
+    assert [e["text"] for e in own["edits"]] == ["lure_words: [rocket]"]
+    apply(rules.parent, own["edits"])
+    assert explain(rules, "orbit-launch.com")[0] == 0
+    # Still protected beside the lure words of every brand, and beside its own others.
+    assert explain(rules, "orbit-login.com")[0] == 1
+    assert explain(rules, "orbit-rocket.com")[0] == 1
 
 
 def test_explain_feed_entry_points_at_the_host_list_line(rules: Path) -> None:

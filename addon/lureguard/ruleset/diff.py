@@ -20,6 +20,7 @@ ENTRIES = {
     "host_patterns": ("pattern", "rule_id"),
     "brand_domains": ("domain", "rule_id"),
     "protected_labels": ("label", "domain", "rule_id"),
+    "brand_lure_words": ("word", "rule_id"),
 }
 RULE_FIELDS = (
     "kind", "title", "name", "description", "source", "severity", "reference", "author", "added",

@@ -22,6 +22,7 @@ from typing import Any
 
 from lureguard.engine import Engine
 from lureguard.hosts import split_registered
+from lureguard.lookalike.confusables import skeleton
 from lureguard.popular import ALEXA_FILE, RADAR_FILE
 from lureguard.ruleset.protect import shared_name
 from lureguard.ruleset.yamledit import Edit, RuleSource
@@ -283,6 +284,7 @@ class Explainer:
             (source.add(("namesakes",), registered),),
         )
         word = self._word_fix(ref, source, matched, matched_as, official)
+        own_word = self._own_word_fix(verdict, reason, source)
         if reason.kind == "tld-swap":
             fixes += [own, namesake]
         elif reason.kind in _LOOKALIKE:
@@ -291,6 +293,8 @@ class Explainer:
             fixes += [own, namesake]
         if word is not None:
             fixes.insert(0 if reason.kind in _LOOKALIKE else 1, word)
+        if own_word is not None:
+            fixes.insert(1, own_word)
         fixes.append(self._allow(verdict, True))
         return Finding(reason, ref, matched, matched_as, tuple(fixes))
 
@@ -324,12 +328,30 @@ class Explainer:
         keywords = (source.put("keywords", others),) if others else ()
         return Fix("ordinary-word", text, (*keywords, context))
 
+    def _own_word_fix(self, verdict: Verdict, reason: Reason, source: RuleSource) -> Fix | None:
+        """Remove the brand's own lure words (`lure_words`) that stand in the host: beside the
+        name they may be what made it a combination."""
+        if reason.kind not in ("combosquat", "target-embedding"):
+            return None
+        host = skeleton(verdict.host or "")
+        own = [w for w in source.values("lure_words") if skeleton(w) in host]
+        if not own:
+            return None
+        edits = tuple(e for w in own if (e := source.remove(("lure_words",), w)) is not None)
+        words = " and ".join(f"'{w}'" for w in own)
+        text = (
+            f"{words}, a lure word of this brand only (lure_words), may be an ordinary word "
+            "beside its name here: remove it from lure_words if sites like this one use it."
+        )
+        return Fix("own-lure-word", text, edits)
+
     def _matched(self, reason: Reason, ref: RuleRef, source: RuleSource) -> tuple[str, str]:
         """The protected name behind a brand reason, and the key that protects it."""
         data = self.engine.data
         names = [(lab, dom, "keywords") for lab, _s, dom, rule in data.protected if rule == ref.id]
         names += [(lab, dom, "context") for lab, _s, dom, rule in data.context if rule == ref.id]
-        quoted = set(re.findall(r"'([^']+)'", reason.detail))
+        # Quoted names, not the apostrophe of a possessive (`Chase's name 'chase'`).
+        quoted = set(re.findall(r"(?<![A-Za-z])'([^']+)'(?![A-Za-z])", reason.detail))
         chosen = next((n for n in names if n[0] in quoted), None)
         chosen = chosen or next((n for n in names if n[1] == reason.target), None)
         if chosen is None:
