@@ -77,6 +77,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("qzbroker-co-jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
         ("chase.secure-login.com", "target-embedding", "chase.com"),  # a site named for chores
+        ("chase.secure-login4821.com", "target-embedding", "chase.com"),  # ... and numbered
+        ("chase.48-verify.com", "target-embedding", "chase.com"),
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
         ("live.com-qz-verify.net", "target-embedding", "live.com"),  # official, label unprotected
         ("qz-node05-outlook.com", "target-embedding", "outlook.com"),
@@ -117,6 +119,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "mx01-live.org",  # live.org is nobody's official domain here
         "music-live.com",
         "live.secure-login.com",  # a lure word is a chores site's own word, brand name or not
+        "chase.4821.com",  # a number alone names no chores
+        "chase.secure-4821x.com",  # ... nor does a number glued to other letters
         "live.com.gov.ar",  # `live.` is a host of com.gov.ar: no host after the official domain
         "live-com-qz-verify.net",  # with hyphens an unprotected name reads as words
         "1ive.net",  # an unprotected name disguised counts on its official suffix only

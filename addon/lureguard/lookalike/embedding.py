@@ -25,6 +25,8 @@ MAX_SUFFIX_TOKENS: Final = 3
 #: A numbered server's name: letters, then two digits or more (`mx01`, `node05`); one digit
 #: is mostly a version (`v2-`, `ev2-`).
 _SERVER_NAME: Final = re.compile(r"[a-z]{1,6}[0-9]{2,5}")
+#: Two digits or more: a number, not a look-alike letter.
+_NUMBER: Final = re.compile(r"[0-9]{2,}")
 
 
 def detect_embedding(visit: Visit) -> list[Reason]:
@@ -208,19 +210,29 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
             entries = index.skeletons.get(skel) or (index.context.get(skel) if cheap else None)
             if entries:
                 return _subdomain_reasons(visit, label, entries)
+    if cheap:
+        return []
+    site = _site_words(visit)
     # Most sites are not named for chores: their first and last letters spare the second look,
     # unless they hold a brand's own lure word (`guest` of booking).
-    if cheap or not (
-        may_be_lure_only(visit.skeleton) or any(w in visit.skeleton for w in index.all_own_words)
-    ):
+    if not (may_be_lure_only(site) or any(w in site for w in index.all_own_words)):
         return []
-    return _name_on_chores_site(visit, labels)
+    return _name_on_chores_site(visit, labels, site)
 
 
-def _name_on_chores_site(visit: Visit, labels: list[str]) -> list[Reason]:
+def _site_words(visit: Visit) -> str:
+    """The registrable label's skeleton, numbers read as word breaks: kits number the sites
+    they mint (`guest-secures53314`, `91vip`); one digit may still be a look-alike letter."""
+    if not _NUMBER.search(visit.label):
+        return visit.skeleton
+    return skeleton(_NUMBER.sub("-", visit.label)).strip("-")
+
+
+def _name_on_chores_site(visit: Visit, labels: list[str], site: str) -> list[Reason]:
     """Any brand name, alone or as a hyphen word, as a subdomain of a site whose registrable
-    label is made of lure words, the brand's own among them (`chase.secure-login.com`), unless
-    it is a lure word itself."""
+    label (`site`, its words) is made of lure words, the brand's own among them, and numbers
+    (`chase.secure-login.com`, `chase.verify-secure4821.com`), unless it is a lure word
+    itself."""
     index = visit.index
     for label in labels[:-1]:
         for word in [label, *label.split("-")] if "-" in label else [label]:
@@ -229,7 +241,7 @@ def _name_on_chores_site(visit: Visit, labels: list[str]) -> list[Reason]:
             skel = _label_skeleton(word)
             entries = index.skeletons.get(skel) or index.context.get(skel)
             if entries and len(skel) >= MIN_TYPO_LABEL and not is_lure_word(skel):
-                chores = lure_only_beside(visit.skeleton, index.own_words(skel))
+                chores = lure_only_beside(site, index.own_words(skel))
                 return _subdomain_reasons(visit, label, entries) if chores else []
     return []
 
