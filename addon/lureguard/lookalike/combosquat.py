@@ -557,10 +557,11 @@ def _misspelled_glued(visit: Visit) -> list[Reason]:
     offset = 0
     for k, part in enumerate(parts):
         skel = skeletons[k]
-        if _may_glue_lure(part, skel) and all(
+        first, last = _glued_sides(visit.index, part, skel)
+        if (first or last) and all(
             not p or p.isdigit() or lure_only(p) for i, p in enumerate(skeletons) if i != k
         ):
-            found = _glued_slip(visit.index, part, skel)
+            found = _glued_slip(visit.index, part, skel, first, last)
             if found:
                 entries, lo, hi = found
                 return [_misspelled_reason(visit, e, offset + lo, offset + hi) for e in entries]
@@ -568,23 +569,26 @@ def _misspelled_glued(visit: Visit) -> list[Reason]:
     return []
 
 
-def _may_glue_lure(word: str, skel: str) -> bool:
-    """A cheap first test for `_glued_slip`: a word of letters long enough for a misspelled
-    name and a lure word, which starts or ends it (most words do neither)."""
-    return (
-        len(word) >= MIN_MISSPELLED - 1 + MIN_GLUED_LURE
-        and len(skel) == len(word)
-        and word.isalpha()
-        and (lure_word_ends(skel, MIN_GLUED_LURE) or lure_word_starts(skel, MIN_GLUED_LURE))
-    )
+def _glued_sides(index: BrandIndex, word: str, skel: str) -> tuple[bool, bool]:
+    """Whether a misspelled name may start `word` and whether one may end it, for
+    `_glued_slip`: a word of letters long enough for a name and a lure word, which start
+    (end) with the first (last) three letters of a name, the lure words ending (starting) it.
+    Cheap set lookups that most words fail; a slip in a name's first or last three letters
+    is left to the other rules."""
+    if len(word) < MIN_MISSPELLED - 1 + MIN_GLUED_LURE or len(skel) != len(word):
+        return False, False
+    if not word.isalpha():
+        return False, False
+    first = skel[:3] in index.starts and lure_word_ends(skel, MIN_GLUED_LURE)
+    last = skel[-3:] in index.finishes and lure_word_starts(skel, MIN_GLUED_LURE)
+    return first, last
 
 
-def _glued_slip(index: BrandIndex, word: str, skel: str) -> tuple[list[Protected], int, int] | None:
-    """(names, start, end) of the misspelled name starting or ending `word` (`skel` its
-    skeleton, as long) whose rest is lure words (`_misspelled_glued`), or None. The name
-    starts the word only if lure words end it, and ends it only if they start it."""
-    first = lure_word_ends(skel, MIN_GLUED_LURE)
-    last = lure_word_starts(skel, MIN_GLUED_LURE)
+def _glued_slip(
+    index: BrandIndex, word: str, skel: str, first: bool, last: bool
+) -> tuple[list[Protected], int, int] | None:
+    """(names, start, end) of the misspelled name starting (if `first`) or ending (if `last`)
+    `word` (`skel` its skeleton, as long) whose rest is lure words (`_misspelled_glued`)."""
     for cut in range(MIN_MISSPELLED - 1, len(skel) - MIN_GLUED_LURE + 1):
         for lo, possible in ((0, first), (len(skel) - cut, last)):
             if not possible:

@@ -215,7 +215,8 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     site = _site_words(visit)
     # Most sites are not named for chores: their first and last letters spare the second look,
     # unless they hold a brand's own lure word (`guest` of booking).
-    if not (may_be_lure_only(site) or any(w in site for w in index.all_own_words)):
+    own = index.own_word_inside
+    if not (may_be_lure_only(site) or (own is not None and own.search(site))):
         return []
     return _name_on_chores_site(visit, labels, site)
 

@@ -194,8 +194,8 @@ class BrandIndex:
     brand_words: dict[str, frozenset[str]] = field(default_factory=dict)
     #: protected or context skeleton -> the lure words of the brands it stands for
     name_words: dict[str, frozenset[str]] = field(default_factory=dict)
-    #: every brand's own lure words together
-    all_own_words: frozenset[str] = frozenset()
+    #: a pattern that finds any brand's own lure word (None when no brand has one)
+    own_word_inside: re.Pattern[str] | None = None
 
     def add(self, entry: Protected, skeleton: str) -> None:
         """Register one protected label under its label and skeleton."""
@@ -327,8 +327,9 @@ class BrandIndex:
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
         self.mail_domains = self._mail_domains()
-        self.all_own_words = frozenset().union(*self.brand_words.values())
         if self.brand_words:
+            every = sorted(frozenset().union(*self.brand_words.values()), key=len, reverse=True)
+            self.own_word_inside = re.compile("|".join(map(re.escape, every)))
             for table in (self.skeletons, self.context):
                 for skel, entries in table.items():
                     for entry in entries:
