@@ -520,3 +520,28 @@ def test_brand_lure_words_count_beside_the_brand_only(
     engine: Engine, host: str, caught: bool
 ) -> None:
     assert bool(_caught(engine, host)) is caught, host
+
+
+def test_a_brands_own_name_is_no_glued_slip_of_another(tmp_path: Path) -> None:
+    paypal = """\
+        id: brand/paypal
+        kind: brand
+        name: PayPal
+        description: test
+        source: tests
+        domains: [paypal.com]
+        """
+    web = """\
+        id: brand/webpaypall
+        kind: brand
+        name: Webpaypall
+        description: a brand whose name reads as a lure word glued to a slip of another's
+        source: tests
+        domains: [webpaypall.com]
+        """
+    rules = write_rules(tmp_path, paypal=paypal, web=web)
+    compile_dir([rules], tmp_path / "rules.db", PopularList((), "tests"))
+    engine = Engine.from_db(tmp_path / "rules.db")
+    assert _caught(engine, "webpaypall.net") == [("tld-swap", "brand/webpaypall")]
+    # A slip of PayPal's name glued to lure words is still one.
+    assert _caught(engine, "securepaypall.net") == [("combosquat", "brand/paypal")]

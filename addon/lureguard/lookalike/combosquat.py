@@ -577,8 +577,8 @@ def _glued_sides(index: BrandIndex, word: str, skel: str) -> tuple[bool, bool]:
     is left to the other rules."""
     if len(word) < MIN_MISSPELLED - 1 + MIN_GLUED_LURE or len(skel) != len(word):
         return False, False
-    if not word.isalpha():
-        return False, False
+    if not word.isalpha() or skel in index.skeletons or skel in index.context:
+        return False, False  # ... and is no brand's own name (`techcombank` is no commbank)
     first = skel[:3] in index.starts and lure_word_ends(skel, MIN_GLUED_LURE)
     last = skel[-3:] in index.finishes and lure_word_starts(skel, MIN_GLUED_LURE)
     return first, last
