@@ -734,8 +734,10 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
                 # ... unless those letters are a word part of other names (`trust`, truist)
                 and not index.inside_popular_names(word[:span], entry.label)
             ]
+            if not entries:
+                continue
             own = frozenset().union(*(index.brand_words.get(e.rule_id, ()) for e in entries))
-            if entries and _lured(visit, lo, hi, span, own):
+            if _lured(visit, lo, hi, span, own):
                 return [_consonants_reason(visit, entry, lo, hi) for entry in entries]
     return []
 
