@@ -445,6 +445,8 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("coinbsee-login.pages.dev", False),  # consonants spelled as a word part of popular
         ("coinbese-login.pages.dev", True),  # names (`coinbs`): someone's name
         ("coinbsaelogns.webflow.io", True),  # the lure word misspelled too
+        ("ccoinbaseqz.pages.dev", True),  # a name's first letter stuttered before it
+        ("acoinbaseqz.pages.dev", False),  # ... not another letter: a word's inside
         ("coinbsaelodge.webflow.io", False),  # two slips from login: another word
         ("transfer-approvel.pages.dev", False),  # a lure word is no misspelled wetransfer
         ("qzinterbank.pages.dev", False),  # a word-brand alone, not a slip of a longer name

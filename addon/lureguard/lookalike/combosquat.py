@@ -169,20 +169,22 @@ def _distinctive(index: BrandIndex, name: str, written: str = "") -> bool:
 
 
 def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
-    """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), on a hosting
-    platform or in a subdomain label (`visit.guest`), a distinctive brand name that starts or
-    ends the label counts whatever is glued to it (`coinbaseqzrvtx.cyou`,
-    `coinbasekyc.vercel.app`; on a platform, starting or ending any hyphen word of the tenant
-    label): nobody builds a brand's site there. Under such a TLD a shorter name starting
-    the label counts too (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD, and under
-    the other new generic TLDs (`.shop`, `.link`), any name counts as the first or last hyphen
-    word of its own (`dpd-qzrv.shop`)."""
+    """Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`), on a hosting platform
+    or in a subdomain label (`visit.guest`), a distinctive brand name that starts or ends the
+    label counts whatever is glued to it (`coinbaseqzrvtx.cyou`, `coinbasekyc.vercel.app`; on a
+    platform, starting or ending any hyphen word of the tenant label, its first letter stuttered
+    or not: `ttrezorqz`): nobody builds a brand's site there. Under such a TLD a shorter name
+    starting the label counts too (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD,
+    and under the other new generic TLDs (`.shop`, `.link`), any name counts as the first or
+    last hyphen word of its own (`dpd-qzrv.shop`)."""
     label = visit.label
     # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
     starts = lo == 0 or label[:lo].isdigit()
     ends = hi == len(label) or label[hi:].isdigit()
     if visit.tenant:  # on a platform, any hyphen word of the tenant (`x-coinbaseio-start`)
-        starts = starts or label[lo - 1] == "-"
+        # ... its first letter stuttered too (`ttrezor-suite`)
+        head = label[label.rfind("-", 0, lo) + 1 : lo]
+        starts = starts or label[lo - 1] == "-" or head == label[lo] * len(head)
         ends = ends or label[hi] == "-"
     if (visit.tenant or visit.guest) and not (starts or ends):
         # ... or right after or before a lure word (`loginpaypalqz7...`)
