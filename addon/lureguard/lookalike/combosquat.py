@@ -36,8 +36,6 @@ from lureguard.lookalike.words import (
     is_lure_word,
     lure_only,
     lure_only_beside,
-    lure_word_ends,
-    lure_word_starts,
     slipped_lure_word,
     starts_with_lure_word,
 )
@@ -581,8 +579,8 @@ def _glued_sides(index: BrandIndex, word: str, skel: str) -> tuple[bool, bool]:
         return False, False
     if not word.isalpha() or skel in index.skeletons or skel in index.context:
         return False, False  # ... and is no brand's own name (`techcombank` is no commbank)
-    first = skel[:3] in index.starts and lure_word_ends(skel, MIN_GLUED_LURE)
-    last = skel[-3:] in index.finishes and lure_word_starts(skel, MIN_GLUED_LURE)
+    first = skel[:3] in index.starts and ends_with_lure_word(skel, MIN_GLUED_LURE)
+    last = skel[-3:] in index.finishes and starts_with_lure_word(skel, MIN_GLUED_LURE)
     return first, last
 
 

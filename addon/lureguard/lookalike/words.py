@@ -101,7 +101,6 @@ _LURE_ALTERNATIVES: Final = "|".join(
     sorted((re.escape(w) for w in _SKELETONS if len(w) >= 4), key=len, reverse=True)
 )
 _LURE_INSIDE: Final = re.compile(_LURE_ALTERNATIVES)
-_LURE_LAST: Final = re.compile(f"(?:{_LURE_ALTERNATIVES})s?$")
 #: A lure word this long or longer is still read with one slip (`logns`, `secrity`).
 MIN_SLIPPED_LURE: Final = 5
 
@@ -192,29 +191,18 @@ def holds_lure_word(skel: str) -> bool:
     return _LURE_INSIDE.search(skel) is not None
 
 
-def starts_with_lure_word(skel: str) -> bool:
-    """True when a lure word of four letters or more starts a skeleton (`loginqz`)."""
-    return _LURE_INSIDE.match(skel) is not None
-
-
-def ends_with_lure_word(skel: str) -> bool:
-    """True when a lure word of four letters or more (an `s` plural allowed) ends a skeleton
-    (`qzfree`, `qzlogins`)."""
-    return _LURE_LAST.search(skel) is not None
-
-
-def lure_word_starts(skel: str, shortest: int) -> bool:
-    """True when a lure word of `shortest` letters or more starts a skeleton (`webqz`): a
-    set lookup per length, cheaper than `starts_with_lure_word`'s pattern."""
+def starts_with_lure_word(skel: str, shortest: int = 4) -> bool:
+    """True when a lure word of `shortest` letters or more starts a skeleton (`loginqz`;
+    `webqz` from three): a set lookup per length."""
     return any(skel[:n] in _SKELETONS for n in range(shortest, min(len(skel), _LONGEST) + 1))
 
 
-def lure_word_ends(skel: str, shortest: int) -> bool:
+def ends_with_lure_word(skel: str, shortest: int = 4) -> bool:
     """True when a lure word of `shortest` letters or more, an `s` plural allowed, ends a
-    skeleton (`qzweb`, `qzlogins`)."""
+    skeleton (`qzfree`, `qzlogins`; `qzweb` from three)."""
     stem = skel[:-1] if skel.endswith("s") else ""
     return any(
-        skel[-n:] in _SKELETONS or stem[-n:] in _SKELETONS
+        skel[-n:] in _SKELETONS or (n <= len(stem) and stem[-n:] in _SKELETONS)
         for n in range(shortest, min(len(skel), _LONGEST) + 1)
     )
 
