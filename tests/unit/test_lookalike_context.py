@@ -211,9 +211,11 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coinbaseclonepied.vercel.app", True),  # ... but starting a platform tenant's label
         ("pied2coinbase.pages.dev", True),  # ... or ending it
         ("pied2coinbase89.pages.dev", True),  # ... numbers after it are filler
-        ("xcoinbasex.pages.dev", False),  # inside it
+        ("xcoinbasex.pages.dev", True),  # ... or inside it, from six letters
+        ("xwebexx.pages.dev", False),  # ... not five: they stand inside other words
+        ("altruistics.pages.dev", False),  # ... nor in a popular site's name (truist)
         ("pied-coinbaseio-start.pages.dev", True),  # starting any hyphen word of a tenant
-        ("pied-xcoinbasex-start.pages.dev", False),  # ... not inside one
+        ("pied-xwebexx-start.pages.dev", False),  # ... not inside one (five letters)
         ("coin-base-verify.com", True),  # a name split by a hyphen, with lure words
         ("coin-base-pied.vercel.app", True),  # ... or on a platform, whatever the words
         ("coin-base-pied.com", False),  # elsewhere two words among ordinary ones
@@ -446,7 +448,9 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("coinbese-login.pages.dev", True),  # names (`coinbs`): someone's name
         ("coinbsaelogns.webflow.io", True),  # the lure word misspelled too
         ("ccoinbaseqz.pages.dev", True),  # a name's first letter stuttered before it
-        ("acoinbaseqz.pages.dev", False),  # ... not another letter: a word's inside
+        ("acoinbaseqz.pages.dev", True),  # ... or any letter: six letters count inside
+        ("qzcoinbaseqz.parcel-note.com", False),  # ... not in another site's subdomain
+        ("qzcoinbaseqz.com", False),  # ... nor in a domain of its own
         ("coinbsaelodge.webflow.io", False),  # two slips from login: another word
         ("transfer-approvel.pages.dev", False),  # a lure word is no misspelled wetransfer
         ("qzinterbank.pages.dev", False),  # a word-brand alone, not a slip of a longer name

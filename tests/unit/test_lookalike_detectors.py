@@ -103,7 +103,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
         "g" + "o" * 20 + "gle.com",  # a run of twenty letters is no slip anyone misreads
         "pineapple-notes.pages.dev",  # a word part as a tenant word, but glued into a word
-        "qzpaypalqzrv.pages.dev",  # a name inside a tenant's word, no lure word glued to it
+        "qzdhlqzrv.pages.dev",  # a short name inside a tenant's word, no lure word glued to it
         "upsqzrvx.com",  # a short name glued on, elsewhere than under an abused TLD
         "googlrlogin.com",  # a letter changed where a misspelled name meets a glued word
         "paypalosecure.com",  # ... or added there: it may be the next word's

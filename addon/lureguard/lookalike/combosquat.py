@@ -55,6 +55,8 @@ MIN_CHEAP_WORD: Final = 7
 MIN_CHEAP_MISSPELLED: Final = 8
 #: A lure word glued to a misspelled name needs this many letters (`tresorit` is no trezor).
 MIN_GLUED_LURE: Final = 3
+#: A distinctive name this long counts inside any word of a hosting tenant's label.
+MIN_INSIDE_NAME: Final = 6
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -171,7 +173,8 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     or in a subdomain label (`visit.guest`), a distinctive brand name that starts or ends the
     label counts whatever is glued to it (`coinbaseqzrvtx.cyou`, `coinbasekyc.vercel.app`; on a
     platform, starting or ending any hyphen word of the tenant label, its first letter stuttered
-    or not: `ttrezorqz`): nobody builds a brand's site there. Under such a TLD a shorter name
+    or not: `ttrezorqz`; and anywhere, a name of MIN_INSIDE_NAME letters or more:
+    `qzcoinbaseqz`): nobody builds a brand's site there. Under such a TLD a shorter name
     starting the label counts too (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD,
     and under the other new generic TLDs (`.shop`, `.link`), any name counts as the first or
     last hyphen word of its own (`dpd-qzrv.shop`)."""
@@ -184,6 +187,11 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
         head = label[label.rfind("-", 0, lo) + 1 : lo]
         starts = starts or label[lo - 1] == "-" or head == label[lo] * len(head)
         ends = ends or label[hi] == "-"
+    if visit.tenant and not (starts or ends) and len(name) >= MIN_INSIDE_NAME:
+        # ... or inside a word, a distinctive name of MIN_INSIDE_NAME letters or more
+        # (`qzpaypalqz`); shorter ones stand inside too many words (webex of cobwebexhibit),
+        # and a popular site's name is that site's project (truist inside `altruistic`)
+        return not visit.established and _distinctive(visit.index, name, label[lo:hi])
     if (visit.tenant or visit.guest) and not (starts or ends):
         # ... or right after or before a lure word (`loginpaypalqz7...`)
         starts = ends_with_lure_word(skeleton(label[:lo]))
