@@ -249,9 +249,17 @@ def feed_rest(engine: Engine) -> dict[str, int]:
     """The OpenPhish feed's hosts outside the labelled sample: unlabelled, and read by no
     one for ideas, they tell whether a change tuned on the sample holds on names it was not
     tuned on. Counted: hosts flagged, and hosts that name a pack brand by quality.py's
-    brute-force reference test with how many of those are flagged."""
-    sample = set(feed_sample())
-    hosts = [h for h in lines(FEED) if h not in sample]
+    brute-force reference test with how many of those are flagged; the same for the labelled
+    sample (`sample_` keys), so the two compare on the same test."""
+    sample = feed_sample()
+    taken = set(sample)
+    rest = _reference_counts(engine, [h for h in lines(FEED) if h not in taken])
+    labelled = _reference_counts(engine, sample)
+    return rest | {f"sample_{key}": value for key, value in labelled.items()}
+
+
+def _reference_counts(engine: Engine, hosts: list[str]) -> dict[str, int]:
+    """Hosts, hosts flagged, hosts the reference test says name a pack brand, and those flagged."""
     flagged = imitating = imitating_flagged = 0
     for host in hosts:
         caught = bool(judge(engine, host).flags)
@@ -377,6 +385,10 @@ def write_report(
     out.append(
         f"| ... of them naming a pack brand (quality.py's reference test), flagged |"
         f" {ratio(rest['imitating_flagged'], rest['imitating'])} | — |"
+    )
+    out.append(
+        f"| ... the same test on the labelled OpenPhish sample, flagged |"
+        f" {ratio(rest['sample_imitating_flagged'], rest['sample_imitating'])} | — |"
     )
     out.append(
         f"| THALLIUM by name alone (no campaign rules) | {caught_th}/{len(thallium)} | ≥ 25/50 |"
