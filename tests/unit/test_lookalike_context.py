@@ -169,6 +169,7 @@ def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
         "nidlogin.com",  # the login host's label with a lure word
         "nid-naver.com",
         "nid-naver-secure.net",
+        "chaseloginverify.com",  # glued to two lure words: a phrase, as with hyphens
     ],
 )
 def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> None:
@@ -182,6 +183,8 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "chasse.com",  # no typo of a word is a lookalike
         "chase-outdoors.com",  # ordinary words around it
         "chase2024.com",  # numbers alone are no context
+        "chaselogin.com",  # glued to one word it may be a compound name
+        "chasewebsites.com",  # an English word that splits into lure words is that word
         "purchase-verify.com",  # a word part, not the name
         "nid.com",
         "unidentified-login.com",

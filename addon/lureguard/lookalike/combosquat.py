@@ -30,6 +30,7 @@ from lureguard.lookalike.index import (
 )
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import (
+    COMMON_WORDS,
     ends_with_lure_word,
     holds_lure_word_beside,
     infrastructure,
@@ -55,6 +56,8 @@ MIN_CHEAP_WORD: Final = 7
 MIN_CHEAP_MISSPELLED: Final = 8
 #: A lure word glued to a misspelled name needs this many letters (`tresorit` is no trezor).
 MIN_GLUED_LURE: Final = 3
+#: Letters glued to a word-brand read as a phrase of lure words from this many (`logspid`).
+MIN_GLUED_PHRASE: Final = 5
 #: A distinctive name this long counts inside any word of a hosting tenant's label.
 MIN_INSIDE_NAME: Final = 6
 #: Longest stretch of a tenant label read as one misspelled brand name.
@@ -398,7 +401,10 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         words = _words_around(visit, name, lo, hi) or 0
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
         # lure words it is not (`chaseonline-login`, `mybell-login`).
-        phrase = words >= 2 and len(name) >= MIN_CONTEXT_WORD  # not `ing` of accountingweb
+        # ... nor glued to two lure words or more (`chaseloginverify`)
+        phrase = len(name) >= MIN_CONTEXT_WORD and (  # not `ing` of accountingweb
+            words >= 2 or (glued and _glued_phrase(visit, name, lo, hi))
+        )
         cheap = _cheap_word(visit, name, lo, hi) or (visit.tenant and lo == 0 and words > 0)
         if (
             glued
@@ -421,6 +427,31 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         ):
             found.append((name, lo, hi))
     return found
+
+
+def _glued_phrase(visit: Visit, name: str, lo: int, hi: int) -> bool:
+    """True when the letters glued to the name at the label span `lo:hi` (up to a hyphen)
+    split into two lure words or more, the brand's own among them (`loginverify` of
+    `chaseloginverify`, `logspid` of Aruba's SPID logins): a phrase of chores, as with
+    hyphens, not one compound name. An English word that splits so (`websites`) is that word."""
+    label = visit.label
+    own = visit.index.own_words(name)
+    before = label[label.rfind("-", 0, lo) + 1 : lo]
+    end = label.find("-", hi)
+    after = label[hi : end if end >= 0 else len(label)]
+    for piece in (before, after):
+        skel = skeleton(piece)
+        if (
+            len(skel) >= MIN_GLUED_PHRASE
+            and piece not in COMMON_WORDS
+            and lure_only_beside(skel, own)  # most glued letters fail here, cheaply
+            and any(
+                lure_only_beside(skel[:i], own) and lure_only_beside(skel[i:], own)
+                for i in range(2, len(skel) - 1)
+            )
+        ):
+            return True
+    return False
 
 
 def _machinery(visit: Visit, lo: int, hi: int) -> bool:
