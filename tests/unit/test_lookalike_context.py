@@ -450,6 +450,9 @@ def test_infrastructure_words_are_no_lure(engine: Engine, host: str, caught: boo
         ("coinbsee-login.pages.dev", False),  # consonants spelled as a word part of popular
         ("coinbese-login.pages.dev", True),  # names (`coinbs`): someone's name
         ("coinbsaelogns.webflow.io", True),  # the lure word misspelled too
+        ("cionbsea-login.pages.dev", True),  # the vowel a name ends with, after its consonants
+        ("cuinbsa-login.pages.dev", True),  # ... or left out
+        ("cionbsea-gallery.pages.dev", False),  # ... still with a lure word only
         ("ccoinbaseqz.pages.dev", True),  # a name's first letter stuttered before it
         ("acoinbaseqz.pages.dev", True),  # ... or any letter: six letters count inside
         ("qzcoinbaseqz.parcel-note.com", False),  # ... not in another site's subdomain

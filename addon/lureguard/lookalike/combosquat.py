@@ -69,6 +69,7 @@ _HEX: Final = frozenset("0123456789abcdef")
 HEX_ID_LENGTH: Final = 12
 MIN_HEX_ID_DIGITS: Final = 2
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
+_VOWELS: Final = frozenset("aeiou")
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
 COMPACT_SLACK: Final = 2
 #: A name with this many consonants or more is read from its consonants alone.
@@ -764,14 +765,22 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
         key = "".join(letter for letter, _ in positions)
         lo, hi = match.span()
         for end in range(len(key), MIN_CONSONANTS - 1, -1):
-            span = positions[end - 1][1] + 1  # the letters that spell the consonants
+            spelled = positions[end - 1][1] + 1  # the letters that spell the consonants
+            names = index.consonants.get(key[:end], ())
+            if not names:
+                continue
+            # ... and the vowel the name ends with, when one follows (`blekfi`, blockfi)
+            span = spelled + (
+                word[spelled : spelled + 1] in _VOWELS
+                and all(e.label[-1] in _VOWELS for name in names for e in index.skeletons[name])
+            )
             entries = [
                 entry
-                for name in index.consonants.get(key[:end], ())
+                for name in names
                 for entry in index.skeletons[name]
                 if _compact_spelling(word[:span], entry.label, end)
                 # ... unless those letters are a word part of other names (`trust`, truist)
-                and not index.inside_popular_names(word[:span], entry.label)
+                and not index.inside_popular_names(word[:spelled], entry.label)
             ]
             if not entries:
                 continue
@@ -807,7 +816,7 @@ def _compact_spelling(spelled: str, name: str, consonants: int) -> bool:
     third of the name away: `trzr`, `trezurio` spell trezor; `html` (four letters for
     hotmail's seven), `acoustic` and `cannabis` (five edits from coinbase) do not. A name of
     MIN_BARE_CONSONANTS `consonants` or more (its `consonant_key`, which `spelled` spells)
-    may lose its vowels (`jpmrgnchs`)."""
+    may lose its vowels (`jpmrgnchs`), and a name ending in a vowel its last letter."""
     if spelled[:1] != name[:1]:
         return False
     # So many consonants in order with hardly another letter are the name with its vowels
@@ -815,9 +824,11 @@ def _compact_spelling(spelled: str, name: str, consonants: int) -> bool:
     if consonants >= MIN_BARE_CONSONANTS and len(spelled) - consonants <= COMPACT_SLACK:
         return True
     budget = max(COMPACT_SLACK, len(name) // 3)
-    return (
-        abs(len(spelled) - len(name)) <= COMPACT_SLACK
-        and DamerauLevenshtein.distance(spelled, name, score_cutoff=budget) <= budget
+    forms = (name, name[:-1]) if name[-1] in _VOWELS else (name,)
+    return any(
+        abs(len(spelled) - len(form)) <= COMPACT_SLACK
+        and DamerauLevenshtein.distance(spelled, form, score_cutoff=budget) <= budget
+        for form in forms
     )
 
 
