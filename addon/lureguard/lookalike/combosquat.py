@@ -56,7 +56,7 @@ MIN_CHEAP_WORD: Final = 7
 MIN_CHEAP_MISSPELLED: Final = 8
 #: A lure word glued to a misspelled name needs this many letters (`tresorit` is no trezor).
 MIN_GLUED_LURE: Final = 3
-#: Letters glued to a word-brand read as a phrase of lure words from this many (`logspid`).
+#: Letters glued to a word-brand read as a phrase of lure words from this many (`loginpec`).
 MIN_GLUED_PHRASE: Final = 5
 #: A distinctive name this long counts inside any word of a hosting tenant's label.
 MIN_INSIDE_NAME: Final = 6
@@ -194,7 +194,7 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     if visit.tenant and not (starts or ends) and len(name) >= MIN_INSIDE_NAME:
         # ... or inside a word, a distinctive name of MIN_INSIDE_NAME letters or more
         # (`qzpaypalqz`); shorter ones stand inside too many words (webex of cobwebexhibit),
-        # and a popular site's name is that site's project (truist inside `altruistic`)
+        # and a popular site's name is that site's project (truist inside `altruistics`)
         return not visit.established and _distinctive(visit.index, name, label[lo:hi])
     if (visit.tenant or visit.guest) and not (starts or ends):
         # ... or right after or before a lure word (`loginpaypalqz7...`)
@@ -433,8 +433,9 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
 def _glued_phrase(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """True when the letters glued to the name at the label span `lo:hi` (up to a hyphen)
     split into two lure words or more, the brand's own among them (`loginverify` of
-    `chaseloginverify`, `logspid` of Aruba's SPID logins): a phrase of chores, as with
-    hyphens, not one compound name. An English word that splits so (`websites`) is that word."""
+    `chaseloginverify`; `loginpec` beside Aruba, whose certified mail is PEC): a phrase of
+    chores, as with hyphens, not one compound name. An English word that splits so
+    (`websites`) is that word."""
     label = visit.label
     own = visit.index.own_words(name)
     before = label[label.rfind("-", 0, lo) + 1 : lo]
@@ -769,10 +770,12 @@ def _consonants_in_tenant(visit: Visit) -> list[Reason]:
             names = index.consonants.get(key[:end], ())
             if not names:
                 continue
-            # ... and the vowel the name ends with, when one follows (`blekfi`, blockfi)
-            span = spelled + (
-                word[spelled : spelled + 1] in _VOWELS
-                and all(e.label[-1] in _VOWELS for name in names for e in index.skeletons[name])
+            # ... and the vowel the name ends with, when one follows (`cionbsea`, coinbase)
+            ends_in_vowel = all(
+                e.label[-1] in _VOWELS for name in names for e in index.skeletons[name]
+            )
+            span = (
+                spelled + 1 if ends_in_vowel and word[spelled : spelled + 1] in _VOWELS else spelled
             )
             entries = [
                 entry
