@@ -184,6 +184,7 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "chase-outdoors.com",  # ordinary words around it
         "chase2024.com",  # numbers alone are no context
         "chaselogin.com",  # glued to one word it may be a compound name
+        "chasewebmail.com",  # ... a lure word made of two counts as one
         "chasewebsites.com",  # an English word that splits into lure words is that word
         "purchase-verify.com",  # a word part, not the name
         "nid.com",

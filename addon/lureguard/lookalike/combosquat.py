@@ -443,14 +443,12 @@ def _glued_phrase(visit: Visit, name: str, lo: int, hi: int) -> bool:
     after = label[hi : end if end >= 0 else len(label)]
     for piece in (before, after):
         skel = skeleton(piece)
+        stem = skel[:-1] if skel.endswith("s") else skel
         if (
             len(skel) >= MIN_GLUED_PHRASE
             and piece not in COMMON_WORDS
-            and lure_only_beside(skel, own)  # most glued letters fail here, cheaply
-            and any(
-                lure_only_beside(skel[:i], own) and lure_only_beside(skel[i:], own)
-                for i in range(2, len(skel) - 1)
-            )
+            and not (is_lure_word(skel) or stem in own)  # one word: a compound name
+            and lure_only_beside(skel, own)  # so lure words only are two or more
         ):
             return True
     return False
