@@ -120,6 +120,7 @@ def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) 
         ("secrity-login.com", "misspells 'security'"),
         ("files-download-center.net", "made only of sign-in and lure words"),
         ("webmail07-verify.net", "and numbers"),  # serial numbers are filler
+        ("mailserver39.net", "and numbers"),  # ... after glued words too
         ("fileviewingcom.net", "fileviewing.com with its dot left out"),  # words, inflected
         ("dovvn-files.com", "disguises 'down' as 'dovvn'"),  # an ordinary word, vv for w
     ],

@@ -59,10 +59,10 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
             return [_reason(signal, label, f"'{label}' disguises {disguised} beside sign-in "
                             "words")]  # fmt: skip
     elif _DIGIT.search(label):
-        # Serial numbers are no disguise but filler (`inbox07-verify`): the words between
-        # them count, two at least (`verify12345` alone is a name).
+        # Serial numbers are no disguise but filler (`inbox07-verify`, `mailserver39`): the
+        # words around them count, two at least (`verify12345` alone is a name).
         words = skeleton(_DIGITS.sub("-", label)).strip("-")
-        if "-" in words and lure_only(words):
+        if lure_only(words) and ("-" in words or not is_lure_word(words)):
             return [_reason(signal, label, f"'{label}' is made only of sign-in and lure words "
                             "and numbers")]  # fmt: skip
         return []
