@@ -27,6 +27,12 @@ MAX_LABEL_OCTETS: Final = 63
 _SCHEME: Final = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _ASCII_LABEL: Final = re.compile(r"^[a-z0-9_-]+$")
 _FAST_HOST: Final = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$")
+#: How threat reports defang indicators so nobody clicks them: `example[.]com`, `(dot)`,
+#: `hxxps://`, `[:]//`. Read back as written before (no browser sends such a host).
+_DEFANGED_DOT: Final = re.compile(r"\[(?:\.|dot)\]|\((?:\.|dot)\)|\{(?:\.|dot)\}", re.IGNORECASE)
+#: A defanged scheme (`hxxps[:]//`) ends within this many characters.
+MAX_SCHEME_CHARS: Final = 10
+_DEFANGED_SCHEME: Final = re.compile(r"^(?:h[x*]{2}p|fxp)(s?):(?=//)", re.IGNORECASE)
 _PSL: Final = bundled()
 _NON_HOST_SCHEMES: Final = frozenset(
     {"mailto", "javascript", "data", "about", "blob", "file", "tel"}
@@ -141,9 +147,30 @@ def parse_target(text: str) -> Target:
         raise HostError("input is empty")
     if _FAST_HOST.match(stripped):
         return _from_plain_host(text, stripped)
+    refanged = refang(stripped)
+    if refanged != stripped:
+        stripped = refanged
+        if _FAST_HOST.match(stripped):
+            return _from_plain_host(text, stripped)
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in stripped):
         raise HostError("input contains a control character (such as NUL or a line break)")
     return _parse_slow(text, stripped)
+
+
+def refang(text: str) -> str:
+    """`text` with a threat report's defanging of the scheme and host undone
+    (`hxxps://paypal-verify[.]com/a[.]b` -> `https://paypal-verify.com/a[.]b`)."""
+    slashes = text.find("//")
+    end = text.find("/", slashes + 2 if 0 <= slashes <= MAX_SCHEME_CHARS else 0)
+    head, rest = (text, "") if end < 0 else (text[:end], text[end:])
+    if "[" in head or "(" in head or "{" in head:
+        head = _DEFANGED_DOT.sub(".", head).replace("[://]", "://").replace("[:]//", "://")
+    if head[1:3] in ("xx", "XX", "**") or head[:3].lower() == "fxp":
+        match = _DEFANGED_SCHEME.match(head)
+        if match:
+            scheme = "ftp" if match.group(0)[0] in "fF" else "http" + match.group(1).lower()
+            head = f"{scheme}:{head[match.end() :]}"
+    return head + rest
 
 
 def normalize_host(text: str) -> str:

@@ -77,6 +77,26 @@ def test_url_is_kept_without_fragment_and_port_is_parsed() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "host", "url"),
+    [
+        ("paypal-verify[.]com", "paypal-verify.com", None),
+        ("rnicrosoft(.)com", "rnicrosoft.com", None),
+        ("paypa1{dot}com", "paypa1.com", None),
+        ("hxxps://evil[.]net/a[.]b", "evil.net", "https://evil.net/a[.]b"),  # the path as it is
+        ("hXXp[:]//evil[.]net", "evil.net", "http://evil.net/"),
+        ("hxxp[://]evil(dot)net/x", "evil.net", "http://evil.net/x"),
+        ("fxp://evil[.]net/", "evil.net", "ftp://evil.net/"),
+    ],
+)
+def test_defanged_indicators_of_threat_reports_are_read_back(
+    text: str, host: str, url: str | None
+) -> None:
+    target = parse_target(text)
+    assert (target.host, target.url) == (host, url)
+    assert target.input == text
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "empty"),

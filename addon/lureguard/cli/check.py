@@ -66,7 +66,8 @@ def check(
 
     An INPUT of '-' reads one input a line from standard input and answers each line as it
     arrives. Invalid inputs get verdict null and an error; the exit status is 0 unless the
-    command itself could not run.
+    command itself could not run. Indicators defanged as threat reports write them
+    (hxxps://example[.]com) are read back.
 
     \b
     Examples:
