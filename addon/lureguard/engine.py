@@ -16,6 +16,7 @@ from lureguard.hosts import HostError, Target, display_form, parse_target, split
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MAIL_TAG, BrandIndex, Protected, Signal
+from lureguard.lookalike.pathtenant import tenant_target
 from lureguard.lookalike.userinfo import shown_domain
 from lureguard.ruledata.database import RuleData, RuleDatabaseError, RuleInfo, read_database
 from lureguard.ruledata.patterns import PatternIndex
@@ -78,14 +79,13 @@ class Engine:
     def check_target(self, target: Target, notices: bool = True) -> Verdict:
         """Decide on an already parsed target (`notices` as for `check`)."""
         verdict = self._check_host(target, notices)
-        if not target.userinfo or verdict.verdict == "block":
+        if target.url is None or verdict.verdict == "block":
             return verdict
-        if any(r.kind == "allowlisted" and r.brand is None for r in verdict.reasons):
-            return verdict  # an allowlist rule's host: the administrator has decided
-        shown = self._shown_user_name(target)
-        if not shown:
-            return verdict
-        reasons = [*shown, *(r for r in verdict.reasons if r.kind != "allowlisted")]
+        found = self._shown_user_name(target) if target.userinfo else []
+        found += self._path_tenant(target, notices)
+        if not found or any(r.kind == "allowlisted" and r.brand is None for r in verdict.reasons):
+            return verdict  # nothing more, or an allowlist rule's host: the administrator decided
+        reasons = [*found, *(r for r in verdict.reasons if r.kind != "allowlisted")]
         return self._verdict(target, _level(reasons), reasons)
 
     def _check_host(self, target: Target, notices: bool) -> Verdict:
@@ -168,6 +168,23 @@ class Engine:
                         )
                     )
         return reasons
+
+    def _path_tenant(self, target: Target, notices: bool) -> list[Reason]:
+        """`https://storage.googleapis.com/paypal-login/`: a customer's site in the path of a
+        platform's own host, judged as the tenant it is (`lookalike.pathtenant`)."""
+        tenant = tenant_target(target)
+        if tenant is None:
+            return []
+        found = self._listed(tenant, tenant.names)
+        if not found:
+            for detector in self.detectors:
+                found.extend(detector.detect(tenant, self.index, notices))
+        where = f"the page is a customer's site on {target.host}, read as {tenant.unicode_host}"
+        return [
+            Reason(r.kind, r.rule_id, r.level, f"{where}: {r.detail}", brand=r.brand,
+                   target=r.target, source=r.source)
+            for r in found
+        ]  # fmt: skip
 
     def _shown_user_name(self, target: Target) -> list[Reason]:
         """`https://www.paypal.com@evil.net/`: a brand's address as the URL's user name."""

@@ -40,6 +40,17 @@ def test_json_verdict_for_the_founding_story(bundled_db: Path) -> None:
     assert any(r["target"] == "microsoft.com" for r in verdict["reasons"])
 
 
+def test_indicators_as_threat_reports_write_them(bundled_db: Path) -> None:
+    """Defanged indicators are read back; a customer's site in a platform's path is judged."""
+    lines = b"hxxps://rnicrosoft[.]com/login\nhttps://sites.google.com/view/paypal-login-verify\n"
+    proc = run("check", "--db", str(bundled_db), "--json", "-", stdin=lines)
+    assert proc.returncode == 0, proc.stderr
+    defanged, site = (json.loads(line) for line in proc.stdout.splitlines())
+    assert (defanged["host"], defanged["verdict"]) == ("rnicrosoft.com", "warn")
+    assert (site["host"], site["verdict"]) == ("sites.google.com", "warn")
+    assert [r["rule_id"] for r in site["reasons"]] == ["brand/paypal"]
+
+
 def test_without_db_the_bundled_rules_compile_into_the_data_dir(tmp_path: Path) -> None:
     env = {"LUREGUARD_DATA_DIR": str(tmp_path / "data")}
     proc = run("check", "--json", "rnicrosoft.com", env=env)

@@ -17,11 +17,12 @@ from lureguard.lookalike.index import (
     probe_code,
     typo_budget,
 )
+from lureguard.lookalike.pathtenant import PATH_PLATFORMS
 from lureguard.lookalike.words import COMMON_WORDS
 from lureguard.psl import bundled
 from lureguard.verdict import Kind, Reason
 
-_PLATFORMS: Final = bundled().platforms
+_PLATFORMS: Final = bundled().platforms | PATH_PLATFORMS
 #: Top-level domains that abuse reports (Spamhaus, Interisle) find most used for phishing and
 #: spam relative to their size: cheap to register, rarely anyone's long-standing home.
 ABUSED_TLDS: Final = frozenset(
