@@ -5,7 +5,8 @@ and `https://s3.amazonaws.com/<bucket>/` are customers' pages on the platform's 
 is the platform's (Google's, Amazon's) and rightly allowed. Their tenant is the path's first
 name: the same bucket is also served as `<bucket>.storage.googleapis.com` or
 `<bucket>.s3.amazonaws.com`, and a Google Site's name is its own. `tenant_target` writes that
-tenant as a host, which the detectors judge as they judge a hosting tenant.
+tenant as that host (a Google Site as a hosting platform's tenant), which the detectors judge
+as they judge the host itself.
 
 Only where the URL is known: `lureguard check`, the API and the extension (tabs and links).
 The proxy decides at CONNECT time, on the host alone, and does not decrypt these platforms.
