@@ -17,6 +17,7 @@ from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MAIL_TAG, BrandIndex, Protected, Signal
 from lureguard.lookalike.pathtenant import tenant_target
+from lureguard.lookalike.redirects import wrapped_destination
 from lureguard.lookalike.userinfo import shown_domain
 from lureguard.ruledata.database import RuleData, RuleDatabaseError, RuleInfo, read_database
 from lureguard.ruledata.patterns import PatternIndex
@@ -83,6 +84,7 @@ class Engine:
             return verdict
         found = self._shown_user_name(target) if target.userinfo else []
         found += self._path_tenant(target, notices)
+        found += self._wrapped_link(target, notices)
         if not found or any(r.kind == "allowlisted" and r.brand is None for r in verdict.reasons):
             return verdict  # nothing more, or an allowlist rule's host: the administrator decided
         reasons = [*found, *(r for r in verdict.reasons if r.kind != "allowlisted")]
@@ -184,6 +186,24 @@ class Engine:
             Reason(r.kind, r.rule_id, r.level, f"{where}: {r.detail}", brand=r.brand,
                    target=r.target, source=r.source)
             for r in found
+        ]  # fmt: skip
+
+    def _wrapped_link(self, target: Target, notices: bool) -> list[Reason]:
+        """`https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fpaypa1.com`: a link
+        a mail filter or redirector wrapped, judged by the address inside
+        (`lookalike.redirects`): a warning for what the click reaches."""
+        inside = wrapped_destination(target)
+        if inside is None or len(inside) >= len(target.input):
+            return []  # each address inside is shorter: nested wrappers end
+        inner = self.check(inside, notices)
+        if inner.verdict not in ("warn", "block"):
+            return []
+        where = f"the link goes through {target.host} to {inner.display_host}"
+        return [
+            Reason(r.kind, r.rule_id, r.level, f"{where}: {r.detail}", brand=r.brand,
+                   target=r.target, source=r.source)
+            for r in inner.reasons
+            if r.level in ("warn", "block")
         ]  # fmt: skip
 
     def _shown_user_name(self, target: Target) -> list[Reason]:
