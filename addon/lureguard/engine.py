@@ -82,13 +82,19 @@ class Engine:
         verdict = self._check_host(target, notices)
         if target.url is None or verdict.verdict == "block":
             return verdict
+        inside = self._wrapped(target, notices)
+        leads_to = (inside.leads_to or inside.registered_domain or inside.host) if inside else None
         found = self._shown_user_name(target) if target.userinfo else []
         found += self._path_tenant(target, notices)
-        found += self._wrapped_link(target, notices)
-        if not found or any(r.kind == "allowlisted" and r.brand is None for r in verdict.reasons):
-            return verdict  # nothing more, or an allowlist rule's host: the administrator decided
-        reasons = [*found, *(r for r in verdict.reasons if r.kind != "allowlisted")]
-        return self._verdict(target, _level(reasons), reasons)
+        if inside is not None:
+            found += self._wrapped_reasons(target, inside)
+        if found and not any(r.kind == "allowlisted" and r.brand is None for r in verdict.reasons):
+            # (an allowlist rule's host keeps its verdict: the administrator has decided)
+            reasons = [*found, *(r for r in verdict.reasons if r.kind != "allowlisted")]
+            return self._verdict(target, _level(reasons), reasons, leads_to)
+        if leads_to is None:
+            return verdict
+        return self._verdict(target, verdict.verdict or "allow", list(verdict.reasons), leads_to)
 
     def _check_host(self, target: Target, notices: bool) -> Verdict:
         """The verdict on the host alone."""
@@ -188,16 +194,19 @@ class Engine:
             for r in found
         ]  # fmt: skip
 
-    def _wrapped_link(self, target: Target, notices: bool) -> list[Reason]:
-        """`https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fpaypa1.com`: a link
-        a mail filter or redirector wrapped, judged by the address inside
-        (`lookalike.redirects`): a warning for what the click reaches."""
+    def _wrapped(self, target: Target, notices: bool) -> Verdict | None:
+        """`https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fpaypa1.com`: the
+        verdict on the address inside a link that a mail filter or redirector wrapped
+        (`lookalike.redirects`), or None when the link is no such wrapper."""
         inside = wrapped_destination(target)
         if inside is None or len(inside) >= len(target.input):
-            return []  # each address inside is shorter: nested wrappers end
+            return None  # each address inside is shorter: nested wrappers end
         inner = self.check(inside, notices)
-        if inner.verdict not in ("warn", "block"):
-            return []
+        return inner if inner.error is None else None
+
+    @staticmethod
+    def _wrapped_reasons(target: Target, inner: Verdict) -> list[Reason]:
+        """The warn and block reasons of the address inside, saying the link passes through."""
         where = f"the link goes through {target.host} to {inner.display_host}"
         return [
             Reason(r.kind, r.rule_id, r.level, f"{where}: {r.detail}", brand=r.brand,
@@ -237,7 +246,9 @@ class Engine:
         return Reason(kind, info.id, info.severity, f"{detail}{title}", source=info.source)  # type: ignore[arg-type]
 
     @staticmethod
-    def _verdict(target: Target, level: Level, reasons: list[Reason]) -> Verdict:
+    def _verdict(
+        target: Target, level: Level, reasons: list[Reason], leads_to: str | None = None
+    ) -> Verdict:
         return Verdict(
             input=target.input,
             host=target.host,
@@ -245,6 +256,7 @@ class Engine:
             verdict=level,
             reasons=tuple(reasons),
             display_host=display_form(target.unicode_host, target.host),
+            leads_to=leads_to,
         )
 
 

@@ -102,11 +102,13 @@ class Reason:
 class Verdict:
     """The engine's answer for one input; `verdict` is None only when `error` is set.
 
-    Equality ignores `display_host`, a presentation of `host`.
+    `leads_to` is the registrable domain a wrapped link leads to (Safe Links, a redirector:
+    `lookalike.redirects`), None for any other input: where the click really goes, for the
+    extension's link-text comparison. Equality ignores `display_host`, a presentation of `host`.
     """
 
-    __slots__ = ("display_host", "error", "host", "input", "reasons", "registered_domain",
-                 "verdict")  # fmt: skip
+    __slots__ = ("display_host", "error", "host", "input", "leads_to", "reasons",
+                 "registered_domain", "verdict")  # fmt: skip
 
     def __init__(
         self,
@@ -117,6 +119,7 @@ class Verdict:
         reasons: tuple[Reason, ...] = (),
         error: str | None = None,
         display_host: str | None = None,
+        leads_to: str | None = None,
     ) -> None:
         self.input: Final = input
         self.host: Final = host
@@ -125,10 +128,11 @@ class Verdict:
         self.reasons: Final = reasons
         self.error: Final = error
         self.display_host: Final = display_host
+        self.leads_to: Final = leads_to
 
     def _key(self) -> tuple[object, ...]:
         return (self.input, self.host, self.registered_domain, self.verdict, self.reasons,
-                self.error)  # fmt: skip
+                self.error, self.leads_to)  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Verdict) and self._key() == other._key()
@@ -156,6 +160,7 @@ class Verdict:
             "host": self.host,
             "display_host": self.display_host,
             "registered_domain": self.registered_domain,
+            "leads_to": self.leads_to,
             "verdict": self.verdict,
             "reasons": [r.to_dict() for r in self.reasons],
             "error": self.error,

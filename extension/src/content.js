@@ -111,7 +111,8 @@
     let level = verdict?.verdict === "block" || verdict?.verdict === "warn" ? verdict.verdict : null;
     const reasons = level ? [...verdict.reasons] : [];
     const shown = info.shown ? siteOf(results.get(info.shown)) : null;
-    const real = siteOf(verdict);
+    // A link a mail filter wrapped (Safe Links, URL Defense) goes where the address inside goes.
+    const real = verdict?.leads_to ?? siteOf(verdict);
     if (shown && real && shown !== real) {
       reasons.push({
         kind: "link-mismatch",

@@ -36,6 +36,11 @@ MAIL = """<!doctype html>
    or <a id="mail-to" href="mailto:help@microsoft.com">write to us</a>.</p>
  <p>Unlock it at <a id="user-name" href="https://login.microsoft.com@qz-evil.example/unlock"
    >your Microsoft account page</a> (a user name before the '@' is no host).</p>
+ <p>Links the mail filter wrapped: <a id="wrapped-lookalike"
+   href="https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fpaypa1.com%2Fsignin&amp;data=05"
+   >PayPal</a> and <a id="wrapped-clean"
+   href="https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.paypal.com%2F&amp;data=05"
+   >https://www.paypal.com/</a> (its text names where it really goes).</p>
  <p id="later"></p>
 </div>
 <script>
@@ -63,6 +68,7 @@ EXPECTED = {
     "mismatch": "warn",
     "blocked": "block",
     "user-name": "warn",
+    "wrapped-lookalike": "warn",
     "late-lookalike": "warn",
     "late-mismatch": "warn",
     "clean-then-bad": "warn",

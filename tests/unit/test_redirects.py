@@ -65,6 +65,15 @@ def test_wrappers_inside_wrappers_are_read_to_the_end(engine: Engine) -> None:
     verdict = engine.check(f"https://www.google.com/url?q={quote(safe_links, safe='')}")
     assert verdict.verdict == "warn"
     assert "to paypa1.com" in verdict.reasons[0].detail
+    assert verdict.leads_to == "paypa1.com"
+
+
+def test_a_wrapped_link_says_where_it_leads(engine: Engine) -> None:
+    inside = quote("https://www.paypal.com/signin", safe="")
+    verdict = engine.check(f"https://nam12.safelinks.protection.outlook.com/?url={inside}")
+    assert (verdict.registered_domain, verdict.leads_to) == ("outlook.com", "paypal.com")
+    assert verdict.to_dict()["leads_to"] == "paypal.com"
+    assert engine.check("https://www.paypal.com/signin").leads_to is None
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,12 @@ def verdict_json(verdict: Verdict) -> str:
     reasons (nearly every host in a log): the same text, byte for byte (tested)."""
     host, shown = verdict.host, verdict.display_host
     level = _LEVELS.get(verdict.verdict)
-    if verdict.reasons or verdict.error is not None or not (host and shown and level):
+    if (
+        verdict.reasons
+        or verdict.error is not None
+        or verdict.leads_to is not None
+        or not (host and shown and level)
+    ):
         return json.dumps(verdict.to_dict(), ensure_ascii=False)
     text = verdict.input
     host_json = encode_basestring(host)
@@ -117,8 +122,8 @@ def verdict_json(verdict: Verdict) -> str:
     domain_json = "null" if domain is None else encode_basestring(domain)
     return (
         f'{{"input": {input_json}, "host": {host_json}, "display_host": {shown_json}, '
-        f'"registered_domain": {domain_json}, "verdict": {level}, "reasons": [], '
-        f'"error": null}}'
+        f'"registered_domain": {domain_json}, "leads_to": null, "verdict": {level}, '
+        f'"reasons": [], "error": null}}'
     )
 
 
