@@ -188,11 +188,7 @@ class Engine:
             for detector in self.detectors:
                 found.extend(detector.detect(tenant, self.index, notices))
         where = f"the page is a customer's site on {target.host}, read as {tenant.unicode_host}"
-        return [
-            Reason(r.kind, r.rule_id, r.level, f"{where}: {r.detail}", brand=r.brand,
-                   target=r.target, source=r.source)
-            for r in found
-        ]  # fmt: skip
+        return _told_where(where, found)
 
     def _wrapped(self, target: Target, notices: bool) -> Verdict | None:
         """`https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fpaypa1.com`: the
@@ -208,12 +204,7 @@ class Engine:
     def _wrapped_reasons(target: Target, inner: Verdict) -> list[Reason]:
         """The warn and block reasons of the address inside, saying the link passes through."""
         where = f"the link goes through {target.host} to {inner.display_host}"
-        return [
-            Reason(r.kind, r.rule_id, r.level, f"{where}: {r.detail}", brand=r.brand,
-                   target=r.target, source=r.source)
-            for r in inner.reasons
-            if r.level in ("warn", "block")
-        ]  # fmt: skip
+        return _told_where(where, [r for r in inner.reasons if r.level in ("warn", "block")])
 
     def _shown_user_name(self, target: Target) -> list[Reason]:
         """`https://www.paypal.com@evil.net/`: a brand's address as the URL's user name."""
@@ -258,6 +249,16 @@ class Engine:
             display_host=display_form(target.unicode_host, target.host),
             leads_to=leads_to,
         )
+
+
+def _told_where(where: str, reasons: list[Reason]) -> list[Reason]:
+    """`reasons` found on another address than the input's, each detail saying which; no
+    positions, which would point into that address, not into the host shown."""
+    return [
+        Reason(r.kind, r.rule_id, r.level, f"{where}: {r.detail}", brand=r.brand,
+               target=r.target, source=r.source)
+        for r in reasons
+    ]  # fmt: skip
 
 
 def _one_line(message: str, path: Path) -> str:
