@@ -28,6 +28,7 @@ _QUERY_WRAPPERS: Final = {
     "linkprotect.cudasvc.com": ("/url", ("a",)),  # Barracuda Link Protection
     "urldefense.proofpoint.com": ("/v2/url", ("u",)),  # Proofpoint v2, encoded below
 }
+_PROOFPOINT_V2: Final = "urldefense.proofpoint.com"
 #: Microsoft Defender for Office 365 Safe Links, one host per region (`nam12.`, `eur01.`).
 _SAFE_LINKS: Final = ".safelinks.protection.outlook.com"
 #: Proofpoint URL Defense v3 writes the address into the path: `/v3/__<address>__;<hash>`.
@@ -40,24 +41,22 @@ def wrapped_destination(target: Target) -> str | None:
     `https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fpaypa1.com%2Fx`), or
     None: no URL, no wrapper's host, or no web address inside."""
     url = target.url
-    if url is None:
-        return None
     host = target.host
+    safe_links = host.endswith(_SAFE_LINKS)
+    if url is None or not (safe_links or host in _QUERY_WRAPPERS or host == _PROOFPOINT_V3):
+        return None
     rest = "/" + url.split("/", 3)[3] if url.count("/") >= 3 else "/"
     if host == _PROOFPOINT_V3:  # the address may hold a query of its own
         if not rest.startswith(_V3_PREFIX) or "__;" not in rest:
             return None
         return _web_address(rest[len(_V3_PREFIX) : rest.index("__;")])
     path, _, query = rest.partition("?")
-    if host.endswith(_SAFE_LINKS):
-        wrapper: tuple[str, tuple[str, ...]] | None = ("/", ("url",))
-    else:
-        wrapper = _QUERY_WRAPPERS.get(host)
-    if wrapper is None or path != wrapper[0] or not query:
+    wrapper_path, params = ("/", ("url",)) if safe_links else _QUERY_WRAPPERS[host]
+    if path != wrapper_path or not query:
         return None
     values = parse_qs(query)
-    value = next((values[p][0] for p in wrapper[1] if p in values), "")
-    if host == "urldefense.proofpoint.com":
+    value = next((values[p][0] for p in params if p in values), "")
+    if host == _PROOFPOINT_V2:
         # v2 writes the address with `-` for `%` and `_` for `/`
         value = unquote(value.replace("-", "%").replace("_", "/"))
     return _web_address(value)
