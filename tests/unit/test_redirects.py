@@ -30,6 +30,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         f"https://linkprotect.cudasvc.com/url?a={quote(INSIDE, safe='')}&c=E",
         "https://urldefense.proofpoint.com/v2/url?u=https-3A__paypa1.com_login-3Fnext-3D1&d=Dw",
         f"https://urldefense.com/v3/__{INSIDE}__;!!Qz12$",
+        "https://www.google.com/amp/s/paypa1.com/login?next=1",  # Google's AMP viewer
     ],
 )
 def test_the_address_inside_a_wrapped_link_is_read_back(wrapped: str) -> None:
@@ -45,6 +46,7 @@ def test_the_address_inside_a_wrapped_link_is_read_back(wrapped: str) -> None:
         "https://www.youtube.com/redirect?q=javascript:alert(1)",
         "https://qz-shop.example/?url=https://paypa1.com/",  # anyone's parameter
         "https://urldefense.com/v3/https://paypa1.com/",
+        "https://www.google.com/amp/s/",
     ],
 )
 def test_no_address_where_nothing_is_wrapped(text: str) -> None:

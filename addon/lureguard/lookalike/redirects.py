@@ -3,9 +3,10 @@
 Microsoft Defender's Safe Links rewrites every link of a mail into
 `https://<region>.safelinks.protection.outlook.com/?url=<the link>&data=...`; Proofpoint's URL
 Defense, Barracuda's Link Protection, and the redirectors of Google, Facebook, Instagram,
-YouTube, LinkedIn and Slack do the same. The wrapper's host is its owner's and allowed, so a
-lookalike link in webmail would look clean to the extension before the click; the address
-inside is what the click reaches, and `wrapped_destination` reads it back.
+YouTube, LinkedIn and Slack do the same; Google's AMP viewer (`google.com/amp/s/<host>/...`)
+shows another site's page under Google's address. The wrapper's host is its owner's and
+allowed, so a lookalike link in webmail would look clean to the extension before the click;
+the address inside is what the click reaches, and `wrapped_destination` reads it back.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ _QUERY_WRAPPERS: Final = {
     "urldefense.proofpoint.com": ("/v2/url", ("u",)),  # Proofpoint v2, encoded below
 }
 _PROOFPOINT_V2: Final = "urldefense.proofpoint.com"
+#: Google's AMP viewer shows another site's page under its own address: `/amp/s/<host>/<path>`.
+_AMP_VIEWER: Final = "/amp/"
+_GOOGLE: Final = frozenset({"www.google.com", "google.com"})
 #: Microsoft Defender for Office 365 Safe Links, one host per region (`nam12.`, `eur01.`).
 _SAFE_LINKS: Final = ".safelinks.protection.outlook.com"
 #: Proofpoint URL Defense v3 writes the address into the path: `/v3/__<address>__;<hash>`.
@@ -50,6 +54,10 @@ def wrapped_destination(target: Target) -> str | None:
         if not rest.startswith(_V3_PREFIX) or "__;" not in rest:
             return None
         return _web_address(rest[len(_V3_PREFIX) : rest.index("__;")])
+    if rest.startswith(_AMP_VIEWER) and host in _GOOGLE:  # /amp/s/<host>/... (s: https)
+        secure = rest.startswith(_AMP_VIEWER + "s/")
+        page = rest[len(_AMP_VIEWER) + 2 * secure :]
+        return _web_address(f"{'https' if secure else 'http'}://{page}") if page else None
     path, _, query = rest.partition("?")
     wrapper_path, params = ("/", ("url",)) if safe_links else _QUERY_WRAPPERS[host]
     if path != wrapper_path or not query:
