@@ -16,7 +16,7 @@ from lureguard.hosts import HostError, Target, display_form, parse_target, split
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MAIL_TAG, BrandIndex, Protected, Signal
-from lureguard.lookalike.pathtenant import tenant_target
+from lureguard.lookalike.pathtenant import TENANT_DETAIL, tenant_target
 from lureguard.lookalike.redirects import wrapped_destination
 from lureguard.lookalike.userinfo import shown_domain
 from lureguard.ruledata.database import RuleData, RuleDatabaseError, RuleInfo, read_database
@@ -181,13 +181,13 @@ class Engine:
         """`https://storage.googleapis.com/paypal-login/`: a customer's site in the path of a
         platform's own host, judged as the tenant it is (`lookalike.pathtenant`)."""
         tenant = tenant_target(target)
-        if tenant is None:
-            return []
+        if tenant is None or tenant.host in self.allow_exact:
+            return []  # (an allowlist rule may name one customer's site: explain-fp offers it)
         found = self._listed(tenant, tenant.names)
         if not found:
             for detector in self.detectors:
                 found.extend(detector.detect(tenant, self.index, notices))
-        where = f"the page is a customer's site on {target.host}, read as {tenant.unicode_host}"
+        where = f"{TENANT_DETAIL}{target.host}, read as {tenant.unicode_host}"
         return _told_where(where, found)
 
     def _wrapped(self, target: Target, notices: bool) -> Verdict | None:

@@ -146,6 +146,29 @@ def test_explain_brand_infrastructure_names_file_line_and_the_edit_that_fixes_it
     assert "official domain of Acmecorp" in report["allowed_because"]
 
 
+def test_explain_a_wrapped_link_explains_the_address_inside(rules: Path) -> None:
+    inside = "https%3A%2F%2Facmecorp-support.net%2F"
+    wrapped = f"https://nam12.safelinks.protection.outlook.com/?url={inside}"
+    code, report = explain(rules, wrapped)
+    assert code == 1
+    assert report["verdict"]["host"] == "acmecorp-support.net"
+    assert report["notes"][0].startswith("the link goes through nam12.safelinks.protection")
+    apply(rules.parent, fix(report, "brand-domain")["edits"])
+    assert explain(rules, wrapped)[0] == 0
+
+
+def test_explain_a_customer_site_on_a_platform_allows_that_site_only(rules: Path) -> None:
+    code, report = explain(rules, "https://sites.google.com/view/acmecorp-login")
+    assert code == 1
+    fixes = report["findings"][0]["fixes"]
+    assert [f["cause"] for f in fixes] == ["allowlist"]  # no fix names the platform's domain
+    assert "acmecorp-login.sites.google.com" in fixes[0]["edits"][0]["text"]
+    assert report["popular_note"] is None
+    apply(rules.parent, fixes[0]["edits"])
+    assert explain(rules, "https://sites.google.com/view/acmecorp-login")[0] == 0
+    assert explain(rules, "https://sites.google.com/view/acmecorp-verify")[0] == 1
+
+
 def test_explain_namesake_on_another_suffix(rules: Path) -> None:
     code, report = explain(rules, "acmecorp.app")
     assert code == 1

@@ -35,6 +35,8 @@ _GOOGLE_STORAGE: Final = "storage.googleapis.com"
 _FIREBASE_STORAGE: Final = "firebasestorage.googleapis.com"
 _WIX_SUFFIX: Final = ".wixsite.com"
 _HOSTS: Final = frozenset({GOOGLE_SITES, _GOOGLE_STORAGE, _FIREBASE_STORAGE})
+#: How a reason found on such a site begins (the engine writes it; explain-fp reads it).
+TENANT_DETAIL: Final = "the page is a customer's site on "
 
 
 def tenant_target(target: Target) -> Target | None:

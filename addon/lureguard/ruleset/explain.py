@@ -14,15 +14,17 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from lureguard.engine import Engine
-from lureguard.hosts import split_registered
+from lureguard.hosts import parse_target, split_registered
 from lureguard.lookalike.confusables import skeleton
+from lureguard.lookalike.pathtenant import TENANT_DETAIL, tenant_target
+from lureguard.lookalike.redirects import wrapped_destination
 from lureguard.popular import ALEXA_FILE, RADAR_FILE
 from lureguard.ruleset.protect import shared_name
 from lureguard.ruleset.yamledit import Edit, RuleSource
@@ -136,10 +138,17 @@ class Explainer:
         self._sources: dict[str, RuleSource] = {}
 
     def explain(self, text: str) -> Explanation:
-        """The explanation of `text` (a host or URL; check `verdict.error` for bad input)."""
+        """The explanation of `text` (a host or URL; check `verdict.error` for bad input).
+        A wrapped link (Safe Links, a redirector) is explained by the address inside, where
+        its reasons come from and where a fix applies."""
         verdict = self.engine.check(text)
         if verdict.error is not None:
             return Explanation(verdict)
+        inside = wrapped_destination(parse_target(text)) if verdict.leads_to else None
+        if inside is not None and len(inside) < len(text):
+            inner = self.explain(inside)
+            note = f"the link goes through {verdict.host}: explained for the address inside"
+            return replace(inner, notes=(f"{note}, {inside}", *inner.notes))
         flagging = [r for r in verdict.reasons if r.kind != "allowlisted" and r.level != "allow"]
         notes = tuple(
             f"{r.rule_id} reports a notice (allowed, logged): {r.detail}"
@@ -153,7 +162,10 @@ class Explainer:
             return Explanation(verdict, because, notes=notes)
         findings = tuple(self._finding(verdict, r) for r in flagging if r.level != "notice")
         popular = ""
-        if any(f.rule.kind == "brand" for f in findings):
+        if any(
+            f.rule.kind == "brand" and not f.reason.detail.startswith(TENANT_DETAIL)
+            for f in findings
+        ):  # (a customer's site in a platform's path is on no popular list: the platform is)
             popular = self._popular_note(verdict)
         return Explanation(verdict, findings=findings, popular_note=popular, notes=notes)
 
@@ -202,9 +214,27 @@ class Explainer:
                 f"({ref.file}:{line or ref.line}), or allowlist the host.",
             )
             return Finding(reason, ref, pattern, "patterns", (fix, self._allow(verdict, True)))
+        tenant = tenant_target(parse_target(verdict.input))
+        if tenant is not None and reason.detail.startswith(TENANT_DETAIL):
+            return self._tenant(reason, ref, source, tenant.host)
         if ref.kind == "signal":
             return self._signal(verdict, reason, ref, source)
         return self._brand(verdict, reason, ref, source)
+
+    def _tenant(self, reason: Reason, ref: RuleRef, source: RuleSource, site: str) -> Finding:
+        """A reason found on a customer's site in a platform's path (`lookalike.pathtenant`):
+        the platform's host is not the site, so its domain, namesake or allowlist fixes would
+        name the platform; the site is allowed by its own host name."""
+        matched, matched_as = self._matched(reason, ref, source)
+        official = [d for d, rule in self.engine.data.brand_domains.items() if rule == ref.id]
+        word = self._word_fix(ref, source, matched, matched_as, official)
+        allow = self._allowlist_fix(
+            site,
+            f"The page is a customer's site, read as {site}: to allow it and change nothing "
+            f"else, allowlist {site} (allowlisting the platform's host would allow every "
+            "customer's site on it).",
+        )
+        return Finding(reason, ref, matched, matched_as, (*((word,) if word else ()), allow))
 
     def _listed(
         self, verdict: Verdict, reason: Reason, ref: RuleRef, source: RuleSource
@@ -370,18 +400,20 @@ class Explainer:
     def _allow(self, verdict: Verdict, whole_domain: bool) -> Fix:
         registered = verdict.registered_domain or ""
         entry = f"*.{registered}" if whole_domain and registered else verdict.host or ""
+        return self._allowlist_fix(
+            entry,
+            f"To allow this one site and change nothing else: allowlist {entry} (on a fleet, "
+            "the policy's allow list does the same for every laptop).",
+        )
+
+    def _allowlist_fix(self, entry: str, text: str) -> Fix:
         ref = self.refs.get(ALLOWLIST_ID)
         path = self.allowlist
         shown = str(path) if path else "rules/allowlists/local.yaml"
         if ref is not None:
             shown, path = ref.file, self._resolve(ref.file) or path
         source = RuleSource(shown, path, ALLOWLIST_ID)
-        return Fix(
-            "allowlist",
-            f"To allow this one site and change nothing else: allowlist {entry} (on a fleet, "
-            "the policy's allow list does the same for every laptop).",
-            (source.add(("hosts",), entry),),
-        )
+        return Fix("allowlist", text, (source.add(("hosts",), entry),))
 
     def _source(self, ref: RuleRef) -> RuleSource:
         if ref.id not in self._sources:
