@@ -19,6 +19,7 @@ from typing import Final
 from urllib.parse import unquote
 
 from lureguard.hosts import HostError, Target, parse_target
+from lureguard.psl import parent_names
 
 #: A bucket or site name as the platforms allow it (letters, digits, dots, hyphens,
 #: underscores; 3-63 characters), decoded and lowercased.
@@ -74,9 +75,7 @@ def tenant_target(target: Target) -> Target | None:
 
 def _tenant_of(target: Target, name: str, platform: str) -> Target:
     host = f"{name}.{platform}"
-    parents = platform.split(".")
-    names = (host, *(".".join(parents[i:]) for i in range(len(parents))))
-    return Target(target.input, host, host, host, name, platform, names=names)
+    return Target(target.input, host, host, host, name, platform, names=tuple(parent_names(host)))
 
 
 def _parsed(host: str) -> Target | None:

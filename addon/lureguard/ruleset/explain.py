@@ -214,9 +214,10 @@ class Explainer:
                 f"({ref.file}:{line or ref.line}), or allowlist the host.",
             )
             return Finding(reason, ref, pattern, "patterns", (fix, self._allow(verdict, True)))
-        tenant = tenant_target(parse_target(verdict.input))
-        if tenant is not None and reason.detail.startswith(TENANT_DETAIL):
-            return self._tenant(reason, ref, source, tenant.host)
+        if reason.detail.startswith(TENANT_DETAIL):
+            tenant = tenant_target(parse_target(verdict.input))
+            if tenant is not None:
+                return self._tenant(reason, ref, source, tenant.host)
         if ref.kind == "signal":
             return self._signal(verdict, reason, ref, source)
         return self._brand(verdict, reason, ref, source)
