@@ -123,6 +123,8 @@ def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) 
         ("mailserver39.net", "and numbers"),  # ... after glued words too
         ("fileviewingcom.net", "fileviewing.com with its dot left out"),  # words, inflected
         ("dovvn-files.com", "disguises 'down' as 'dovvn'"),  # an ordinary word, vv for w
+        ("login-yes.com", "the sign-in word 'login'"),  # a credential word beside any word
+        ("qz-pw.net", "the sign-in word 'pw'"),
     ],
 )
 def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> None:
@@ -141,6 +143,9 @@ def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> 
         "telecom.com",  # ends in `com`, but no sign-in words before it
         "modern-mail.com",  # `rn` in a word as written
         "web3-login.com",  # a digit ending a word makes a name, not a letter
+        "temp-mail.com",  # `mail` beside a word is a product, unlike `login`
+        "login-kittenhouse.com",  # a long word beside `login` is a name
+        "login-my-qz.com",  # three words: not a credential word with one word beside it
     ],
 )  # fmt: skip
 def test_single_words_popular_names_and_ordinary_words_are_not_suspicious(

@@ -34,6 +34,14 @@ _DIGIT_LETTERS: Final = {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s"}
 _LONE_DIGIT: Final = re.compile(r"(?<![0-9])(?:(?<=[a-z])[0-9]|[0-9](?=[a-z]))(?![0-9])")
 #: A label ending so may be an address with its dot dropped (`documentviewingcom`).
 _DOTLESS_END: Final = "com"
+#: Words that ask for a password outright (`set-login`, `change-pw`): beside one short word
+#: of any kind they make the whole name, where `mail` or `account` beside a word is a
+#: product (`temp-mail`, `sega-account`).
+_CREDENTIAL_WORDS: Final = frozenset(
+    {"login", "logins", "logon", "signin", "pw", "passwd", "password"}
+)
+#: The word beside a credential word is this short at most (a longer one is a name).
+MAX_BESIDE_CREDENTIAL: Final = 8
 #: Endings that inflect a lure word in such a name (`viewing`, `checker`, `shared`).
 _INFLECTIONS: Final = ("ing", "ers", "er", "ed")
 _LONGEST_WORD: Final = max(len(w) for w in LURE_WORDS) + max(len(e) for e in _INFLECTIONS)
@@ -74,6 +82,10 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
     misspelled = _misspelled(label)
     if misspelled:
         return [_reason(signal, label, f"'{label}' misspells {misspelled}")]
+    credential = _credential_pair(visit)
+    if credential:
+        return [_reason(signal, label, f"'{label}' is the sign-in word '{credential}' with one "
+                        "word beside it")]  # fmt: skip
     if label.endswith(_DOTLESS_END) and _sign_in_phrase(label[: -len(_DOTLESS_END)]):
         name = label[: -len(_DOTLESS_END)]
         return [_reason(signal, label, f"'{label}' writes the address {name}.com with its dot "
@@ -168,6 +180,22 @@ def _disguisable(label: str, plain: str) -> bool:
     if plain or "ii" in label or not label.isascii():
         return True
     return _LONE_DIGIT.search(label) is not None
+
+
+def _credential_pair(visit: Visit) -> str:
+    """The credential word of a two-word label whose other word is short letters and names
+    no brand (`login-use`, `lh-logins`), else ''."""
+    parts = visit.label.split("-")
+    if len(parts) != 2 or not all(p.isalpha() for p in parts):
+        return ""
+    for word, other in (parts, parts[::-1]):
+        if (
+            word in _CREDENTIAL_WORDS
+            and len(other) <= MAX_BESIDE_CREDENTIAL
+            and skeleton(other) not in visit.index.skeletons
+        ):
+            return word
+    return ""
 
 
 def _misspelled(label: str) -> str:
