@@ -454,12 +454,14 @@ def _glued_phrase(visit: Visit, name: str, lo: int, hi: int) -> bool:
     return False
 
 
-def _machinery(visit: Visit, lo: int, hi: int) -> bool:
-    """True when infrastructure words stand around the name (`rakuten-static`, `navercdn`,
-    `microsoft-ppe`): the brand's own machinery, fetched by browsers, typed by nobody. On a
-    hosting platform the words are the kit's (`trezor-suite-app-cdn.pages.dev`) and count."""
+def _machinery(visit: Visit, name: str, lo: int, hi: int) -> bool:
+    """True when infrastructure words stand around the name `name` (a skeleton) at `lo:hi`
+    (`rakuten-static`, `navercdn`, `microsoft-ppe`): the brand's own machinery, fetched by
+    browsers, typed by nobody. On a hosting platform the words are the kit's
+    (`trezor-suite-app-cdn.pages.dev`) and count."""
     label = visit.label
-    return not visit.tenant and infrastructure(skeleton(f"{label[:lo]}-{label[hi:]}"))
+    rest = skeleton(f"{label[:lo]}-{label[hi:]}")
+    return not visit.tenant and infrastructure(rest, visit.index.own_words(name))
 
 
 def _login_host(index: BrandIndex, entry: Protected) -> bool:
@@ -473,7 +475,7 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
     reasons = []
     taken: list[tuple[int, int]] = []
     for name, lo, hi in find_combos(visit):
-        if any(a <= lo and hi <= b for a, b in taken) or _machinery(visit, lo, hi):
+        if any(a <= lo and hi <= b for a, b in taken) or _machinery(visit, name, lo, hi):
             continue  # `paypal` inside an already reported `paypalobjects`
         taken.append((lo, hi))
         for entry in visit.index.skeletons[name]:
@@ -488,7 +490,9 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
         reasons = _misspelled_cheap(visit)
     if not reasons and visit.index.context:
         for name, lo, hi in find_context_names(visit):
-            if not any(a <= lo and hi <= b for a, b in taken) and not _machinery(visit, lo, hi):
+            if not any(a <= lo and hi <= b for a, b in taken) and not _machinery(
+                visit, name, lo, hi
+            ):
                 taken.append((lo, hi))
                 for entry in visit.index.context[name]:
                     reasons.append(_combo_reason(visit, entry, lo, hi))

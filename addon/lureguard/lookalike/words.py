@@ -171,10 +171,13 @@ def holds_lure_word_beside(skel: str, own: frozenset[str]) -> bool:
     return holds_lure_word(skel) or any(len(word) >= 4 and word in skel for word in own)
 
 
-def infrastructure(text: str) -> bool:
+def infrastructure(text: str, own: frozenset[str] = frozenset()) -> bool:
     """True when a skeleton (hyphens and digits allowed) has an infrastructure word as a piece
-    of its own or glued to lure words (`cloudcdn`, `-static-`, `analytics-s3`)."""
+    of its own or glued to lure words (`cloudcdn`, `-static-`, `analytics-s3`). A brand's own
+    lure word (`own`, skeletons) is the lure beside its name, not machinery (Meta's `ads`)."""
     for piece in _NOT_LETTERS.split(text):
+        if piece in own:
+            continue
         if piece in _INFRA_SKELETONS:
             return True
         for word in _INFRA_SKELETONS:
