@@ -12,10 +12,10 @@ import pytest
 
 from lureguard.paths import bundled_rules_dir
 from lureguard.ruleset.build import compile_dir
-from tests.support.certs import CA_NAME
+from tests.support.certs import CA_NAME, OriginCA
 from tests.support.forms import form_token
-from tests.support.origin import BODY_PREFIX
-from tests.support.proxy import LUREGUARD, ProxyProcess, curl
+from tests.support.origin import BODY_PREFIX, Origin
+from tests.support.proxy import LUREGUARD, ProxyProcess, curl, start_lureguard
 
 pytestmark = pytest.mark.e2e
 
@@ -154,6 +154,59 @@ def test_bypass_with_token_once(lureguard_proxy: ProxyProcess) -> None:
     kinds = [e["event"] for e in _events(lureguard_proxy) if e.get("host") == "www.rnicrosoft.com"]
     assert "bypass" in kinds
     assert kinds.count("bypass-refused") == 2
+
+
+def test_a_customers_site_in_a_platforms_path_is_judged_and_bypassed_alone(
+    lureguard_proxy: ProxyProcess,
+) -> None:
+    # The platform's host is official, so only its path tells one customer's site from another.
+    ca = lureguard_proxy.mitm_ca
+    base = "https://sites.google.com"
+    page = curl(lureguard_proxy, base + "/view/paypal-login-verify/home", cacert=ca, headers=NAV)
+    assert page.status == 403
+    assert "brand/paypal" in page.body
+    clean = curl(lureguard_proxy, base + "/view/acme-bakery/home", cacert=ca, headers=NAV)
+    assert clean.status == 200
+    assert clean.body.startswith(BODY_PREFIX.decode())
+    # The warning page's form acts on the site it answers for, named by its `next` path.
+    token = _token(page.body, "proceed", "hour")
+    ok = curl(
+        lureguard_proxy,
+        base + ACTION + "proceed",
+        cacert=ca,
+        data={"token": token, "for": "hour", "next": "/view/paypal-login-verify/home"},
+    )
+    assert ok.status == 303
+    through = curl(lureguard_proxy, base + "/view/paypal-login-verify/home", cacert=ca, headers=NAV)
+    assert through.status == 200
+    # ... and to that site alone: another customer's lookalike on the platform still warns.
+    other = curl(lureguard_proxy, base + "/view/paypal-account-verify", cacert=ca, headers=NAV)
+    assert other.status == 403
+    bypasses = [e for e in _events(lureguard_proxy) if e["event"] == "bypass"]
+    assert bypasses[-1]["host"] == "paypal-login-verify.sites.google.com"
+
+
+def test_path_platforms_off_pass_the_platform_through(
+    tmp_path: Path, origin: Origin, test_ca: OriginCA, bundled_db: Path
+) -> None:
+    proxy = start_lureguard(
+        tmp_path / "data",
+        origin=origin,
+        test_ca=test_ca,
+        args=["--db", str(bundled_db), "--no-path-platforms"],
+    )
+    try:
+        # Only the origin's own test CA is trusted: decrypting would fail the handshake.
+        result = curl(
+            proxy,
+            "https://sites.google.com/view/paypal-login-verify",
+            cacert=test_ca.ca_cert,
+            headers=NAV,
+        )
+    finally:
+        proxy.stop()
+    assert result.status == 200
+    assert result.body.startswith(BODY_PREFIX.decode())
 
 
 def test_report_false_alarm_and_status(lureguard_proxy: ProxyProcess) -> None:

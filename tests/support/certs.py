@@ -23,6 +23,7 @@ ORIGIN_NAMES = (
     "example.org",
     "*.example.org",
     "reload-target.example.net",
+    "sites.google.com",  # a platform whose customers' sites are in the path
     "localhost",
 )
 

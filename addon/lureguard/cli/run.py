@@ -43,6 +43,10 @@ def confdir(data_dir: Path) -> Path:
 @click.option("--rule-mode", "rule_modes", multiple=True, metavar="RULE_ID=MODE",
               help="Override the mode for one rule (repeatable).")  # fmt: skip
 @click.option("--no-bypass", is_flag=True, help="Never offer 'proceed anyway'.")
+@click.option("--no-path-platforms", is_flag=True,
+              help="Do not decrypt the platforms that serve customers' sites in their path "
+              "(Google Sites, Cloud Storage, S3): judge them by the host alone, which is "
+              "theirs and allowed [policy: proxy.path_platforms].")  # fmt: skip
 @click.option("--fail", "fail_policy", type=click.Choice(["open", "closed"]), default="open",
               show_default=True,
               help="If the addon itself fails: let the request through, or stop it.")  # fmt: skip
@@ -66,6 +70,7 @@ def run(
     mode: str,
     rule_modes: tuple[str, ...],
     no_bypass: bool,
+    no_path_platforms: bool,
     fail_policy: str,
     pac_fallback: str,
     log_json: bool,
@@ -124,6 +129,9 @@ def run(
     defaults = [
         ("confdir", str(confdir(conf.data_dir))),
         ("connection_strategy", "lazy"),
+        # Decrypted downloads (a platform's files, a site proceeded to) pass through as they
+        # arrive instead of being held in memory whole: lureguard never reads a body.
+        ("stream_large_bodies", "1m"),
         ("flow_detail", "0"),
         ("lureguard_data_dir", str(conf.data_dir)),
         ("lureguard_db", str(db_path.resolve())),
@@ -132,6 +140,7 @@ def run(
         ("lureguard_fail", fail_policy),
         ("lureguard_pac_fallback", pac_fallback),
         ("lureguard_allow_bypass", "false" if no_bypass else "true"),
+        ("lureguard_path_platforms", "true" if deployed.value("proxy.path_platforms") else "false"),
         ("lureguard_bypass_max", str(bypass_max)),
         ("lureguard_log_json", "true" if log_json else "false"),
         ("lureguard_log_max_bytes", str(deployed.value("log.max_bytes"))),

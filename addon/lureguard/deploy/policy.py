@@ -167,6 +167,9 @@ SPECS: dict[str, Spec] = {
         _choice("direct", "none"), "direct", "when the proxy is down: browse directly or not at all"
     ),
     "proxy.port": Spec(_port, 8080, "proxy port on 127.0.0.1"),
+    "proxy.path_platforms": Spec(
+        _bool, True, "decrypt platforms that serve customers' sites in their path (Google Sites)"
+    ),
     "api.port": Spec(_port, 8081, "verdict API and PAC port on 127.0.0.1"),
     "update.url": Spec(_text, "", "where the signed bundle directory is published"),
     "update.pubkey": Spec(_pubkey, "", "bundle public key: ed25519:BASE64 or a .pub file"),

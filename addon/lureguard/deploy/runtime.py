@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import click
 from click.core import ParameterSource
@@ -28,7 +28,7 @@ from lureguard.paths import RULES_DB_NAME, local_rules_dir
 from lureguard.ruleset.build import ensure_compiled, rule_sources, stored_source
 from lureguard.ruleset.load import default_base, rule_files, source_digest
 
-#: `lureguard run` option name -> policy setting (`no_bypass` is the inverse of the setting).
+#: `lureguard run` option name -> policy setting (the `no_` flags are the settings' inverses).
 RUN_OPTIONS = {
     "mode": "mode",
     "fail_policy": "fail",
@@ -36,7 +36,9 @@ RUN_OPTIONS = {
     "api_port": "api.port",
     "no_bypass": "bypass.allowed",
     "pac_fallback": "pac.fallback",
+    "no_path_platforms": "proxy.path_platforms",
 }
+_INVERSE: Final = frozenset({"no_bypass", "no_path_platforms"})
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def for_run(ctx: click.Context) -> Runtime:
     for name, key in {**RUN_OPTIONS, **LOG_OPTIONS}.items():
         if name in ctx.params and ctx.get_parameter_source(name) in typed:
             value = ctx.params[name]
-            cli[key] = (not value) if name == "no_bypass" else value
+            cli[key] = (not value) if name in _INVERSE else value
     return load(cli)
 
 

@@ -8,8 +8,9 @@ name: the same bucket is also served as `<bucket>.storage.googleapis.com` or
 tenant as that host (a Google Site as a hosting platform's tenant), which the detectors judge
 as they judge the host itself.
 
-Only where the URL is known: `lureguard check`, the API and the extension (tabs and links).
-The proxy decides at CONNECT time, on the host alone, and does not decrypt these platforms.
+Only where the URL is known: `lureguard check`, the API, the extension (tabs and links) and
+the proxy, which decrypts these platforms' hosts (`path_platform`) to read the path, unless
+`lureguard_path_platforms` is off.
 """
 
 from __future__ import annotations
@@ -45,14 +46,8 @@ def tenant_target(target: Target) -> Target | None:
     (`paypal-login.storage.googleapis.com` for `storage.googleapis.com/paypal-login/x`), or
     None: no URL, another host, or no valid name in the path."""
     url = target.url
-    if url is None:
-        return None
     host = target.host
-    if not (
-        host in _HOSTS
-        or host.endswith(_WIX_SUFFIX)
-        or (host.startswith("s3") and _S3_HOST.match(host))
-    ):
+    if url is None or not path_platform(host):
         return None
     segments = url.split("?", 1)[0].split("/")[3:]  # scheme, '', authority, path...
     if host == GOOGLE_SITES:
@@ -71,6 +66,25 @@ def tenant_target(target: Target) -> Target | None:
         return None
     name = _name(segments[0]) if segments else ""
     return _parsed(f"{name}.{host}") if name else None
+
+
+def path_platform(host: str) -> bool:
+    """True for a platform host that serves customers' sites in its path (`tenant_target`)."""
+    return (
+        host in _HOSTS
+        or host.endswith(_WIX_SUFFIX)
+        or (host.startswith("s3") and _S3_HOST.match(host) is not None)
+    )
+
+
+def tenant_host(url: str) -> str | None:
+    """The host the customer's site at `url` stands for (`paypal-login.sites.google.com`),
+    or None when the URL shows no such site."""
+    try:
+        tenant = tenant_target(parse_target(url))
+    except HostError:
+        return None
+    return tenant.host if tenant is not None else None
 
 
 def _tenant_of(target: Target, name: str, platform: str) -> Target:

@@ -23,6 +23,7 @@ from mitmproxy.proxy.layers.tls import parse_client_hello
 
 from lureguard.engine import Engine
 from lureguard.eventlog import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES, LOG_FILE, EventLog
+from lureguard.lookalike.pathtenant import path_platform, tenant_host
 from lureguard.paths import (
     RULES_DB_NAME,
     bundled_rules_dir,
@@ -76,6 +77,7 @@ class LureguardAddon:
         self.bypasses = BypassStore()
         self.state: StateDB | None = None  # bypasses and spent tokens across restarts
         self.bypass_max = 0  # longest bypass in seconds, 0: no limit
+        self.path_platforms = True  # decrypt platforms whose customers' sites are in the path
         self.signer: TokenSigner | None = None
         self.events = EventLog(None)
         self.reports = ReportBook(None)
@@ -143,6 +145,12 @@ class LureguardAddon:
             "log.backups); 0 keeps none.",
         )  # fmt: skip
         loader.add_option(
+            "lureguard_path_platforms", bool, True,
+            "Decrypt the platforms that serve customers' sites in their path (Google Sites, "
+            "Cloud Storage, S3, Firebase Storage, Wix free sites) and judge each site by its "
+            "path; false passes their hosts through, judged by the host alone.",
+        )  # fmt: skip
+        loader.add_option(
             "lureguard_api_port", int, DEFAULT_API_PORT,
             "Port of the loopback API and PAC file (127.0.0.1 only); 0 turns it off.",
         )  # fmt: skip
@@ -163,6 +171,8 @@ class LureguardAddon:
             if int(opts.lureguard_bypass_max) < 0:
                 raise _options_error("lureguard: lureguard_bypass_max must be 0 (no limit) or more")
             self.bypass_max = int(opts.lureguard_bypass_max)
+        if "lureguard_path_platforms" in updated:
+            self.path_platforms = bool(opts.lureguard_path_platforms)
         if "lureguard_fail" in updated:
             self.fail_closed = opts.lureguard_fail == "closed"
         if "lureguard_pac_fallback" in updated:
@@ -318,10 +328,15 @@ class LureguardAddon:
         req = flow.request
         judged: list[tuple[str, Verdict, Action]] = []
         for name in _request_names(flow):
-            verdict = checker.url_verdict(name, partial(_url_on, req, name))
+            url = partial(_url_on, req, name)
+            in_path = self._reads_path(name)
+            verdict = checker.url_verdict(name, url, per_url=in_path)
             action = self.policy.action(verdict)
             if action is not None:
-                judged.append((name, verdict, action))
+                # A customer's site in a platform's path is the scope of its warning, tokens
+                # and bypass: proceeding to one Google Site lets no other through.
+                scope = (tenant_host(url()) or name) if in_path else name
+                judged.append((scope, verdict, action))
         judged.sort(key=lambda item: -strictness(item[2]))
         return judged
 
@@ -460,7 +475,11 @@ class LureguardAddon:
         client lies about one of them; deciding on either alone would let that one through)."""
         checker = self._checker()
         names = {_norm(n) for n in (sni, connect_host) if isinstance(n, str) and n}
-        return any(checker.must_intercept(n) for n in names)
+        return any(checker.must_intercept(n) or self._reads_path(n) for n in names)
+
+    def _reads_path(self, host: str) -> bool:
+        """True when the host serves customers' sites in its path and is judged per URL."""
+        return self.path_platforms and path_platform(host)
 
     def _checker(self) -> Checker:
         if self.holder is None:
@@ -609,7 +628,10 @@ def _request_names(flow: http.HTTPFlow) -> list[str]:
 
 
 def _url_on(req: http.Request, host: str) -> str:
-    """The request's URL on `host` (for hosts with URL rules)."""
+    """The request's URL on `host` (for hosts judged per URL). A warning page's form is
+    judged as the page it answers for (its `next` path), whose verdict it acts on."""
+    if req.method == "POST" and req.path.startswith(page.ACTION_BASE):
+        return f"{req.scheme}://{host}{_safe_next(req.urlencoded_form.get('next', '/'))}"
     if host == _norm(req.pretty_host):
         return str(req.pretty_url)
     return f"{req.scheme}://{host}{req.path}"

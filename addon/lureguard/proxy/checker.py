@@ -38,12 +38,15 @@ class Checker:
             verdict = self._hosts[host] = self.engine.check(host, notices=False)
         return verdict
 
-    def url_verdict(self, host: str, url: str | Callable[[], str]) -> Verdict:
-        """The verdict for one request: per URL only where URL rules exist for the host.
+    def url_verdict(
+        self, host: str, url: str | Callable[[], str], per_url: bool = False
+    ) -> Verdict:
+        """The verdict for one request: per URL where URL rules exist for the host or the
+        caller asks for it (`per_url`: a platform whose customers' sites are in the path).
 
-        `url` may be a callable, so the URL is only built for hosts that have URL rules.
+        `url` may be a callable, so the URL is only built for hosts judged per URL.
         """
-        if host in self._url_hosts:
+        if per_url or host in self._url_hosts:
             return self.engine.check(url if isinstance(url, str) else url(), notices=False)
         return self.host_verdict(host)
 
