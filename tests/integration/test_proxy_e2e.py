@@ -90,6 +90,35 @@ def test_subresource_gets_short_403(lureguard_proxy: ProxyProcess) -> None:
     assert "rnicrosoft.com" in result.body
 
 
+def test_a_long_upload_to_a_flagged_host_never_reaches_its_server(
+    tmp_path: Path, origin: Origin, test_ca: OriginCA, bundled_db: Path
+) -> None:
+    # Asked to stream long bodies, mitmproxy would send this one on before lureguard judged it.
+    proxy = start_lureguard(
+        tmp_path / "data",
+        origin=origin,
+        test_ca=test_ca,
+        args=["--db", str(bundled_db)],
+        mitm_args=["--set", "stream_large_bodies=1k"],
+    )
+    body = tmp_path / "upload"
+    body.write_bytes(b"next=/&file=" + b"a" * 3_000_000)
+    before = origin.connection_count()
+    try:
+        for path in ("/upload", ACTION + "proceed"):
+            done = subprocess.run(
+                ["curl", "-sS", "-x", proxy.url, "--noproxy", "", "--cacert", str(proxy.mitm_ca),
+                 "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", f"@{body}",
+                 "https://rnicrosoft.com" + path],
+                capture_output=True, timeout=60, check=False,
+            )  # fmt: skip
+            assert done.stdout == b"403", (path, done.stdout, done.stderr)
+    finally:
+        proxy.stop()
+    assert origin.connection_count() == before
+    assert "unset stream_large_bodies" in proxy.output()
+
+
 def test_clean_host_is_passed_through_with_the_origin_certificate(
     lureguard_proxy: ProxyProcess,
 ) -> None:

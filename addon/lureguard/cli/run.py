@@ -129,9 +129,6 @@ def run(
     defaults = [
         ("confdir", str(confdir(conf.data_dir))),
         ("connection_strategy", "lazy"),
-        # Decrypted downloads (a platform's files, a site proceeded to) pass through as they
-        # arrive instead of being held in memory whole: lureguard never reads a body.
-        ("stream_large_bodies", "1m"),
         ("flow_detail", "0"),
         ("lureguard_data_dir", str(conf.data_dir)),
         ("lureguard_db", str(db_path.resolve())),

@@ -59,6 +59,8 @@ FAIL_POLICIES = ("open", "closed")
 #: The values of lureguard_pac_fallback (lureguard.api.pac serves them).
 PAC_FALLBACKS = ("direct", "none")
 _TLS_LAYERS = (layers.ServerTLSLayer, layers.ClientTLSLayer)
+#: Decrypted responses longer than this are streamed (see `responseheaders`).
+STREAM_RESPONSES_OVER = 1024 * 1024
 DEFAULT_API_PORT = 8081
 #: What browsers remove from anywhere in a URL before reading it.
 _URL_IGNORED = str.maketrans("", "", "\t\n\r")
@@ -201,6 +203,11 @@ class LureguardAddon:
         if ctx.options.connection_strategy != "lazy":
             ctx.options.update(connection_strategy="lazy")  # type: ignore[no-untyped-call]
             log.info("lureguard: set connection_strategy=lazy (flagged servers stay uncontacted)")
+        if ctx.options.stream_large_bodies:
+            # A streamed request body reaches the server before the request hook judges it.
+            ctx.options.update(stream_large_bodies=None)  # type: ignore[no-untyped-call]
+            log.info("lureguard: unset stream_large_bodies (flagged servers stay uncontacted; "
+                     "long responses are streamed anyway)")  # fmt: skip
         if self.holder is None:
             log.error("lureguard: no rules loaded; every request follows the fail policy")
         self._start_api()
@@ -268,6 +275,18 @@ class LureguardAddon:
             # the request hook can refuse it.
             if not self.fail_closed:
                 data.ignore_connection = True
+
+    def responseheaders(self, flow: http.HTTPFlow) -> None:
+        """Stream a long response (a platform's download, a site proceeded to) instead of
+        holding it in memory whole: lureguard never reads a body. Only responses: mitmproxy's
+        `stream_large_bodies` would stream a long request body to the server before the
+        `request` hook has judged it, and a flagged server must never be contacted."""
+        response = flow.response
+        if response is None:
+            return
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > STREAM_RESPONSES_OVER:
+            response.stream = True
 
     def request(self, flow: http.HTTPFlow) -> None:
         """Check the request; answer a flagged one before any server is contacted."""
