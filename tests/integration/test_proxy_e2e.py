@@ -194,6 +194,7 @@ def test_a_customers_site_in_a_platforms_path_is_judged_and_bypassed_alone(
     page = curl(lureguard_proxy, base + "/view/paypal-login-verify/home", cacert=ca, headers=NAV)
     assert page.status == 403
     assert "brand/paypal" in page.body
+    assert 'id="visited">sites.google.com/view/paypal-login-verify</span>' in page.body
     clean = curl(lureguard_proxy, base + "/view/acme-bakery/home", cacert=ca, headers=NAV)
     assert clean.status == 200
     assert clean.body.startswith(BODY_PREFIX.decode())

@@ -6,7 +6,7 @@ import pytest
 
 from lureguard.engine import Engine
 from lureguard.hosts import parse_target
-from lureguard.lookalike.pathtenant import tenant_target
+from lureguard.lookalike.pathtenant import tenant_address, tenant_host, tenant_target
 from tests.unit.lookalike_brands import build_engine
 
 
@@ -36,6 +36,31 @@ def test_the_tenant_in_the_path_is_written_as_its_host(url: str, host: str) -> N
     tenant = tenant_target(parse_target(url))
     assert tenant is not None
     assert tenant.host == host
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("https://sites.google.com/view/qz-site/home?x=1", "sites.google.com/view/qz-site"),
+        ("https://storage.googleapis.com/qz-bucket/a/b.html", "storage.googleapis.com/qz-bucket"),
+        (
+            "https://firebasestorage.googleapis.com/v0/b/qz-app.appspot.com/o/x.html",
+            "firebasestorage.googleapis.com/v0/b/qz-app.appspot.com",
+        ),
+        ("https://someone.wixsite.com/qz-site/page", "someone.wixsite.com/qz-site"),
+    ],
+)
+def test_the_tenant_is_addressed_as_the_address_bar_shows_it(url: str, address: str) -> None:
+    assert tenant_address(url) == address
+    assert tenant_host(url) == tenant_target(parse_target(url)).host  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://sites.google.com/", "https://www.google.com/view/qz-site", "not a url at all"]
+)
+def test_no_address_or_host_where_the_path_names_no_tenant(url: str) -> None:
+    assert tenant_address(url) is None
+    assert tenant_host(url) is None
 
 
 def test_a_google_site_is_a_tenant_of_a_platform() -> None:

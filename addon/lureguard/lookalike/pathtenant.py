@@ -49,23 +49,54 @@ def tenant_target(target: Target) -> Target | None:
     host = target.host
     if url is None or not path_platform(host):
         return None
-    segments = url.split("?", 1)[0].split("/")[3:]  # scheme, '', authority, path...
+    found = _named(host, _segments(url))
+    if found is None:
+        return None
+    name = found[0]
     if host == GOOGLE_SITES:
         # No host serves a Google Site: the tenant is written under the platform's host,
         # which `visit` counts as a hosting platform's suffix
+        return _tenant_of(target, name, GOOGLE_SITES)
+    if host == _FIREBASE_STORAGE:
+        return _parsed(name)  # the project's `<id>.appspot.com`, a host of its own
+    return _parsed(f"{name}.{host}")
+
+
+def tenant_address(url: str) -> str | None:
+    """The customer's site at `url` as the address bar shows it, the platform's host and the
+    path up to its name (`sites.google.com/view/paypal-login`), or None."""
+    try:
+        target = parse_target(url)
+    except HostError:
+        return None
+    if target.url is None or not path_platform(target.host):
+        return None
+    segments = _segments(target.url)
+    found = _named(target.host, segments)
+    return "/".join([target.host, *segments[: found[1]]]) if found else None
+
+
+def _segments(url: str) -> list[str]:
+    return url.split("?", 1)[0].split("/")[3:]  # scheme, '', authority, path...
+
+
+def _named(host: str, segments: list[str]) -> tuple[str, int] | None:
+    """The customer's name in a platform's path, and how many path segments lead to it."""
+    if host == GOOGLE_SITES:
+        # /view/<name> (new Sites) or /site/<name> (classic)
         if len(segments) >= 2 and segments[0] in ("view", "site") and "." not in segments[1]:
             name = _name(segments[1])
-            return _tenant_of(target, name, GOOGLE_SITES) if name else None
+            return (name, 2) if name else None
         return None
     if host == _FIREBASE_STORAGE:
         # /v0/b/<bucket>/o/<object>: the bucket is the project's `<id>.appspot.com` or
-        # `<id>.firebasestorage.app`, a host of its own
+        # `<id>.firebasestorage.app`
         if len(segments) >= 3 and segments[:2] == ["v0", "b"]:
             name = _name(segments[2])
-            return _parsed(name) if name and "." in name else None
+            return (name, 3) if name and "." in name else None
         return None
     name = _name(segments[0]) if segments else ""
-    return _parsed(f"{name}.{host}") if name else None
+    return (name, 1) if name else None
 
 
 def path_platform(host: str) -> bool:

@@ -23,7 +23,7 @@ from mitmproxy.proxy.layers.tls import parse_client_hello
 
 from lureguard.engine import Engine
 from lureguard.eventlog import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES, LOG_FILE, EventLog
-from lureguard.lookalike.pathtenant import path_platform, tenant_host
+from lureguard.lookalike.pathtenant import path_platform, tenant_address, tenant_host
 from lureguard.paths import (
     RULES_DB_NAME,
     bundled_rules_dir,
@@ -370,6 +370,10 @@ class LureguardAddon:
         reported: bool = False,
     ) -> page.Rendered:
         signer = self._signer()
+        req = flow.request
+        on = _norm(req.pretty_host)
+        # A customer's site in a platform's path is named by its path, not the platform's host.
+        address = tenant_address(_url_on(req, on)) if self._reads_path(on) else None
         offered = choices(self.bypass_max) if self.policy.can_proceed(action) else []
         tokens = signer.issue_group([_proceed_purpose(c.key) for c in offered], host)
         report = None if reported else signer.issue("report", host)
@@ -383,6 +387,7 @@ class LureguardAddon:
             referrer=flow.request.headers.get("Referer"),
             notice=notice,
             choices=offered,
+            visited_address=address,
         )
 
     def _form(

@@ -140,13 +140,19 @@ def warning_page(
     referrer: str | None = None,
     notice: str | None = None,
     choices: list[bypass.Choice] | None = None,
+    visited_address: str | None = None,
 ) -> Rendered:
     """The full warning page for a navigation; `choices` are the bypass lengths offered,
-    `proceed_tokens` the one-time token of each (empty: no "proceed anyway")."""
+    `proceed_tokens` the one-time token of each (empty: no "proceed anyway").
+    `visited_address` names what is visited when the host alone does not (a customer's site
+    in a platform's path, `sites.google.com/view/<name>`)."""
     reason = main_reason(verdict)
     host = verdict.host or ""
     display = verdict.display_host or host
     visited, target = compare(display, verdict.registered_domain, reason)
+    ascii_host = host if host != display else None
+    if visited_address:
+        display, visited = visited_address, [(visited_address, False)]
     brand = reason.brand if reason else None
     if brand and reason is not None and reason.kind not in ("blocklist", "url-rule"):
         title = f"This is not {brand}"
@@ -166,7 +172,7 @@ def warning_page(
             action=action,
             brand=brand,
             display_host=display,
-            ascii_host=host if host != display else None,
+            ascii_host=ascii_host,
             visited_segments=visited,
             target_segments=target,
             real_url=f"https://{reason.target}/" if reason and reason.target else None,
