@@ -15,7 +15,7 @@ from lureguard.ruleset.build import compile_dir
 from tests.support.certs import CA_NAME, OriginCA
 from tests.support.forms import form_token
 from tests.support.origin import BODY_PREFIX, Origin
-from tests.support.proxy import LUREGUARD, ProxyProcess, curl, start_lureguard
+from tests.support.proxy import LUREGUARD, CurlResult, ProxyProcess, curl, start_lureguard
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +32,25 @@ def _events(proxy: ProxyProcess) -> list[dict[str, object]]:
 
 def _token(html: str, action: str, choice: str | None = None) -> str:
     return form_token(html, action, choice)
+
+
+def _own_proxy(
+    tmp_path: Path, origin: Origin, test_ca: OriginCA, db: Path, *args: str, mitm: str = ""
+) -> ProxyProcess:
+    """A proxy of the test's own, started with `args` (and one mitmproxy `--set mitm`)."""
+    return start_lureguard(
+        tmp_path / "data",
+        origin=origin,
+        test_ca=test_ca,
+        args=["--db", str(db), *args],
+        mitm_args=["--set", mitm] if mitm else None,
+    )
+
+
+def _proceed(proxy: ProxyProcess, base: str, token: str, next_path: str) -> CurlResult:
+    """Post the warning page's "proceed for an hour" form on `base`."""
+    data = {"token": token, "for": "hour", "next": next_path}
+    return curl(proxy, base + ACTION + "proceed", cacert=proxy.mitm_ca, data=data)
 
 
 def test_warning_page_over_https_and_origin_never_contacted(lureguard_proxy: ProxyProcess) -> None:
@@ -94,13 +113,7 @@ def test_a_long_upload_to_a_flagged_host_never_reaches_its_server(
     tmp_path: Path, origin: Origin, test_ca: OriginCA, bundled_db: Path
 ) -> None:
     # Asked to stream long bodies, mitmproxy would send this one on before lureguard judged it.
-    proxy = start_lureguard(
-        tmp_path / "data",
-        origin=origin,
-        test_ca=test_ca,
-        args=["--db", str(bundled_db)],
-        mitm_args=["--set", "stream_large_bodies=1k"],
-    )
+    proxy = _own_proxy(tmp_path, origin, test_ca, bundled_db, mitm="stream_large_bodies=1k")
     body = tmp_path / "upload"
     body.write_bytes(b"next=/&file=" + b"a" * 3_000_000)
     before = origin.connection_count()
@@ -162,20 +175,10 @@ def test_bypass_with_token_once(lureguard_proxy: ProxyProcess) -> None:
         lureguard_proxy, base + ACTION + "proceed", cacert=ca, data={"for": "hour", "next": "/"}
     )
     assert without.status == 403
-    ok = curl(
-        lureguard_proxy,
-        base + ACTION + "proceed",
-        cacert=ca,
-        data={"token": token, "for": "hour", "next": "/inbox"},
-    )
+    ok = _proceed(lureguard_proxy, base, token, "/inbox")
     assert ok.status == 303
     assert ok.headers["location"] == "/inbox"
-    reused = curl(
-        lureguard_proxy,
-        base + ACTION + "proceed",
-        cacert=ca,
-        data={"token": token, "for": "hour", "next": "/inbox"},
-    )
+    reused = _proceed(lureguard_proxy, base, token, "/inbox")
     assert reused.status == 403
     through = curl(lureguard_proxy, base + "/inbox", cacert=ca, headers=NAV)
     assert through.status == 200
@@ -200,12 +203,7 @@ def test_a_customers_site_in_a_platforms_path_is_judged_and_bypassed_alone(
     assert clean.body.startswith(BODY_PREFIX.decode())
     # The warning page's form acts on the site it answers for, named by its `next` path.
     token = _token(page.body, "proceed", "hour")
-    ok = curl(
-        lureguard_proxy,
-        base + ACTION + "proceed",
-        cacert=ca,
-        data={"token": token, "for": "hour", "next": "/view/paypal-login-verify/home"},
-    )
+    ok = _proceed(lureguard_proxy, base, token, "/view/paypal-login-verify/home")
     assert ok.status == 303
     through = curl(lureguard_proxy, base + "/view/paypal-login-verify/home", cacert=ca, headers=NAV)
     assert through.status == 200
@@ -219,12 +217,7 @@ def test_a_customers_site_in_a_platforms_path_is_judged_and_bypassed_alone(
 def test_path_platforms_off_pass_the_platform_through(
     tmp_path: Path, origin: Origin, test_ca: OriginCA, bundled_db: Path
 ) -> None:
-    proxy = start_lureguard(
-        tmp_path / "data",
-        origin=origin,
-        test_ca=test_ca,
-        args=["--db", str(bundled_db), "--no-path-platforms"],
-    )
+    proxy = _own_proxy(tmp_path, origin, test_ca, bundled_db, "--no-path-platforms")
     try:
         # Only the origin's own test CA is trusted: decrypting would fail the handshake.
         result = curl(
