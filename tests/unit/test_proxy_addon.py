@@ -283,6 +283,28 @@ def test_next_layer_relays_clean_tls_without_a_tls_layer(harness: Harness) -> No
     assert harness.addon.stats.get("passed_through") == 2
 
 
+@pytest.mark.parametrize(
+    ("url", "length", "streamed"),
+    [
+        ("https://www.example.org/big.iso", "5000000", True),  # a long download
+        ("https://www.example.org/page", "2048", False),  # a page: other addons may read it
+        ("https://www.example.org/page", None, False),  # unknown length, an ordinary site
+        ("https://storage.googleapis.com/qz-bucket/big.bin", None, True),  # a path platform's
+    ],
+)
+def test_long_and_path_platform_responses_are_streamed(
+    harness: Harness, url: str, length: str | None, streamed: bool
+) -> None:
+    flow = tflow.tflow(resp=True)
+    flow.request = Request.make("GET", url)
+    assert flow.response is not None
+    flow.response.headers.pop("content-length", None)
+    if length is not None:
+        flow.response.headers["content-length"] = length
+    harness.addon.responseheaders(flow)
+    assert bool(flow.response.stream) is streamed
+
+
 def test_events_jsonl_rotates_at_the_configured_size(harness: Harness) -> None:
     harness.configure(lureguard_log_max_bytes=4000, lureguard_log_backups=2)
     for _ in range(40):

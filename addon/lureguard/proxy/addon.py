@@ -278,14 +278,18 @@ class LureguardAddon:
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:
         """Stream a long response (a platform's download, a site proceeded to) instead of
-        holding it in memory whole: lureguard never reads a body. Only responses: mitmproxy's
-        `stream_large_bodies` would stream a long request body to the server before the
-        `request` hook has judged it, and a flagged server must never be contacted."""
+        holding it in memory whole: lureguard never reads a body. On a path platform, which
+        is decrypted only to read paths, every response of unknown length too. Only
+        responses: mitmproxy's `stream_large_bodies` would stream a long request body to the
+        server before the `request` hook has judged it, and a flagged server must never be
+        contacted."""
         response = flow.response
         if response is None:
             return
         length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) > STREAM_RESPONSES_OVER:
+        if length.isdigit():
+            response.stream = int(length) > STREAM_RESPONSES_OVER
+        elif self._reads_path(_norm(flow.request.pretty_host)):
             response.stream = True
 
     def request(self, flow: http.HTTPFlow) -> None:
