@@ -170,6 +170,7 @@ def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
         "nid-naver.com",
         "nid-naver-secure.net",
         "chaseloginverify.com",  # glued to two lure words: a phrase, as with hyphens
+        "chase-notify-pending.com",  # a security alert's words
     ],
 )
 def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> None:
@@ -295,6 +296,9 @@ def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: s
     [
         ("att.mdfhe.icu", True),  # a short name as a subdomain under a TLD spammers favour
         ("att-verify.wkdif.top", True),  # ... or as a hyphen word of a subdomain label
+        ("chase21.wkdif.top", True),  # ... numbered, as kits number the hosts they mint
+        ("chase21.wkdif.com", False),  # (a word-brand: under .com only beside chores)
+        ("mail21.wkdif.top", False),  # the number cut leaves no name
         ("coinbase.x7f3.cfd", True),
         ("att.example.com", False),  # a company's own `att.` host under .com
         ("att.mdfhe.de", False),

@@ -27,6 +27,7 @@ MAX_SUFFIX_TOKENS: Final = 3
 _SERVER_NAME: Final = re.compile(r"[a-z]{1,6}[0-9]{2,5}")
 #: Two digits or more: a number, not a look-alike letter.
 _NUMBER: Final = re.compile(r"[0-9]{2,}")
+_DIGIT_CHARS: Final = "0123456789"
 
 
 def detect_embedding(visit: Visit) -> list[Reason]:
@@ -186,8 +187,9 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """`paypal.account-check.net`: a distinctive brand name as a subdomain of another site.
 
     Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`) or another new generic
-    TLD (`visit.new_gtld`), any brand name counts, short ones included, alone or as a hyphen
-    word (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`): no company signs its staff in
+    TLD (`visit.new_gtld`), any brand name counts, short ones included, alone, as a hyphen
+    word or numbered (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`, `chase21.x.top`):
+    no company signs its staff in
     under `.cfd`, while under `.com` a company's own `okta.` or `att.` host is an everyday name.
     So it does on a site named only for account chores (`chase.secure-login.com`), which hosts
     no brand's sign-in; a name that is a lure word itself (`live`, `office`) is such a site's
@@ -198,6 +200,8 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]
+        if cheap:  # kits number the hosts they mint there (`gopay13.`, `chase-07.`)
+            words += [w.rstrip(_DIGIT_CHARS) for w in words if w[-1:].isdigit()]
         for word in words:
             if len(word) < shortest:
                 continue

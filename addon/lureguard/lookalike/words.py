@@ -36,7 +36,9 @@ _WORDS: Final = """
     ssl sso stake staking status store summary support swap sync synchronize team tech
     ticket token tokens track tracking transfer unlock update upgrade us user v1 v2 v3
     validate validation verification verify view vip wallet web webmail workspace ww www
-    zendesk
+    zendesk notify notifier suspended suspend reactivate reactivation unusual activity
+    pending expired expire expiry quota cancel cancellation renewal approval authorization
+    registration warning payout dispute
 """
 #: The same account chores in the languages of the pack's markets, written as domain names
 #: spell them (no accents): kits speak their victims' language (`activar-`, `-giris`).
