@@ -302,14 +302,15 @@ def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: s
         ("coinbase.x7f3.cfd", True),
         ("att.example.com", False),  # a company's own `att.` host under .com
         ("att.mdfhe.de", False),
-        ("att.mdfhe.shop", True),  # ... or under another new generic TLD
+        ("att.mdfhe.online", True),  # ... or under another new generic TLD
         ("att-qzrvtx.cfd", True),  # the registrable label too, as a hyphen word of its own
         ("attqzrvtx.cfd", True),  # ... or starting it, glued to anything (no word part)
         ("qzattrvtx.cfd", False),  # ... not inside it
-        ("attqzrvtx.shop", False),  # ... and glued only under a TLD spammers favour
+        ("attqzrvtx.online", False),  # ... and glued only under a TLD spammers favour
+        ("attqzrvtx.shop", True),  # (`.shop`, `.vip`, `.xin`, `.site`, `.store` among them)
         ("att-qzrvtx.com", False),
-        ("att-qzrvtx.shop", True),  # a new generic TLD: as the first or last hyphen word
-        ("qz-att-rvtx.shop", False),  # ... not in the middle
+        ("att-qzrvtx.online", True),  # a new generic TLD: as the first or last hyphen word
+        ("qz-att-rvtx.online", False),  # ... not in the middle
         ("coinbase.example.com", True),  # a distinctive name alone, any TLD (as before)
     ],
 )
@@ -386,8 +387,8 @@ def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, ca
         ("vanguardqzrvtx.cyou", True),  # a word-brand of seven letters or more, glued
         ("tzqpvanguard.top", False),  # ending it: often a compound name's tail
         ("vanguardqzrvtx.com", False),  # elsewhere a word-brand needs lure words
-        ("vanguardqzrvtx.shop", True),  # a new generic TLD: running on into other letters
-        ("vanguard-photo.shop", False),  # ... not as a phrase
+        ("vanguardqzrvtx.online", True),  # a new generic TLD: running on into other letters
+        ("vanguard-photo.online", False),  # ... not as a phrase
         ("vanguardqzrvtx.de", False),  # a country's code is no new generic TLD
         ("xvanguardx.cyou", False),  # inside the label
         ("chaseqzrvtx.cyou", False),  # shorter: too many words start so
@@ -435,7 +436,7 @@ def test_lowered_reasons_never_change_the_verdict_and_say_why(engine: Engine) ->
         ("rakuten-login.com", True),
         ("support-coinbase-cdn.pages.dev", True),  # on a platform the words are the kit's
         ("chasecdn-7.pages.dev", False),  # ... but machinery words alone are the site's own
-        ("vanguardqzr.shop", True),  # a word-brand glued to anything under a new gTLD ...
+        ("vanguardqzr.online", True),  # a word-brand glued to anything under a new gTLD ...
         ("vanguardqzr.pages.dev", False),  # ... but a platform's TLD is not its tenant's choice
     ],
 )

@@ -180,8 +180,8 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     or not: `ttrezorqz`; and anywhere, a name of MIN_INSIDE_NAME letters or more:
     `qzcoinbaseqz`): nobody builds a brand's site there. Under such a TLD a shorter name
     starting the label counts too (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD,
-    and under the other new generic TLDs (`.shop`, `.link`), any name counts as the first or
-    last hyphen word of its own (`dpd-qzrv.shop`)."""
+    and under the other new generic TLDs (`.online`, `.link`), any name counts as the first or
+    last hyphen word of its own (`dpd-qzrv.online`)."""
     label = visit.label
     # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
     starts = lo == 0 or label[:lo].isdigit()
@@ -218,8 +218,8 @@ def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """`_cheap_name` for a word-brand of MIN_CHEAP_WORD letters or more starting the label
     (`fidelityqzr.cyou`). Ending it, a word is often the tail of a compound name
     (`eurovanguard`: another firm's name ending in the word). Under the other new generic TLDs
-    (`visit.new_gtld`: `.shop`, `.one`) it must run on into other letters
-    (`fidelityqzr.shop`): a hyphen word after it reads as a phrase (`passport-photo`)."""
+    (`visit.new_gtld`: `.online`, `.one`) it must run on into other letters
+    (`fidelityqzr.online`): a hyphen word after it reads as a phrase (`passport-photo`)."""
     if lo != 0 or len(name) < MIN_CHEAP_WORD or name in visit.index.common:
         return False
     label = visit.label

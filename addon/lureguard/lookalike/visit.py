@@ -27,12 +27,13 @@ _PLATFORMS: Final = bundled().platforms | PATH_PLATFORMS
 #: spam relative to their size: cheap to register, rarely anyone's long-standing home.
 ABUSED_TLDS: Final = frozenset(
     {"bond", "buzz", "cam", "cc", "cf", "cfd", "click", "cyou", "ga", "gq", "icu", "ink", "lat",
-     "ml", "monster", "pw", "qpon", "rest", "sbs", "tk", "top", "xyz"}
+     "ml", "monster", "pw", "qpon", "rest", "sbs", "shop", "site", "store", "tk", "top", "vip",
+     "xin", "xyz"}
 )  # fmt: skip
 
 
 #: Generic TLDs from before 2012, which companies have long registered their names under; the
-#: new generic TLDs (`.shop`, `.online`, `.one`) are what bulk registrations favour.
+#: new generic TLDs (`.online`, `.one`, `.app`) are what bulk registrations favour.
 LEGACY_GENERIC_TLDS: Final = frozenset(
     {"aero", "asia", "biz", "cat", "com", "coop", "edu", "gov", "info", "int", "jobs", "mil",
      "mobi", "museum", "name", "net", "org", "post", "pro", "tel", "travel", "xxx"}
@@ -40,7 +41,7 @@ LEGACY_GENERIC_TLDS: Final = frozenset(
 
 
 def new_generic(suffix: str) -> bool:
-    """True under a generic TLD introduced since 2012 (`.shop`, `.online`): not a country's
+    """True under a generic TLD introduced since 2012 (`.online`, `.app`): not a country's
     code, not a legacy generic TLD, not an internationalised TLD (country codes among them)."""
     tld = suffix.rsplit(".", 1)[-1]
     return len(tld) > 2 and tld not in LEGACY_GENERIC_TLDS and not tld.startswith("xn--")
