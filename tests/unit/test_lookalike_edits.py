@@ -46,6 +46,12 @@ def test_long_names_read_as_themselves_with_any_one_letter_changed_or_added() ->
     assert not plausible("paynal", "paypal")  # six letters: mostly someone else's name
 
 
+def test_very_long_names_read_as_themselves_with_two_random_edits() -> None:
+    assert plausible("mjetherwalet", "myetherwallet")  # j is nowhere near y; an l left out
+    assert not plausible("njetherwalet", "myetherwallet")  # the first letter changed
+    assert not plausible("tjspayments", "tosspayments")  # twelve letters: one random edit only
+
+
 def test_short_names_only_tolerate_slips_that_keep_every_letter() -> None:
     assert plausible("upss", "ups")
     assert not plausible("tnt", "ntt")  # transposition of a three-letter name

@@ -122,8 +122,10 @@ TINY_PLAUSIBLE: Final = frozenset({"repetition", "hyphenation", "addition"})
 #: Four-letter names also tolerate slips that keep every letter in place or next to it.
 SHORT_PLAUSIBLE: Final = TINY_PLAUSIBLE | {"transposition", "insertion", "plural"}
 SHORT_NAME: Final = 4
-#: Names this long read as themselves with any one letter changed or added.
+#: Names this long read as themselves with any one letter changed or added ...
 LONG_NAME: Final = 8
+#: ... and names this long with any two (`mjetherwalet`): few names lie so near them.
+VERY_LONG_NAME: Final = 13
 #: Judged on skeletons (where `l` stands for i, 1 and l), key neighbours and bit patterns
 #: mean nothing, so only shape-independent slips count there.
 SKELETON_PLAUSIBLE: Final = PLAUSIBLE - {"keyboard", "insertion", "bitsquat"}
@@ -131,7 +133,7 @@ SKELETON_PLAUSIBLE: Final = PLAUSIBLE - {"keyboard", "insertion", "bitsquat"}
 
 def plausible(visited: str, target: str, *, skeletons: bool = False) -> bool:
     """True when every edit from `target` to `visited` is a typing or reading slip, or, in a
-    long name, one edit of any kind after the first letter (`single_edit_of_long_name`)."""
+    long name, one or two edits of any kind after the first letter (`any_slip_of_long_name`)."""
     edits = describe(visited, target)
     if len(target) <= 3:
         allowed = TINY_PLAUSIBLE
@@ -139,20 +141,24 @@ def plausible(visited: str, target: str, *, skeletons: bool = False) -> bool:
         allowed = SHORT_PLAUSIBLE
     elif skeletons:
         allowed = SKELETON_PLAUSIBLE
-    elif single_edit_of_long_name(visited, target, edits):
+    elif any_slip_of_long_name(visited, target, edits):
         return True
     else:
         allowed = PLAUSIBLE
     return all(e.kind in allowed for e in edits)
 
 
-def single_edit_of_long_name(visited: str, target: str, edits: list[Edit]) -> bool:
+def any_slip_of_long_name(visited: str, target: str, edits: list[Edit]) -> bool:
     """True for one edit of any kind, a random letter changed or added included, in a name of
-    LONG_NAME letters or more that keeps its first letter (`metamasck`, `univswap`): kits
-    change names so, not only keyboards, and a long name still reads as itself. Shorter
-    names changed so are mostly other names (westpac with one letter changed is a pest
-    control firm's)."""
-    return len(edits) == 1 and len(target) >= LONG_NAME and visited[:1] == target[:1]
+    LONG_NAME letters or more that keeps its first letter (`metamasck`, `univswap`), or two
+    in a name of VERY_LONG_NAME letters or more (`myeltherwaliet`): kits change names so, not
+    only keyboards, and a long name still reads as itself. Shorter names changed so are
+    mostly other names (westpac with one letter changed is a pest control firm's)."""
+    if visited[:1] != target[:1]:
+        return False
+    return (len(edits) == 1 and len(target) >= LONG_NAME) or (
+        len(edits) == 2 and len(target) >= VERY_LONG_NAME
+    )
 
 
 def _transposition(visited: str, target: str) -> Edit | None:

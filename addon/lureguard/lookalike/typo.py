@@ -4,9 +4,10 @@ Budgets depend on the protected label's length (`index.typo_budget`): one edit u
 letters, two from 10. Only slips people make count (`edits.PLAUSIBLE`): neighbouring keys
 (QWERTY, QWERTZ, AZERTY), doubled, added or left-out letters, swapped neighbours, vowel swaps,
 bit flips and look-alike letters; `pcloud` is not a slip for `icloud`, though in a name of
-eight letters or more any one edit after the first letter is (`edits.LONG_NAME`). Names of
-three or four letters accept only slips that keep every letter (`ebayy`, `aoll`, `eaby`),
-since a changed or missing letter there spells someone else's name. A label that popular
+eight letters or more any one edit after the first letter is (`edits.LONG_NAME`; two from
+thirteen letters). Names of three or four letters accept only slips that keep every letter
+(`ebayy`, `aoll`, `eaby`), since a changed or missing letter there spells someone else's
+name. A label that popular
 sites already use (`finance`, `email`) or a common English word (`papal`) is a name or word of
 its own, not a slip (`Visit.established`).
 
