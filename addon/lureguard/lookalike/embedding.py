@@ -189,8 +189,8 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     Under a top-level domain that spammers favour (`visit.ABUSED_TLDS`) or another new generic
     TLD (`visit.new_gtld`), any brand name counts, short ones included, alone, as a hyphen
     word or numbered (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`, `chase21.x.top`):
-    no company signs its staff in
-    under `.cfd`, while under `.com` a company's own `okta.` or `att.` host is an everyday name.
+    no company signs its staff in under `.cfd`, while under `.com` a company's own `okta.` or
+    `att.` host is an everyday name.
     So it does on a site named only for account chores (`chase.secure-login.com`), which hosts
     no brand's sign-in; a name that is a lure word itself (`live`, `office`) is such a site's
     own word.

@@ -7,9 +7,8 @@ bit flips and look-alike letters; `pcloud` is not a slip for `icloud`, though in
 eight letters or more any one edit after the first letter is (`edits.LONG_NAME`; two from
 thirteen letters). Names of three or four letters accept only slips that keep every letter
 (`ebayy`, `aoll`, `eaby`), since a changed or missing letter there spells someone else's
-name. A label that popular
-sites already use (`finance`, `email`) or a common English word (`papal`) is a name or word of
-its own, not a slip (`Visit.established`).
+name. A label that popular sites already use (`finance`, `email`) or a common English word
+(`papal`) is a name or word of its own, not a slip (`Visit.established`).
 
 Distances are computed on confusable skeletons, so a typo combined with a homoglyph
 (`rnicrosof`) still counts; candidates come from the deletion index, so a check costs
