@@ -187,5 +187,5 @@ def test_hosting_platforms_the_psl_lacks_are_suffixes() -> None:
     )
     assert split_registered("weebly.com")[0] == ""
     # Platforms on the popular list: the popularity of the platform is no tenant's own.
-    for platform in ("edgeone.dev", "qzz.io", "squarespace.com", "zapier.app"):
+    for platform in ("edgeone.dev", "qzz.io", "squarespace.com", "zapier.app", "hs-sites.com"):
         assert split_registered(f"qz-login.{platform}")[2] == platform
