@@ -168,10 +168,12 @@ function clearRules() {
 
 // The action for `url`'s verdict under the current policy, or null when nothing is to be done
 // (allow, monitor, or a warn host with an active bypass).
-async function decide(url, verdict, current) {
+// `bypass`: the host's bypass as it stood when the navigation started (read now if omitted).
+async function decide(url, verdict, current, bypass) {
   const action = actionFor(current.policy, verdict);
   if (action !== "warn" && action !== "block") return null;
-  if (action === "warn" && (await bypassUntil(hostOf(url)))) return null;
+  const until = bypass === undefined ? await bypassUntil(hostOf(url)) : bypass;
+  if (action === "warn" && until) return null;
   return action;
 }
 
@@ -211,6 +213,9 @@ async function onBeforeNavigate({ tabId, frameId, url }) {
   // A later navigation in the tab replaced this one while it was being judged: that one's own
   // judgement decides, and this one must not send the tab back (to its warning, or to it).
   const superseded = () => started.get(tabId) !== serial;
+  // A bypass counts as it stood when the navigation started: one that runs out while a slow
+  // judgement is pending must not send the page it let through to the warning afterwards.
+  const bypass = await bypassUntil(hostOf(url));
   const hadRule = Object.hasOwn(await ruleHosts(), hostOf(url));
   const current = await guard();
   if (!current.active) {
@@ -228,7 +233,7 @@ async function onBeforeNavigate({ tabId, frameId, url }) {
   } catch {
     return; // lureguard stopped meanwhile: nothing to judge with
   }
-  if (!(await decide(url, verdict, current)) || superseded()) return;
+  if (!(await decide(url, verdict, current, bypass)) || superseded()) return;
   await chrome.tabs.update(tabId, { url: warningUrl(url, previous) }).catch(() => {});
 }
 
