@@ -6,6 +6,7 @@ or a brand name split by dots so the host reads as it without them (`m.icrosoft.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final
@@ -27,7 +28,6 @@ MAX_SUFFIX_TOKENS: Final = 3
 _SERVER_NAME: Final = re.compile(r"[a-z]{1,6}[0-9]{2,5}")
 #: Two digits or more: a number, not a look-alike letter.
 _NUMBER: Final = re.compile(r"[0-9]{2,}")
-_DIGIT_CHARS: Final = "0123456789"
 
 
 def detect_embedding(visit: Visit) -> list[Reason]:
@@ -201,7 +201,7 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]
         if cheap:  # kits number the hosts they mint there (`gopay13.`, `chase-07.`)
-            words += [w.rstrip(_DIGIT_CHARS) for w in words if w[-1:].isdigit()]
+            words += [w.rstrip(string.digits) for w in words if w[-1:].isdigit()]
         for word in words:
             if len(word) < shortest:
                 continue

@@ -384,11 +384,11 @@ class LureguardAddon:
         return page.warning_page(
             verdict,
             action=action,
-            url=flow.request.pretty_url,
+            url=req.pretty_url,
             ruleset=checker.version,
             proceed_tokens={c.key: tokens[_proceed_purpose(c.key)] for c in offered},
             report_token=report,
-            referrer=flow.request.headers.get("Referer"),
+            referrer=req.headers.get("Referer"),
             notice=notice,
             choices=offered,
             visited_address=address,
