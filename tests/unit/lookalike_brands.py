@@ -89,6 +89,7 @@ BRANDS = {
         name: Example Wallet
         description: test
         source: tests
+        tags: [sector.crypto]
         domains: [qzwallet.io]
         """,
     "broker": """\

@@ -135,6 +135,16 @@ def test_legitimate_lookalikes_stay_clean(engine: Engine, host: str) -> None:
     assert verdict.verdict == "allow", verdict.reasons
 
 
+def test_a_one_site_brand_keeps_its_level_under_a_country_code(engine: Engine) -> None:
+    # Most brands' names under a country's code are their country sites: a notice only.
+    # A crypto service runs none, so its name there is an imitation.
+    assert engine.check("paypal.fr").verdict == "allow"
+    assert [r.level for r in engine.check("paypal.fr").reasons] == ["notice"]
+    verdict = engine.check("qzwallet.de")
+    assert verdict.verdict == "warn"
+    assert kinds(engine, "qzwallet.de") == [("tld-swap", "qzwallet.io")]
+
+
 def test_every_reason_explains_itself(engine: Engine) -> None:
     for host in ("rnicrosoft.com", "paypall.com", "securepaypal.net", "microsoft.cm"):
         (reason,) = engine.check(host).reasons

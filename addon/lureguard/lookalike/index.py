@@ -178,6 +178,8 @@ class BrandIndex:
     stutters: dict[str, list[str]] = field(default_factory=dict)
     #: rule ids of mail providers (tagged MAIL_TAG)
     mail_rules: frozenset[str] = frozenset()
+    #: rule ids of brands that run one site for the whole world (tagged ONE_SITE_TAG)
+    one_site_rules: frozenset[str] = frozenset()
     #: short labels of mail providers' official domains (`qq` of qq.com, `163`, `wp` of
     #: wp.pl), protected nowhere else -> the providers' entries (`combosquat._mail_domain_word`)
     mail_domains: dict[str, list[Protected]] = field(default_factory=dict)
@@ -480,6 +482,9 @@ MIN_CONSONANTS: Final = 4
 MAX_MAIL_DOMAIN: Final = 4
 #: The tag of brands that run a mail service (rules/brands).
 MAIL_TAG: Final = "sector.email"
+#: The tag of brands with no country sites: a crypto service serves the world from one
+#: domain, so its name under a country's code is nobody's local branch.
+ONE_SITE_TAG: Final = "sector.crypto"
 #: Digits read as the letters they stand for (`l0gin`, `4pple`), other digits are no letter;
 #: and `c` reads as the `k` it mostly sounds (`racuten`): kits spell by ear.
 _KEY_LETTERS: Final = str.maketrans("013457c", "oleastk")

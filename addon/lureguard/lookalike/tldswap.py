@@ -3,7 +3,8 @@
 Under a country's code (`<brand>.com.iq`, `<brand>.de`, `<brand>.io`) the exact name is mostly
 the brand's own country site or a local company of that name, so it is reported one level
 lower (`visit.country_code`); generic, abused and `.com`-slip suffixes keep the brand's level,
-and so does a hyphenated name (`wp-pl.de`, a dotless domain).
+and so does a hyphenated name (`wp-pl.de`, a dotless domain) and the name of a brand that runs
+no country sites (crypto services: `uniswap.de` is a drainer, not a German branch).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lureguard.hosts import Target
-from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.index import BrandIndex, Protected
 from lureguard.lookalike.visit import Visit, country_code, reason
 from lureguard.verdict import Reason
 
@@ -23,17 +24,27 @@ def detect_tld_swap(visit: Visit) -> list[Reason]:
         return []
     suffix = visit.target.suffix
     # A hyphenated name (`wp-pl`, a dotless domain) is nobody's country site.
-    lowered = country_code(suffix) is not None and "-" not in visit.label
+    foreign = country_code(suffix) is not None and "-" not in visit.label
     return [
         reason(
             "tld-swap",
             entry,
             f"'{visit.label}' is {entry.brand}'s name on '.{suffix}', which is not one of "
             f"{entry.brand}'s domains; real site: {entry.domain}",
-            lowered=lowered,
+            lowered=foreign and not _one_site(visit, entry),
         )
         for entry in entries
     ]
+
+
+def _one_site(visit: Visit, entry: Protected) -> bool:
+    """True when the brand serves the world from one site (`one_site_rules`) and its name is
+    no word part of other people's names (`kraken` is an image optimiser's too): its name
+    under a country's code is then nobody's country site."""
+    index = visit.index
+    return entry.rule_id in index.one_site_rules and not index.inside_popular_names(
+        visit.label, None
+    )
 
 
 class TldSwapDetector:
