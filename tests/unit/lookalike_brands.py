@@ -92,6 +92,15 @@ BRANDS = {
         tags: [sector.crypto]
         domains: [qzwallet.io]
         """,
+    "vault": """\
+        id: brand/vault
+        kind: brand
+        name: Example Vault
+        description: test
+        source: tests
+        tags: [sector.crypto]
+        domains: [qzcoinvault.com]
+        """,
     "broker": """\
         id: brand/broker
         kind: brand

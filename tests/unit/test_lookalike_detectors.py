@@ -143,6 +143,12 @@ def test_a_one_site_brand_keeps_its_level_under_a_country_code(engine: Engine) -
     verdict = engine.check("qzwallet.de")
     assert verdict.verdict == "warn"
     assert kinds(engine, "qzwallet.de") == [("tld-swap", "qzwallet.io")]
+    # A slip of its name there keeps its level too once the name is long ...
+    assert engine.check("qzcoinvaullt.de").verdict == "warn"
+    assert engine.check("qzcoinvaullt.com").verdict == "warn"
+    # ... where a short one is lowered like anyone's: a local name is near a short one.
+    assert engine.check("qzwallte.de").verdict == "allow"
+    assert engine.check("qzwallte.com").verdict == "warn"
 
 
 def test_every_reason_explains_itself(engine: Engine) -> None:

@@ -210,15 +210,24 @@ def country_code(suffix: str) -> str | None:
     return tld
 
 
+#: A slip of a one-site brand's name (`one_site_rules`) this long or longer keeps its level
+#: under a country's code: a local company's name is rarely so near a long one.
+ONE_SITE_SLIP_NAME: Final = 9
+
+
 def foreign_country(visit: Visit, entry: Protected) -> bool:
     """True when the visited name sits under a country's domain where the brand has none.
 
     A brand's exact name or a near spelling under another country's code (`<brand>.com.iq`,
     `<brand>.de`, a slip of it under `.re`) is far more often the brand's own country site
     or a local company's name than an imitation: kits register generic and cheap domains.
+    A brand that runs no country sites has no such site to be, so a slip of its long name
+    is an imitation there too.
     """
     country = country_code(visit.target.suffix)
-    if country is None:
+    if country is None or (
+        entry.rule_id in visit.index.one_site_rules and len(entry.label) >= ONE_SITE_SLIP_NAME
+    ):
         return False
     owned = visit.index.label_suffixes.get(entry.label, ())
     return all(suffix.rsplit(".", 1)[-1] != country for suffix in owned)
