@@ -120,6 +120,11 @@ def test_letters_people_read_differently_from_tr39() -> None:
     assert skeleton("ɑlipɑy") == skeleton("alipay")
     assert skeleton("ɡooɡle") == skeleton("google")
     assert skeleton("ıcloud") == skeleton("icloud")
+    # ... broken and insular forms, and medieval abbreviations drawn as a letter and a stroke.
+    assert skeleton("ꝇidl") == skeleton("lidl")  # broken l
+    assert skeleton("ꞃakuten") == skeleton("rakuten")  # insular r
+    assert skeleton("ꝱhl") == skeleton("dhl")  # dum
+    assert skeleton("paypaꝲ") == skeleton("paypal")  # lum
 
 
 def test_turned_letters_that_do_not_read_as_their_letter_stay_apart() -> None:

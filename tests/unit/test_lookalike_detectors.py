@@ -43,6 +43,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("ebayy.com", "typo", "ebay.com"),
         ("paypaaal.com", "typo", "paypal.com"),  # a letter stuttered beyond one slip
         ("goooog1e.net", "typo", "google.com"),  # ... mixed with a look-alike
+        ("xn--mcrosoht-tkb.com", "typo", "microsoft.com"),  # mıcrosoht: any slip and an IDN one
         ("ch4se.com", "homoglyph", "chase.com"),  # a name protected in context, a digit in it
         # bitsquats
         ("microsnft.com", "bitsquat", "microsoft.com"),
@@ -111,6 +112,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "goolgeqzrv.com",  # a misspelled name glued to other than lure words
         "goolgeit.com",  # ... or to a lure word of two letters
         "qzebay.top",  # ... or ending the label
+        "mlcrosoht.com",  # a slip on top of an ASCII look-alike is two edits: a name of its own
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",
         "login-paypa130.com",  # three digits in a row are a number, not a disguised letter

@@ -80,12 +80,15 @@ def _fold_char(char: str) -> str:
 
 
 #: A Latin letter named after the basic letter(s) it is drawn from: decorated (`ƈ` c with
-#: hook), small capitals (`ʙ`), ligatures (`œ`), dotless or script forms (`ı`, `ɡ`), and the
-#: turned or reversed forms that still read as their letter (`ɐ` turned a, `ɒ` turned alpha,
-#: `ɘ` reversed e). Other turned letters do not (`ʎ` turned y reads as a lambda).
+#: hook), small capitals (`ʙ`), ligatures (`œ`), dotless, script, broken or insular forms
+#: (`ı`, `ɡ`, `ꝇ`, `ꞃ`), the medieval abbreviations drawn as their letter with a stroke (`ꝱ`
+#: dum is a d, `ꝲ` lum an l), and the turned or reversed forms that still read as their
+#: letter (`ɐ` turned a, `ɒ` turned alpha, `ɘ` reversed e). Other turned letters do not (`ʎ`
+#: turned y reads as a lambda).
 _LATIN_LETTER: Final = re.compile(
     r"^LATIN (?:SMALL|CAPITAL) (?:LETTER|LIGATURE) "
-    r"(?:(?:SMALL CAPITAL|DOTLESS|SCRIPT) ([A-Z]{1,2})|([A-Z]{1,2})|TURNED (A|ALPHA)|REVERSED (E))"
+    r"(?:(?:SMALL CAPITAL|DOTLESS|SCRIPT|BROKEN|INSULAR) ([A-Z]{1,2})|([A-Z]{1,2})"
+    r"|TURNED (A|ALPHA)|REVERSED (E)|([DLMNRT])UM)"
     r"(?: |$)"
 )
 _NAMED_LETTER: Final = {"ALPHA": "a"}

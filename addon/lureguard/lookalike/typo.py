@@ -5,7 +5,8 @@ letters, two from 10. Only slips people make count (`edits.PLAUSIBLE`): neighbou
 (QWERTY, QWERTZ, AZERTY), doubled, added or left-out letters, swapped neighbours, vowel swaps,
 bit flips and look-alike letters; `pcloud` is not a slip for `icloud`, though in a name of
 eight letters or more any one edit after the first letter is (`edits.LONG_NAME`; two from
-thirteen letters). Names of three or four letters accept only slips that keep every letter
+thirteen letters), and so is such an edit hidden behind non-ASCII look-alikes
+(`_disguised_slip`). Names of three or four letters accept only slips that keep every letter
 (`ebayy`, `aoll`, `eaby`), since a changed or missing letter there spells someone else's
 name. A label that popular sites already use (`finance`, `email`) or a common English word
 (`papal`) is a name or word of its own, not a slip (`Visit.established`).
@@ -25,7 +26,13 @@ from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
-from lureguard.lookalike.edits import describe, plausible, positions, sentence
+from lureguard.lookalike.edits import (
+    any_slip_of_long_name,
+    describe,
+    plausible,
+    positions,
+    sentence,
+)
 from lureguard.lookalike.index import (
     BrandIndex,
     Protected,
@@ -92,6 +99,7 @@ def detect_typo(visit: Visit) -> list[Reason]:
             if (
                 plausible(visit.label, entry.label)
                 or plausible(visit.skeleton, skel, skeletons=True)
+                or _disguised_slip(visit, skel)
             ) and not index.inside_popular_names(visit.label, entry.label):
                 # ... unless a word part of other names (`ecloud`), not a slip of icloud
                 reasons.append(_typo_reason(visit, entry))
@@ -109,6 +117,16 @@ def detect_typo(visit: Visit) -> list[Reason]:
         for entry in index.skeletons.get(variant, ()):
             reasons.append(_typo_reason(visit, entry))
     return reasons
+
+
+def _disguised_slip(visit: Visit, skel: str) -> bool:
+    """True when a label written with letters outside ASCII is, once they are read as the
+    letters they imitate, a long name with a slip of any kind (`mıcrosoħt`: an h for the f
+    and a dotless i). Nobody types such letters by accident, so the look-alikes cost nothing;
+    ASCII look-alikes do (`allenpress` reads one letter from `aliexpress` once its i is l)."""
+    if visit.label.isascii():
+        return False
+    return any_slip_of_long_name(visit.skeleton, skel, describe(visit.skeleton, skel))
 
 
 def _machine_name(label: str) -> bool:
