@@ -123,7 +123,8 @@ def _disguised_slip(visit: Visit, skel: str) -> bool:
     """True when a label written with letters outside ASCII is, once they are read as the
     letters they imitate, a long name with a slip of any kind (`mıcrosoħt`: an h for the f
     and a dotless i). Nobody types such letters by accident, so the look-alikes cost nothing;
-    ASCII look-alikes do (`allenpress` reads one letter from `aliexpress` once its i is l)."""
+    ASCII look-alikes do (reading every i as l puts ordinary names one letter from a brand's:
+    a publisher's name is one from `aliexpress` so)."""
     if visit.label.isascii():
         return False
     return any_slip_of_long_name(visit.skeleton, skel, describe(visit.skeleton, skel))
