@@ -153,6 +153,17 @@ def test_a_one_site_brand_keeps_its_level_under_a_country_code(engine: Engine) -
     assert engine.check("qzwallte.com").verdict == "warn"
 
 
+def test_a_one_site_brand_name_starting_a_label_counts_on_any_tld(engine: Engine) -> None:
+    # A crypto service's name glued to anything: nobody but the brand names a site so ...
+    assert kinds(engine, "qzwalletooo.com") == [("combosquat", "qzwallet.io")]
+    # ... where another brand's name needs lure words or a cheap TLD around it,
+    assert engine.check("paypalooo.com").verdict == "allow"
+    # ... it must start the label (a compound name may end in it),
+    assert engine.check("qzooocoinvault.com").verdict == "allow"
+    # ... and a word running on across its end makes it no word of its own (`let|ter`).
+    assert engine.check("qzwalletter.com").verdict == "allow"
+
+
 def test_every_reason_explains_itself(engine: Engine) -> None:
     for host in ("rnicrosoft.com", "paypall.com", "securepaypal.net", "microsoft.cm"):
         (reason,) = engine.check(host).reasons

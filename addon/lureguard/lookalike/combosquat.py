@@ -70,6 +70,10 @@ HEX_ID_LENGTH: Final = 12
 MIN_HEX_ID_DIGITS: Final = 2
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 _VOWELS: Final = frozenset("aeiou")
+#: A common word this long running across the end of a name makes it no word of its own
+#: (`opensea|rch`); shorter ones run across most seams by chance.
+MIN_WORD_ACROSS: Final = 5
+_LONGEST_COMMON: Final = max(map(len, COMMON_WORDS))
 #: A misspelling matched by its consonants is at most this many letters longer or shorter.
 COMPACT_SLACK: Final = 2
 #: A name with this many consonants or more is read from its consonants alone.
@@ -181,7 +185,8 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     `qzcoinbaseqz`): nobody builds a brand's site there. Under such a TLD a shorter name
     starting the label counts too (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD,
     and under the other new generic TLDs (`.online`, `.link`), any name counts as the first or
-    last hyphen word of its own (`dpd-qzrv.online`)."""
+    last hyphen word of its own (`dpd-qzrv.online`). A one-site brand's name starting the
+    label counts on any TLD (`_one_site_start`)."""
     label = visit.label
     # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
     starts = lo == 0 or label[:lo].isdigit()
@@ -209,9 +214,34 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     # Under an abused TLD a short name starting the label counts too (`dpdqzrv.top`).
     if visit.cheap and lo == 0 and len(name) >= MIN_CHEAP_SHORT and name not in visit.index.common:
         return True
-    return (visit.cheap or visit.tenant or visit.guest) and _distinctive(
-        visit.index, name, visit.label[lo:hi]
-    )
+    return (
+        visit.cheap or visit.tenant or visit.guest or _one_site_start(visit, name, lo, hi)
+    ) and _distinctive(visit.index, name, visit.label[lo:hi])
+
+
+def _one_site_start(visit: Visit, name: str, lo: int, hi: int) -> bool:
+    """True when the name of a brand that runs one site for the world (`one_site_rules`:
+    crypto services) starts the label, on any TLD (`<exchange>qzrv.com`): nobody but the
+    brand builds a site so named, and its fans and news sites name themselves otherwise.
+    Not when the name is a word part of other popular names (`kraken`: a namesake is
+    likely), nor when a word runs on across its end (`opensea|rch` reads open-search)."""
+    index = visit.index
+    entries = index.skeletons.get(name, ())
+    if lo != 0 or not any(entry.rule_id in index.one_site_rules for entry in entries):
+        return False
+    label = visit.label
+    return not _word_across(label, hi) and not index.inside_popular_names(label[:hi], None)
+
+
+def _word_across(label: str, hi: int) -> bool:
+    """True when a common word of MIN_WORD_ACROSS letters or more starts before `hi` in the
+    label and runs on past it: the letters before `hi` are then no word of their own."""
+    for start in range(1, hi):
+        last = min(len(label), start + _LONGEST_COMMON)
+        for end in range(max(hi + 1, start + MIN_WORD_ACROSS), last + 1):
+            if label[start:end] in COMMON_WORDS:
+                return True
+    return False
 
 
 def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
