@@ -40,32 +40,35 @@ _WORDS: Final = """
     pending expired expire expiry quota cancel cancellation renewal approval authorization
     registration warning payout dispute
 """
-#: The same account chores in the languages of the pack's markets, written as domain names
-#: spell them (no accents): kits speak their victims' language (`activar-`, `-giris`).
+#: The same account chores, gifts and prizes in the languages of the pack's markets, written
+#: as domain names spell them (no accents): kits speak their victims' language (`activar-`,
+#: `-giris`, `hadiah-`).
 TRANSLATED_WORDS: Final = {
-    "es": """acceder acceso activar activacion actualizar actualizacion ayuda banca bancaria
-        buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear ingresar
-        ingreso iniciar pago pagos rastrear recuperar seguridad servicio servicios soporte
-        verificar verificacion""",
-    "pt": """acessar acesso ajuda ativacao ativar atualizacao atualizar cadastro conta contas
-        desbloquear encontrar entrar pagamento pagamentos rastreamento rastreio recuperar
-        seguranca servico servicos suporte verificacao""",
-    "fr": """activer aide annuler assistance banque colis compte comptes confirmer connexion
-        debloquer espace identifiant paiement remboursement securite suivi verifier""",
+    "es": """acceder acceso activacion activar actualizacion actualizar ayuda banca bancaria
+        buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear ingresar ingreso
+        iniciar pago pagos premio rastrear recuperar regalo seguridad servicio servicios
+        soporte verificacion verificar""",
+    "pt": """acessar acesso ajuda ativacao ativar atualizacao atualizar brinde cadastro conta
+        contas desbloquear encontrar entrar pagamento pagamentos premio rastreamento rastreio
+        recuperar seguranca servico servicos suporte verificacao""",
+    "fr": """activer aide annuler assistance banque cadeau colis compte comptes confirmer
+        connexion debloquer espace identifiant paiement remboursement securite suivi
+        verifier""",
     "it": """accedi accesso aggiorna aggiornamento assistenza attiva attivazione conferma
-        pagamento rimborso sblocca sicurezza spedizione verifica""",
+        omaggio pagamento premio regalo rimborso sblocca sicurezza spedizione verifica""",
     "de": """aktivieren aktualisieren anmelden anmeldung bestaetigen entsperren erstattung
-        hilfe konto kunden kundenservice paket sendung sicherheit zahlung""",
+        geschenk gewinn hilfe konto kunden kundenservice paket sendung sicherheit zahlung""",
     "tr": """aktivasyon basvuru destek dogrula dogrulama giris guncelle guncelleme guvenlik
-        hesap hizmet iade islem islemleri kargo musteri odeme onay sorgula takip""",
-    "nl": """aanmelden activeren bevestigen betaling betalingen bijwerken deblokkeren
-        herstel inloggen klantenservice rekening terugbetaling veiligheid verifieren""",
-    "pl": """aktualizacja aktywacja dostawa logowanie odblokuj platnosc platnosci potwierdz
-        przesylka weryfikacja zaloguj zwrot""",
-    "sv": """aktivera bekrafta betalning betalningar inloggning kundtjanst logga sakerhet
-        uppdatera verifiera""",
-    "id": """akun aktivasi bantuan daftar keamanan klaim konfirmasi lacak layanan masuk
-        pelanggan pembayaran pembaruan pemulihan perbaikan resmi verifikasi""",
+        hediye hesap hizmet iade islem islemleri kargo musteri odeme odul onay sorgula
+        takip""",
+    "nl": """aanmelden activeren betaling betalingen bevestigen bijwerken deblokkeren herstel
+        inloggen klantenservice prijs rekening terugbetaling veiligheid verifieren""",
+    "pl": """aktualizacja aktywacja dostawa logowanie nagroda odblokuj platnosc platnosci
+        potwierdz prezent przesylka weryfikacja zaloguj zwrot""",
+    "sv": """aktivera bekrafta betalning betalningar gava inloggning kundtjanst logga sakerhet
+        uppdatera verifiera vinst""",
+    "id": """aktivasi akun bantuan daftar hadiah keamanan klaim konfirmasi lacak layanan masuk
+        pelanggan pembaruan pembayaran pemulihan perbaikan resmi undian verifikasi""",
 }
 #: The words real campaigns use far more than popular sites (bench/vocabulary.py measures
 #: them; data/lure-words.txt says how), added to the account chores above.
