@@ -164,6 +164,16 @@ def test_a_one_site_brand_name_starting_a_label_counts_on_any_tld(engine: Engine
     assert engine.check("qzwalletter.com").verdict == "allow"
 
 
+def test_a_one_site_brand_name_two_slips_off_counts_on_a_hosting_platform(engine: Engine) -> None:
+    # Wallet kits garble the name past one slip: on a platform, beside a lure word, it counts.
+    assert kinds(engine, "qzwaxlett-login.pages.dev") == [("combosquat", "qzwallet.io")]
+    assert kinds(engine, "qzwaxlettlogin.pages.dev") == [("combosquat", "qzwallet.io")]
+    assert engine.check("qzwaxlett-qzrv.pages.dev").verdict == "allow"  # no lure word
+    assert engine.check("qzwaxlettqzrv-login.pages.dev").verdict == "allow"  # a longer word
+    assert engine.check("qzwaxlett-login.com").verdict == "allow"  # no platform
+    assert engine.check("mixrosoftt-login.pages.dev").verdict == "allow"  # not a one-site brand
+
+
 def test_every_reason_explains_itself(engine: Engine) -> None:
     for host in ("rnicrosoft.com", "paypall.com", "securepaypal.net", "microsoft.cm"):
         (reason,) = engine.check(host).reasons

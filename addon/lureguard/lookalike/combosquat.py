@@ -70,6 +70,8 @@ HEX_ID_LENGTH: Final = 12
 MIN_HEX_ID_DIGITS: Final = 2
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 _VOWELS: Final = frozenset("aeiou")
+#: A one-site brand's name may be this many slips off on a hosting platform.
+FAR_SLIPS: Final = 2
 #: A common word this long running across the end of a name makes it no word of its own
 #: (`opensea|rch`); shorter ones run across most seams by chance.
 MIN_WORD_ACROSS: Final = 5
@@ -528,6 +530,8 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
                     reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and visit.tenant:
         reasons = _consonants_in_tenant(visit)
+    if not reasons and visit.tenant:
+        reasons = _far_slip_in_tenant(visit)
     if not reasons and (visit.cheap or visit.new_gtld) and "-" in visit.label:
         reasons = _mail_domain_word(visit)
     return reasons
@@ -757,6 +761,48 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
                     if kept:
                         return [_misspelled_reason(visit, entry, lo, hi) for entry in kept]
     return []
+
+
+def _far_slip_in_tenant(visit: Visit) -> list[Reason]:
+    """`qz-start-trexzr.pages.dev`, `kuchoienlogin.webflow.io`: a hosting tenant's word that
+    starts with a one-site brand's name two slips off (`index.one_site_names`: crypto
+    services, six letters or more), first letter kept, ending where the word does or where a
+    lure word (the brand's own too, or slipped) begins, with a lure word beside it. Wallet
+    kits there garble the name past the typo budget and the consonant key; other sites'
+    names that near are mostly words running on (`blockbo|ardtech`), which the ending rule
+    keeps out."""
+    index = visit.index
+    for match in _TENANT_WORDS.finditer(visit.label):
+        word = match.group()
+        lo, hi = match.span()
+        first = skeleton(word[:1])
+        for name in index.one_site_names:
+            if first != name[:1]:
+                continue
+            longest = min(len(word), len(name) + FAR_SLIPS)
+            for span in range(longest, len(name) - FAR_SLIPS - 1, -1):
+                window = skeleton(word[:span])
+                if (
+                    DamerauLevenshtein.distance(window, name, score_cutoff=FAR_SLIPS) > FAR_SLIPS
+                    or window in COMMON_WORDS
+                    or is_lure_word(window)
+                    or index.inside_popular_names(word[:span], None)
+                ):
+                    continue
+                entries = [e for e in index.skeletons[name] if e.rule_id in index.one_site_rules]
+                own = frozenset().union(*(index.brand_words.get(e.rule_id, ()) for e in entries))
+                if _word_ends(word[span:], own) and _lured(visit, lo, hi, span, own):
+                    return [_misspelled_reason(visit, e, lo, lo + span) for e in entries]
+    return []
+
+
+def _word_ends(rest: str, own: frozenset[str]) -> bool:
+    """True when a misspelled name's word ends after it or goes on with a lure word (the
+    brand's `own` too, or one slipped): not other letters of a longer word."""
+    if not rest or rest.isdigit() or slipped_lure_word(rest):
+        return True
+    skel = skeleton(rest)
+    return starts_with_lure_word(skel, 3) or any(skel.startswith(word) for word in own)
 
 
 def _misspelled_cheap(visit: Visit) -> list[Reason]:

@@ -180,6 +180,9 @@ class BrandIndex:
     mail_rules: frozenset[str] = frozenset()
     #: rule ids of brands that run one site for the whole world (tagged ONE_SITE_TAG)
     one_site_rules: frozenset[str] = frozenset()
+    #: skeletons of one-site brands' names of MIN_FAR_NAME letters or more that are no word
+    #: part of popular names (`combosquat._far_slip_in_tenant`)
+    one_site_names: tuple[str, ...] = ()
     #: short labels of mail providers' official domains (`qq` of qq.com, `163`, `wp` of
     #: wp.pl), protected nowhere else -> the providers' entries (`combosquat._mail_domain_word`)
     mail_domains: dict[str, list[Protected]] = field(default_factory=dict)
@@ -329,6 +332,15 @@ class BrandIndex:
             for entry in entries:
                 self.rule_entries.setdefault(entry.rule_id, entry)
         self.mail_domains = self._mail_domains()
+        self.one_site_names = tuple(
+            sorted(
+                skel
+                for skel, entries in self.skeletons.items()
+                if len(skel) >= MIN_FAR_NAME
+                and any(e.rule_id in self.one_site_rules for e in entries)
+                and not self.inside_popular_names(entries[0].label, None)
+            )
+        )
         if self.brand_words:
             every = sorted(frozenset().union(*self.brand_words.values()), key=len, reverse=True)
             self.own_word_inside = re.compile("|".join(map(re.escape, every)))
@@ -473,6 +485,9 @@ class BrandIndex:
         return (name for name, count in seen.items() if count >= MIN_WORD_PART_NAMES)
 
 
+#: One-site brands' names of this many letters or more are read two slips off on hosting
+#: platforms (`one_site_names`).
+MIN_FAR_NAME: Final = 6
 #: Names of this many letters or more are also indexed by their consonants (`consonant_key`).
 MIN_CONSONANT_NAME: Final = 6
 #: ... when their key keeps at least this many consonants (`trzr`, not kucoin's `kn`).
