@@ -174,6 +174,12 @@ def test_a_one_site_brand_name_two_slips_off_counts_on_a_hosting_platform(engine
     assert engine.check("mixrosoftt-login.pages.dev").verdict == "allow"  # not a one-site brand
 
 
+def test_two_slips_count_in_a_shorter_name_of_a_one_site_brand(engine: Engine) -> None:
+    # Two random slips count from thirteen letters, and from ten for a crypto service's name.
+    assert kinds(engine, "qzcoixvalt.com") == [("typo", "qzcoinvault.com")]
+    assert engine.check("qzcoixvaltt.com").verdict == "allow"  # three
+
+
 def test_every_reason_explains_itself(engine: Engine) -> None:
     for host in ("rnicrosoft.com", "paypall.com", "securepaypal.net", "microsoft.cm"):
         (reason,) = engine.check(host).reasons

@@ -126,14 +126,20 @@ SHORT_NAME: Final = 4
 LONG_NAME: Final = 8
 #: ... and names this long with any two (`mjetherwalet`): few names lie so near them.
 VERY_LONG_NAME: Final = 13
+#: ... and from this many for a brand that runs one site for the world (crypto services,
+#: `index.one_site_rules`): nobody else's name is near theirs.
+ONE_SITE_LONG_NAME: Final = 10
 #: Judged on skeletons (where `l` stands for i, 1 and l), key neighbours and bit patterns
 #: mean nothing, so only shape-independent slips count there.
 SKELETON_PLAUSIBLE: Final = PLAUSIBLE - {"keyboard", "insertion", "bitsquat"}
 
 
-def plausible(visited: str, target: str, *, skeletons: bool = False) -> bool:
+def plausible(
+    visited: str, target: str, *, skeletons: bool = False, two_slips_from: int = VERY_LONG_NAME
+) -> bool:
     """True when every edit from `target` to `visited` is a typing or reading slip, or, in a
-    long name, one or two edits of any kind after the first letter (`any_slip_of_long_name`)."""
+    long name, one or two edits of any kind after the first letter (`any_slip_of_long_name`;
+    two from `two_slips_from` letters)."""
     edits = describe(visited, target)
     if len(target) <= 3:
         allowed = TINY_PLAUSIBLE
@@ -141,23 +147,26 @@ def plausible(visited: str, target: str, *, skeletons: bool = False) -> bool:
         allowed = SHORT_PLAUSIBLE
     elif skeletons:
         allowed = SKELETON_PLAUSIBLE
-    elif any_slip_of_long_name(visited, target, edits):
+    elif any_slip_of_long_name(visited, target, edits, two_slips_from):
         return True
     else:
         allowed = PLAUSIBLE
     return all(e.kind in allowed for e in edits)
 
 
-def any_slip_of_long_name(visited: str, target: str, edits: list[Edit]) -> bool:
+def any_slip_of_long_name(
+    visited: str, target: str, edits: list[Edit], two_slips_from: int = VERY_LONG_NAME
+) -> bool:
     """True for one edit of any kind, a random letter changed or added included, in a name of
     LONG_NAME letters or more that keeps its first letter (`metamasck`, `univswap`), or two
-    in a name of VERY_LONG_NAME letters or more (`myeltherwaliet`): kits change names so, not
-    only keyboards, and a long name still reads as itself. Shorter names changed so are
-    mostly other names (westpac with one letter changed is a pest control firm's)."""
+    in a name of `two_slips_from` letters or more (VERY_LONG_NAME: `myeltherwaliet`): kits
+    change names so, not only keyboards, and a long name still reads as itself. Shorter names
+    changed so are mostly other names (westpac with one letter changed is a pest control
+    firm's)."""
     if visited[:1] != target[:1]:
         return False
     return (len(edits) == 1 and len(target) >= LONG_NAME) or (
-        len(edits) == 2 and len(target) >= VERY_LONG_NAME
+        len(edits) == 2 and len(target) >= two_slips_from
     )
 
 

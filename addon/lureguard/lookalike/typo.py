@@ -27,6 +27,8 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.edits import (
+    ONE_SITE_LONG_NAME,
+    VERY_LONG_NAME,
     any_slip_of_long_name,
     describe,
     plausible,
@@ -96,8 +98,11 @@ def detect_typo(visit: Visit) -> list[Reason]:
             # look-alikes (`rnicrosof`).
             if len(entry.label) < MIXED_SLIPS and _mixed(visit.label, entry.label):
                 continue  # a slip on top of a look-alike in a short name: too weak (`posti`)
+            two_slips_from = (
+                ONE_SITE_LONG_NAME if entry.rule_id in index.one_site_rules else VERY_LONG_NAME
+            )
             if (
-                plausible(visit.label, entry.label)
+                plausible(visit.label, entry.label, two_slips_from=two_slips_from)
                 or plausible(visit.skeleton, skel, skeletons=True)
                 or _disguised_slip(visit, skel)
             ) and not index.inside_popular_names(visit.label, entry.label):
