@@ -107,7 +107,7 @@ BRANDS = {
         name: Example Broker
         description: test
         source: tests
-        domains: [qzbroker.co.jp]
+        domains: [qzbroker.co.jp, qz-broker.co.jp]
         context_keywords: [qzbroker]
         """,
 }

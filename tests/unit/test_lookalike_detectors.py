@@ -76,6 +76,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # an unprotected name's domain written out, with hyphens for a two-part suffix
         ("qzbroker.co.jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("qzbroker-co-jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
+        ("qz-broker-co-jp.verify-x.com", "target-embedding", "qz-broker.co.jp"),  # its hyphen
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
         ("chase.secure-login.com", "target-embedding", "chase.com"),  # a site named for chores
         ("chase.secure-login4821.com", "target-embedding", "chase.com"),  # ... and numbered

@@ -9,6 +9,7 @@ import re
 import string
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import product
 from typing import Final
 
 from lureguard.hosts import Target
@@ -108,11 +109,13 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
     ordinary to be protected alone (`s` of s.team, `chase`). The exact domain, followed by
     more host."""
     index = visit.index
-    for k in range(MAX_SUFFIX_TOKENS, 0, -1):
+    # The label may hold a hyphen of its own (`7-11` of 7-11.com.tw), read as two tokens.
+    labels = [tokens[i]] + ([f"{tokens[i - 1]}-{tokens[i]}"] if i else [])
+    for k, label in product(range(MAX_SUFFIX_TOKENS, 0, -1), labels):
         if i + k >= len(tokens) - 1:
             continue  # more host must follow (`m.me.gov.<cc>` is that ministry's own `m.` host)
-        domain = ".".join(tokens[i : i + k + 1])
-        owner = index.official_entry(tokens[i], domain)
+        domain = ".".join([label, *tokens[i + 1 : i + k + 1]])
+        owner = index.official_entry(label, domain)
         # Written with its dots: with hyphens an unprotected name reads as words (`shop-app`),
         # unless its suffix has two parts, which no phrase has (`monex-co-jp`, `7-11-com-tw`).
         host = visit.target.host
