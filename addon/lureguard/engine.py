@@ -325,5 +325,11 @@ def _build_index(data: RuleData) -> BrandIndex:
                 label, domain, rule_id, info.name or info.title, info.severity, info.source
             )
             index.add_official(entry, skeleton(label))
+    for word, domain, rule_id in data.initials:
+        info = data.rules[rule_id]
+        entry = Protected(
+            word, domain, rule_id, info.name or info.title, info.severity, info.source
+        )
+        index.initials.setdefault(word, []).append(entry)
     index.finalize()
     return index

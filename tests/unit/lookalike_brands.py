@@ -101,6 +101,16 @@ BRANDS = {
         tags: [sector.crypto]
         domains: [qzcoinvault.com]
         """,
+    "social": """\
+        id: brand/social
+        kind: brand
+        name: Example Social
+        description: test
+        source: tests
+        domains: [qzsocial.com, qs.me]
+        keywords: [qzsocial]
+        initials: [qs]
+        """,
     "broker": """\
         id: brand/broker
         kind: brand

@@ -274,6 +274,8 @@ def test_namesakes_are_allowed_and_say_why(engine: Engine) -> None:
         ("context_keywords: [n]", "must be 3-63 letters"),
         ("lure_words: [s4pphire]", "must be 3-30 letters a-z"),
         ("keywords: [naver]\n        lure_words: [naver]", "is also one of the brand's names"),
+        ("initials: [nv]", "must be the label of one of the brand's domains"),
+        ("initials: [naver]", "must be 2-3 letters a-z"),
     ],
 )
 def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: str) -> None:

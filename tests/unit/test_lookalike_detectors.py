@@ -181,6 +181,17 @@ def test_two_slips_count_in_a_shorter_name_of_a_one_site_brand(engine: Engine) -
     assert engine.check("qzcoixvaltt.com").verdict == "allow"  # three
 
 
+def test_a_brands_initials_count_on_a_hosting_platform_beside_a_lure_word(
+    engine: Engine,
+) -> None:
+    # Glued to one lure word or as a hyphen word, the kit's serials around it.
+    assert kinds(engine, "caseqs7723-x9k2.vercel.app") == [("combosquat", "qs.me")]
+    assert kinds(engine, "qs-verify.pages.dev") == [("combosquat", "qs.me")]
+    assert engine.check("qsits.pages.dev").verdict == "allow"  # `its`: a short word
+    assert engine.check("qs-qzrv.pages.dev").verdict == "allow"  # no lure word
+    assert engine.check("qs-verify.com").verdict == "allow"  # no platform
+
+
 def test_every_reason_explains_itself(engine: Engine) -> None:
     for host in ("rnicrosoft.com", "paypall.com", "securepaypal.net", "microsoft.cm"):
         (reason,) = engine.check(host).reasons

@@ -70,6 +70,8 @@ HEX_ID_LENGTH: Final = 12
 MIN_HEX_ID_DIGITS: Final = 2
 _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 _VOWELS: Final = frozenset("aeiou")
+#: A lure word beside a brand's initials on a hosting platform has this many letters or more.
+MIN_INITIALS_WORD: Final = 4
 #: A one-site brand's name may be this many slips off on a hosting platform.
 FAR_SLIPS: Final = 2
 #: A common word this long running across the end of a name makes it no word of its own
@@ -532,9 +534,51 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
         reasons = _consonants_in_tenant(visit)
     if not reasons and visit.tenant:
         reasons = _far_slip_in_tenant(visit)
+    if not reasons and visit.tenant:
+        reasons = _initials_in_tenant(visit)
     if not reasons and (visit.cheap or visit.new_gtld) and "-" in visit.label:
         reasons = _mail_domain_word(visit)
     return reasons
+
+
+def _initials_in_tenant(visit: Visit) -> list[Reason]:
+    """`casefb-7723.vercel.app`, `ig-verify.pages.dev`: a brand's initials (`index.initials`:
+    `fb`, `ig`, the labels of its own short domains) glued to one lure word of
+    MIN_INITIALS_WORD letters or more, or as a hyphen word, in a hosting tenant's label whose
+    other words are such lure words or hold digits (the platform's and kit's serials). Too
+    short to count anywhere else, on a platform they are the brand's name to its users."""
+    index = visit.index
+    pieces = visit.label.split("-")
+    offset = 0
+    for k, piece in enumerate(pieces):
+        core = piece.strip(string.digits)
+        start = offset + piece.find(core)
+        offset += len(piece) + 1
+        for initials, entries in index.initials.items():
+            if core == initials:
+                lo, glued = start, ""
+            elif core.startswith(initials):
+                lo, glued = start, core[len(initials) :]
+            elif core.endswith(initials):
+                lo, glued = start + len(core) - len(initials), core[: -len(initials)]
+            else:
+                continue
+            if glued and not _initials_word(glued):
+                continue
+            others = [p for i, p in enumerate(pieces) if i != k and p and not _has_digit(p)]
+            if (glued or others) and all(_initials_word(p) for p in others):
+                return [_combo_reason(visit, e, lo, lo + len(initials)) for e in entries]
+    return []
+
+
+def _initials_word(text: str) -> bool:
+    """One lure word of MIN_INITIALS_WORD letters or more: beside initials, shorter words and
+    phrases of them are how other names read (`fbits`, `igen`)."""
+    return len(text) >= MIN_INITIALS_WORD and is_lure_word(skeleton(text))
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
 def _mail_domain_word(visit: Visit) -> list[Reason]:

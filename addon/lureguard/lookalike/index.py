@@ -186,6 +186,9 @@ class BrandIndex:
     #: short labels of mail providers' official domains (`qq` of qq.com, `163`, `wp` of
     #: wp.pl), protected nowhere else -> the providers' entries (`combosquat._mail_domain_word`)
     mail_domains: dict[str, list[Protected]] = field(default_factory=dict)
+    #: a brand's initials (`fb` of fb.com, `initials` in its rule) -> the brand's entries:
+    #: its name on hosting platforms beside lure words (`combosquat._initials_in_tenant`)
+    initials: dict[str, list[Protected]] = field(default_factory=dict)
     #: unrelated registrable domains that carry a brand's name -> that brand's rule id
     namesakes: dict[str, str] = field(default_factory=dict)
     #: skeleton of the label of every official registrable domain whose label has

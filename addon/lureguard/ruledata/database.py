@@ -51,6 +51,8 @@ class RuleData:
     namesakes: dict[str, str] = field(default_factory=dict)
     #: (word, rule id): a brand's own lure words (`lure_words`)
     brand_words: list[tuple[str, str]] = field(default_factory=list)
+    #: (initials, official domain, rule id): the short forms of brands' names (`initials`)
+    initials: list[tuple[str, str, str]] = field(default_factory=list)
     #: (official sign-in host, rule id) of brands that list `login_hosts`
     login_hosts: list[tuple[str, str]] = field(default_factory=list)
     block_exact: dict[str, str] = field(default_factory=dict)
@@ -163,6 +165,8 @@ def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
         data.login_hosts = list(conn.execute("SELECT host, rule_id FROM login_hosts"))
     if "brand_lure_words" in tables:  # absent before brands had lure words of their own
         data.brand_words = list(conn.execute("SELECT word, rule_id FROM brand_lure_words"))
+    if "brand_initials" in tables:  # absent before brands had initials
+        data.initials = list(conn.execute("SELECT word, domain, rule_id FROM brand_initials"))
     data.popular = {row[0] for row in conn.execute("SELECT domain FROM popular")}
     return data
 

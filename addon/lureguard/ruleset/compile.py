@@ -44,6 +44,7 @@ TABLES: dict[str, tuple[dict[str, type], str | None]] = {
     "protected_labels": ({"label": str, "skeleton": str, "domain": str, "rule_id": str}, None),
     "context_labels": ({"label": str, "skeleton": str, "domain": str, "rule_id": str}, None),
     "brand_lure_words": ({"word": str, "rule_id": str}, None),
+    "brand_initials": ({"word": str, "domain": str, "rule_id": str}, None),
     "namesakes": ({"domain": str, "rule_id": str}, None),
     "login_hosts": ({"host": str, "rule_id": str}, None),
     "host_entries": ({"host": str, "match": str, "list": str, "rule_id": str}, None),
@@ -95,6 +96,7 @@ def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, i
         "protected_labels": _protected_rows(rules),
         "context_labels": _context_rows(rules),
         "brand_lure_words": ({"word": w, "rule_id": r.id} for r in rules for w in r.lure_words),
+        "brand_initials": _initials_rows(rules),
         "namesakes": ({"domain": d, "rule_id": r.id} for r in rules for d in r.namesakes),
         # Where the extension's credential guard learns each brand's password (credguard/).
         "login_hosts": ({"host": h, "rule_id": r.id} for r in rules for h in r.login_hosts),
@@ -111,7 +113,8 @@ def _write(path: Path, loaded: LoadedRules, popular: PopularList) -> dict[str, i
         db[name].create_index([column])  # type: ignore[union-attr]
     counts = {name: db[name].count for name in (
         "rules", "brand_domains", "protected_labels", "context_labels", "brand_lure_words",
-        "namesakes", "login_hosts", "host_entries", "url_prefixes", "host_patterns", "popular",
+        "brand_initials", "namesakes", "login_hosts", "host_entries", "url_prefixes",
+        "host_patterns", "popular",
     )}  # fmt: skip
     counts["brands"] = sum(1 for r in rules if r.kind == "brand")
     meta = {
@@ -207,6 +210,15 @@ def _context_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
             if label not in rule.keywords:
                 yield {"label": label, "skeleton": skeleton(label), "domain": domain,
                        "rule_id": rule.id}  # fmt: skip
+
+
+def _initials_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:
+    """Each brand's `initials` with the official domain it is the label of (fb -> fb.com)."""
+    for rule in rules:
+        domains = rule.official_domains() if rule.kind == "brand" else ()
+        for word in rule.initials:
+            domain = next(d for d in domains if d.split(".", 1)[0] == word)
+            yield {"word": word, "domain": domain, "rule_id": rule.id}
 
 
 def _host_rows(rules: Iterable[Rule]) -> Iterator[dict[str, str]]:

@@ -21,6 +21,7 @@ ENTRIES = {
     "brand_domains": ("domain", "rule_id"),
     "protected_labels": ("label", "domain", "rule_id"),
     "brand_lure_words": ("word", "rule_id"),
+    "brand_initials": ("word", "rule_id"),
 }
 RULE_FIELDS = (
     "kind", "title", "name", "description", "source", "severity", "reference", "author", "added",

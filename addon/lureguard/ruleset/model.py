@@ -77,6 +77,9 @@ class Rule:
     #: words kits put beside this brand's name that are no lure words elsewhere: its products
     #: and pages (`suite` of Trezor Suite, `agency` of Meta's advertising accounts)
     lure_words: tuple[str, ...] = ()
+    #: short forms people call the brand by (`fb`, `ig`), each the label of one of its domains:
+    #: its name on hosting platforms only, beside lure words
+    initials: tuple[str, ...] = ()
     #: official hosts where the brand's users sign in (`nid.naver.com`)
     login_hosts: tuple[str, ...] = ()
     #: unrelated sites that carry the brand's name (an image optimiser named like an exchange):

@@ -45,6 +45,7 @@ KIND_KEYS: dict[str, set[str]] = {
         "keywords",
         "context_keywords",
         "lure_words",
+        "initials",
         "login_hosts",
         "namesakes",
     },
@@ -369,6 +370,7 @@ def _brand(check: _Checker, _base: Path | None) -> dict[str, Any]:
         "keywords": _words(check, "keywords"),
         "context_keywords": _words(check, "context_keywords"),
         "lure_words": _lure_words(check),
+        "initials": _initials(check, official),
         "login_hosts": tuple(login_hosts),
         "namesakes": tuple(namesakes),
     }
@@ -401,6 +403,25 @@ def _lure_words(check: _Checker) -> tuple[str, ...]:
             problem = f"lure word '{word}' must be 3-30 letters a-z"
         elif word in names:
             problem = f"lure word '{word}' is also one of the brand's names"
+        else:
+            words.append(word)
+            continue
+        check.problems.append(Problem(where, problem, check.rule_id))
+    return tuple(words)
+
+
+def _initials(check: _Checker, official: set[str]) -> tuple[str, ...]:
+    """The short forms people call a brand by (`fb`, `ig`): two or three letters, each the
+    label of one of the brand's own domains (fb.com, ig.me), so that it is the brand's by its
+    own use and not a guess."""
+    labels = {domain.split(".", 1)[0] for domain in official}
+    words = []
+    for word, where in check.strings("initials"):
+        word = word.lower()
+        if not re.fullmatch(r"[a-z]{2,3}", word):
+            problem = f"initials '{word}' must be 2-3 letters a-z"
+        elif word not in labels:
+            problem = f"initials '{word}' must be the label of one of the brand's domains"
         else:
             words.append(word)
             continue
