@@ -82,6 +82,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("chase.secure-login4821.com", "target-embedding", "chase.com"),  # ... and numbered
         ("chase.48-verify.com", "target-embedding", "chase.com"),
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
+        ("login.qzfirm-ebay.com", "target-embedding", "ebay.com"),  # a customer's host so
         ("live.com-qz-verify.net", "target-embedding", "live.com"),  # official, label unprotected
         ("qz-node05-outlook.com", "target-embedding", "outlook.com"),
         # TLD swaps
@@ -120,6 +121,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "paypa130.com",  # ... in a slip too
         "v2-live.com",  # one digit: a version, not a numbered server
         "mx01-live.org",  # live.org is nobody's official domain here
+        "qzfirm-ebay.net",  # ... nor ebay.net
+        "qz-ebay.com",  # two letters before a name are initials, not a customer
         "music-live.com",
         "live.secure-login.com",  # a lure word is a chores site's own word, brand name or not
         "chase.4821.com",  # a number alone names no chores

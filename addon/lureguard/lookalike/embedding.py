@@ -27,6 +27,10 @@ MAX_SUFFIX_TOKENS: Final = 3
 #: A numbered server's name: letters, then two digits or more (`mx01`, `node05`); one digit
 #: is mostly a version (`v2-`, `ev2-`).
 _SERVER_NAME: Final = re.compile(r"[a-z]{1,6}[0-9]{2,5}")
+#: A customer's name before a service's protected name (`<firm>-okta.com`) has this many
+#: letters or more, and the name this many (shorter ones are other people's initials).
+MIN_CUSTOMER_WORD: Final = 3
+MIN_CUSTOMER_NAME: Final = 4
 #: Two digits or more: a number, not a look-alike letter.
 _NUMBER: Final = re.compile(r"[0-9]{2,}")
 
@@ -49,6 +53,7 @@ def detect_embedding(visit: Visit) -> list[Reason]:
         _embedded_domain(visit, head)
         or _split_name(visit, labels)
         or _subdomain_name(visit, labels)
+        or _server_of_official_domain(visit)
     )
     if found and institution_host(target):
         return []  # its own hosts, proxies of other sites among them
@@ -133,20 +138,37 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     """`mx01-live.com`, `node05-paypal.com`: a numbered server of a brand's official domain
     (`mx01.live.com`) with its dot written as a hyphen. Kits name their hosts after the brand's
     own mail and sign-in servers; no popular domain reads so (two of 150,000 did, both
-    Microsoft's `msedge.net` with one digit, a version)."""
+    Microsoft's `msedge.net` with one digit, a version). So does a customer's host of a
+    protected name (`_customer_host`: `<firm>-okta.com`), whatever subdomains come before."""
     label = visit.label
     head, _, last = label.rpartition("-")
     domain = f"{last}.{visit.target.suffix}"
     # Most hyphenated names end in no brand's domain: that cheap test first.
     owner = visit.index.official_entry(last, domain)
     server = head.rpartition("-")[2]
-    if owner is None or not _SERVER_NAME.fullmatch(server):
+    if owner is None or not (
+        _SERVER_NAME.fullmatch(server) or _customer_host(visit.index, server, last)
+    ):
         return []
+    what = "a server" if _SERVER_NAME.fullmatch(server) else "a customer's host"
     detail = (
-        f"'{label}' reads as {server}.{domain}, a server of {owner.brand}'s {domain}, with the "
+        f"'{label}' reads as {server}.{domain}, {what} of {owner.brand}'s {domain}, with the "
         f"dot written as a hyphen; real site: {domain}"
     )
     return [reason("target-embedding", owner, detail, (len(head),))]
+
+
+def _customer_host(index: BrandIndex, word: str, name: str) -> bool:
+    """True for `<firm>-okta.com`: a word before a protected name of MIN_CUSTOMER_NAME letters
+    or more, on its official suffix, reads as a customer's host of a service that signs its
+    customers in on their own subdomains (`<firm>.okta.com`), the dot written as a hyphen.
+    Crews that phish a firm's staff register such names; longer names already count as a
+    hyphen word whatever the words around them (`combosquat`)."""
+    return (
+        word.isalpha()
+        and len(word) >= MIN_CUSTOMER_WORD
+        and (len(name) >= MIN_CUSTOMER_NAME and name in index.labels)
+    )
 
 
 def _split_name(visit: Visit, labels: list[str]) -> list[Reason]:
