@@ -59,6 +59,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypallsecure-center.net", "combosquat", "paypal.com"),  # a doubled letter at the seam
         ("apple-notes-x7.pages.dev", "combosquat", "apple.com"),  # a word part as a tenant word
         ("qzfreepaypalqzrv.pages.dev", "combosquat", "paypal.com"),  # a lure word glued before
+        ("paypal-cdn.top", "combosquat", "paypal.com"),  # no brand's machinery under `.top`
         ("qzpaypalloginqzrv.x-qz.com", "target-embedding", "paypal.com"),  # ... or after
         ("paypalsverify.net", "combosquat", "paypal.com"),  # the name in the plural
         ("microsofthr.com", "combosquat", "microsoft.com"),  # a firm's staff portals

@@ -492,10 +492,11 @@ def _machinery(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """True when infrastructure words stand around the name `name` (a skeleton) at `lo:hi`
     (`rakuten-static`, `navercdn`, `microsoft-ppe`): the brand's own machinery, fetched by
     browsers, typed by nobody. On a hosting platform the words are the kit's
-    (`trezor-suite-app-cdn.pages.dev`) and count."""
+    (`trezor-suite-app-cdn.pages.dev`) and count, and so they are under an abused TLD
+    (`paypal-cdn.top`): no brand runs its machinery there."""
     label = visit.label
     rest = skeleton(f"{label[:lo]}-{label[hi:]}")
-    return not visit.tenant and infrastructure(rest, visit.index.own_words(name))
+    return not (visit.tenant or visit.cheap) and infrastructure(rest, visit.index.own_words(name))
 
 
 def _login_host(index: BrandIndex, entry: Protected) -> bool:
