@@ -314,6 +314,9 @@ def test_bad_brand_fields_are_lint_errors(tmp_path: Path, field: str, message: s
         ("att-qzrvtx.online", True),  # a new generic TLD: as the first or last hyphen word
         ("qz-att-rvtx.online", False),  # ... not in the middle
         ("coinbase.example.com", True),  # a distinctive name alone, any TLD (as before)
+        ("att.wkdif-48213.com", True),  # a site minted with a serial, as under such a TLD
+        ("att.48213.com", False),  # ... but digits alone are a site's name
+        ("att.wkdif-4821.com", False),  # ... and four digits are no serial
     ],
 )
 def test_brand_subdomains_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:

@@ -33,6 +33,9 @@ MIN_CUSTOMER_WORD: Final = 3
 MIN_CUSTOMER_NAME: Final = 4
 #: Two digits or more: a number, not a look-alike letter.
 _NUMBER: Final = re.compile(r"[0-9]{2,}")
+#: Digits in a row that make a serial number of a kit-minted site (`_minted`).
+MIN_SERIAL: Final = 5
+_SERIAL: Final = re.compile(f"[0-9]{{{MIN_SERIAL},}}")
 
 
 def detect_embedding(visit: Visit) -> list[Reason]:
@@ -215,13 +218,14 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     TLD (`visit.new_gtld`), any brand name counts, short ones included, alone, as a hyphen
     word or numbered (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`, `chase21.x.top`):
     no company signs its staff in under `.cfd`, while under `.com` a company's own `okta.` or
-    `att.` host is an everyday name.
+    `att.` host is an everyday name. So it does on a kit-minted site (`_minted`:
+    `booking.hotel-stay87401.com`).
     So it does on a site named only for account chores (`chase.secure-login.com`), which hosts
     no brand's sign-in; a name that is a lure word itself (`live`, `office`) is such a site's
     own word.
     """
     index = visit.index
-    cheap = visit.cheap or visit.new_gtld
+    cheap = visit.cheap or visit.new_gtld or _minted(visit.label)
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
         words = [label, *label.split("-")] if cheap and "-" in label else [label]
@@ -248,6 +252,14 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     if not (may_be_lure_only(site) or (own is not None and own.search(site))):
         return []
     return _name_on_chores_site(visit, labels, site)
+
+
+def _minted(label: str) -> bool:
+    """True for a registrable label that words and a serial of MIN_SERIAL digits or more make
+    (`vendita-501821`, `hotel-stay87401`): kits mint such sites by the batch, and a name
+    under one is theirs (`<brand>.vendita-501821.info`). A label of digits only is a site's
+    name (`17173`, `12306`)."""
+    return _SERIAL.search(label) is not None and sum(c.isalpha() for c in label) >= MIN_TYPO_LABEL
 
 
 def _site_words(visit: Visit) -> str:
