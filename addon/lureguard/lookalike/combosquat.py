@@ -229,12 +229,11 @@ def _one_site_start(visit: Visit, name: str, lo: int, hi: int) -> bool:
     brand builds a site so named, and its fans and news sites name themselves otherwise.
     Not when the name is a word part of other popular names (`kraken`: a namesake is
     likely), nor when a word runs on across its end (`opensea|rch` reads open-search)."""
-    index = visit.index
-    entries = index.skeletons.get(name, ())
-    if lo != 0 or not any(entry.rule_id in index.one_site_rules for entry in entries):
-        return False
     label = visit.label
-    return not _word_across(label, hi) and not index.inside_popular_names(label[:hi], None)
+    entries = visit.index.skeletons.get(name, ())
+    return (
+        lo == 0 and visit.index.one_site_name(entries, label[:hi]) and not _word_across(label, hi)
+    )
 
 
 def _word_across(label: str, hi: int) -> bool:

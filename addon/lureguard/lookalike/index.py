@@ -339,9 +339,7 @@ class BrandIndex:
             sorted(
                 skel
                 for skel, entries in self.skeletons.items()
-                if len(skel) >= MIN_FAR_NAME
-                and any(e.rule_id in self.one_site_rules for e in entries)
-                and not self.inside_popular_names(entries[0].label, None)
+                if len(skel) >= MIN_FAR_NAME and self.one_site_name(entries, entries[0].label)
             )
         )
         if self.brand_words:
@@ -373,6 +371,14 @@ class BrandIndex:
                 if entry is not None:
                     short[label].append(entry)
         return dict(short)
+
+    def one_site_name(self, entries: Iterable[Protected], written: str) -> bool:
+        """True when one of `entries` is a brand that serves the world from one site
+        (`one_site_rules`) and its name as `written` is no word part of other popular names
+        (`kraken` is an image optimiser's too): no country site or namesake bears it."""
+        return any(
+            entry.rule_id in self.one_site_rules for entry in entries
+        ) and not self.inside_popular_names(written, None)
 
     def official_entry(self, label: str, domain: str) -> Protected | None:
         """The brand that owns the official `domain`, as an entry for its `label` (unprotected

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lureguard.hosts import Target
-from lureguard.lookalike.index import BrandIndex, Protected
+from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, country_code, reason
 from lureguard.verdict import Reason
 
@@ -31,20 +31,10 @@ def detect_tld_swap(visit: Visit) -> list[Reason]:
             entry,
             f"'{visit.label}' is {entry.brand}'s name on '.{suffix}', which is not one of "
             f"{entry.brand}'s domains; real site: {entry.domain}",
-            lowered=foreign and not _one_site(visit, entry),
+            lowered=foreign and not visit.index.one_site_name((entry,), visit.label),
         )
         for entry in entries
     ]
-
-
-def _one_site(visit: Visit, entry: Protected) -> bool:
-    """True when the brand serves the world from one site (`one_site_rules`) and its name is
-    no word part of other people's names (`kraken` is an image optimiser's too): its name
-    under a country's code is then nobody's country site."""
-    index = visit.index
-    return entry.rule_id in index.one_site_rules and not index.inside_popular_names(
-        visit.label, None
-    )
 
 
 class TldSwapDetector:
