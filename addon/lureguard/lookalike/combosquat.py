@@ -542,7 +542,7 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
 
 
 def _initials_in_tenant(visit: Visit) -> list[Reason]:
-    """`casefb-7723.vercel.app`, `ig-verify.pages.dev`: a brand's initials (`index.initials`:
+    """`verifyfb-7723.vercel.app`, `ig-verify.pages.dev`: a brand's initials (`index.initials`:
     `fb`, `ig`, the labels of its own short domains) glued to one lure word of
     MIN_INITIALS_WORD letters or more, or as a hyphen word, in a hosting tenant's label whose
     other words are such lure words or hold digits (the platform's and kit's serials). Too
@@ -808,7 +808,7 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
 
 
 def _far_slip_in_tenant(visit: Visit) -> list[Reason]:
-    """`qz-start-trexzr.pages.dev`, `kuchoienlogin.webflow.io`: a hosting tenant's word that
+    """`qz-start-trexzr.pages.dev`, `kuxocinlogin.webflow.io`: a hosting tenant's word that
     starts with a one-site brand's name two slips off (`index.one_site_names`: crypto
     services, six letters or more), first letter kept, ending where the word does or where a
     lure word (the brand's own too, or slipped) begins, with a lure word beside it. Wallet

@@ -170,7 +170,8 @@ def _customer_host(index: BrandIndex, word: str, name: str) -> bool:
     return (
         word.isalpha()
         and len(word) >= MIN_CUSTOMER_WORD
-        and (len(name) >= MIN_CUSTOMER_NAME and name in index.labels)
+        and len(name) >= MIN_CUSTOMER_NAME
+        and name in index.labels
     )
 
 
@@ -218,8 +219,8 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     TLD (`visit.new_gtld`), any brand name counts, short ones included, alone, as a hyphen
     word or numbered (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`, `chase21.x.top`):
     no company signs its staff in under `.cfd`, while under `.com` a company's own `okta.` or
-    `att.` host is an everyday name. So it does on a kit-minted site (`_minted`:
-    `booking.hotel-stay87401.com`).
+    `att.` host is an everyday name; so on a kit-minted site (`_minted`:
+    `booking.qzshop-48213.com`).
     So it does on a site named only for account chores (`chase.secure-login.com`), which hosts
     no brand's sign-in; a name that is a lure word itself (`live`, `office`) is such a site's
     own word.
@@ -256,9 +257,9 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
 
 def _minted(label: str) -> bool:
     """True for a registrable label that words and a serial of MIN_SERIAL digits or more make
-    (`vendita-501821`, `hotel-stay87401`): kits mint such sites by the batch, and a name
-    under one is theirs (`<brand>.vendita-501821.info`). A label of digits only is a site's
-    name (`17173`, `12306`)."""
+    (`qzshop-48213`, `stayqz48213`): kits mint such sites by the batch, and a name under one
+    is theirs (`<brand>.qzshop-48213.info`). A label of digits only is a site's name
+    (`17173`, `12306`)."""
     return _SERIAL.search(label) is not None and sum(c.isalpha() for c in label) >= MIN_TYPO_LABEL
 
 
