@@ -84,6 +84,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("chase.48-verify.com", "target-embedding", "chase.com"),
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
         ("login.qzfirm-ebay.com", "target-embedding", "ebay.com"),  # a customer's host so
+        ("login-ebay.com", "combosquat", "ebay.com"),  # ... but a lure word makes a combination
         ("live.com-qz-verify.net", "target-embedding", "live.com"),  # official, label unprotected
         ("qz-node05-outlook.com", "target-embedding", "outlook.com"),
         # TLD swaps

@@ -13,6 +13,7 @@ from itertools import product
 from typing import Final
 
 from lureguard.hosts import Target
+from lureguard.lookalike.combosquat import MIN_DISTINCTIVE
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
 from lureguard.lookalike.institutions import institution_host
@@ -162,16 +163,20 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
 
 
 def _customer_host(index: BrandIndex, word: str, name: str) -> bool:
-    """True for `<firm>-okta.com`: a word before a protected name of MIN_CUSTOMER_NAME letters
-    or more, on its official suffix, reads as a customer's host of a service that signs its
-    customers in on their own subdomains (`<firm>.okta.com`), the dot written as a hyphen.
-    Crews that phish a firm's staff register such names; longer names already count as a
-    hyphen word whatever the words around them (`combosquat`)."""
+    """True for `<firm>-okta.com`: a word, no lure word, before a protected name of
+    MIN_CUSTOMER_NAME letters or more, on its official suffix, reads as a customer's host of
+    a service that signs its customers in on their own subdomains (`<firm>.okta.com`), the
+    dot written as a hyphen. Crews that phish a firm's staff register such names. A
+    distinctive name already counts as a hyphen word whatever the words around it, and a lure
+    word beside a name makes a combosquat (`login-okta.com`): both are `combosquat`'s to
+    explain."""
     return (
         word.isalpha()
         and len(word) >= MIN_CUSTOMER_WORD
         and len(name) >= MIN_CUSTOMER_NAME
         and name in index.labels
+        and (len(name) < MIN_DISTINCTIVE or skeleton(name) in index.common)
+        and not is_lure_word(skeleton(word))
     )
 
 
