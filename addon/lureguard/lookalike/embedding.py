@@ -175,7 +175,7 @@ def _customer_host(index: BrandIndex, word: str, name: str) -> bool:
         and len(word) >= MIN_CUSTOMER_WORD
         and len(name) >= MIN_CUSTOMER_NAME
         and name in index.labels
-        and (len(name) < MIN_DISTINCTIVE or skeleton(name) in index.common)
+        and (len(name) < MIN_DISTINCTIVE or skeleton(name) in index.common_spelled)
         and not is_lure_word(skeleton(word))
     )
 
