@@ -145,6 +145,8 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     Microsoft's `msedge.net` with one digit, a version). So does a customer's host of a
     protected name (`_customer_host`: `<firm>-okta.com`), whatever subdomains come before."""
     label = visit.label
+    if "-" not in label:
+        return []  # most names: no dot written as a hyphen
     head, _, last = label.rpartition("-")
     domain = f"{last}.{visit.target.suffix}"
     # Most hyphenated names end in no brand's domain: that cheap test first.
