@@ -565,7 +565,9 @@ def _initials_in_tenant(visit: Visit) -> list[Reason]:
                 continue
             if glued and not _initials_word(glued):
                 continue
-            others = [p for i, p in enumerate(pieces) if i != k and p and not _has_digit(p)]
+            others = [
+                p for i, p in enumerate(pieces) if i != k and p and not any(map(str.isdigit, p))
+            ]
             if (glued or others) and all(_initials_word(p) for p in others):
                 return [_combo_reason(visit, e, lo, lo + len(initials)) for e in entries]
     return []
@@ -575,10 +577,6 @@ def _initials_word(text: str) -> bool:
     """One lure word of MIN_INITIALS_WORD letters or more: beside initials, shorter words and
     phrases of them are how other names read (`fbits`, `igen`)."""
     return len(text) >= MIN_INITIALS_WORD and is_lure_word(skeleton(text))
-
-
-def _has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
 
 
 def _mail_domain_word(visit: Visit) -> list[Reason]:

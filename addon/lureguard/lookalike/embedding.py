@@ -152,11 +152,10 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     # Most hyphenated names end in no brand's domain: that cheap test first.
     owner = visit.index.official_entry(last, domain)
     server = head.rpartition("-")[2]
-    if owner is None or not (
-        _SERVER_NAME.fullmatch(server) or _customer_host(visit.index, server, last)
-    ):
+    numbered = _SERVER_NAME.fullmatch(server) is not None
+    if owner is None or not (numbered or _customer_host(visit.index, server, last)):
         return []
-    what = "a server" if _SERVER_NAME.fullmatch(server) else "a customer's host"
+    what = "a server" if numbered else "a customer's host"
     detail = (
         f"'{label}' reads as {server}.{domain}, {what} of {owner.brand}'s {domain}, with the "
         f"dot written as a hyphen; real site: {domain}"
