@@ -70,6 +70,8 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("qzlearn.monmouth.qzrv.me", "monmouth.edu"),  # ... a label ending in a sign-in word
         ("qz-sso.monmouth.qzrv.me", "monmouth.edu"),  # ... or holding one as a hyphen word
         ("idp.unicv.qzrv.me", None),  # a label universities share, after sign-on software
+        ("monmouth.qzlib.me", "monmouth.edu"),  # a university's label, a library's domain name
+        ("example-univ.zedu.xyz", "example-univ.edu"),  # ... a popular university's
         ("gov.uk.refund-qz.com", "gov.uk"),  # a government's bare suffix starting the host
         ("gov.uk-refund-qz.top", "gov.uk"),  # ... its dot written as a hyphen
         ("gov.bd.account.qzrv.com", "gov.bd"),  # ... under a wildcard rule (`*.bd`)
@@ -95,6 +97,10 @@ def test_another_sites_domain_inside_the_host_warns(
         "qzteam-gov.com",
         "cooling-ac.com",  # `.ac` alone is a country's code, not an academic suffix
         "www.example-univ.qzrv.me",  # a university's label without a sign-in word before it
+        "monmouth.qzlibcal.me",  # ... before a longer name: library software's customer host
+        "monmouth.qzlib.com",  # ... or a name under a legacy generic TLD
+        "example-firm.qzlib.me",  # no institution's label before a library's domain name
+        "edu.qzlib.me",  # a suffix's label names no university
         "login.twice.qzrv.me",  # a label that popular sites of other kinds carry too
         "login.example-firm.qzrv.me",  # not an institution: only sign-on software counts
         "login.unicv.qzrv.me",  # a label universities share: only after sign-on software

@@ -9,7 +9,8 @@ with evidence that it is a site people sign in to or know: it is a popular domai
 an academic or government suffix (`ac.uk`, `edu`, `gov.pl`), or a sign-in word precedes it
 (`login.`, `cas.`, `adfs.`); a university's domain counts too (`institutions.ACADEMIC`). A
 popular site's or a university's label after a sign-in word counts without its suffix
-(`login.example-univ.qzrv.me`). An institution's own hosts are left alone: its library proxy
+(`login.example-univ.qzrv.me`), and so does a university's before a domain whose name spells a
+library (`example-univ.qzlib.me`). An institution's own hosts are left alone: its library proxy
 writes other sites' names into them.
 """
 
@@ -21,7 +22,7 @@ from typing import Final
 from lureguard.hosts import split_registered
 from lureguard.lookalike.index import Signal, label_owners
 from lureguard.lookalike.institutions import ACADEMIC, institution_domain, institution_host
-from lureguard.lookalike.visit import Visit
+from lureguard.lookalike.visit import LEGACY_GENERIC_TLDS, Visit
 from lureguard.psl import bundled
 from lureguard.verdict import Reason
 
@@ -54,6 +55,12 @@ ENGLISH_TWO_LETTERS: Final = frozenset(
 GOVERNMENT_HEADS: Final = frozenset({"gob", "gouv", "gov", "govt", "mil"})
 #: An embedded domain's own label must have at least this many characters.
 MIN_EMBEDDED_LABEL: Final = 2
+#: Letters that make a domain's name read as a university's library or learning service
+#: (`<university>.qzlib.me`).
+LIBRARY_MARKS: Final = ("lib", "edu")
+#: Longest domain label read so: longer names are library software's own domains, which host
+#: universities' pages under their labels (`<university>.libcal.com`).
+MAX_LIBRARY_LABEL: Final = 5
 
 _PSL: Final = bundled()
 #: Universities' and colleges' registrable domains by label (`label_owners`).
@@ -86,6 +93,10 @@ def _foreign(visit: Visit, signal: Signal) -> list[Reason]:
         found = (
             found or _in_subdomain(visit, labels, signal) or _popular_label(visit, labels, signal)
         )
+        if found:
+            return found
+    if subdomain:
+        found = _library_domain(visit, subdomain.rsplit(".", 1)[-1], signal)
         if found:
             return found
     if "-" in target.domain_label:
@@ -190,6 +201,31 @@ def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reas
     if not _named(labels[:-1], SIGN_IN_WORDS if institution else SIGN_ON_SOFTWARE):
         return []
     return [_reason(visit, signal, domain, ".".join(labels) + ".")]
+
+
+def _library_domain(visit: Visit, label: str, signal: Signal) -> list[Reason]:
+    """`<university>.qzlib.me`: a university's label that no other university (nor popular
+    site) carries right before a short domain whose name spells a library or education word
+    (`LIBRARY_MARKS`): the university's library proxy moved to someone else's domain, the
+    sign-in word written into the domain's name instead of before the label. Not under a
+    legacy generic TLD, nor a name of more than MAX_LIBRARY_LABEL letters or a popular one:
+    library software hosts its customers so (`<university>.libcal.com`)."""
+    name = visit.target.domain_label
+    if (
+        len(name) > MAX_LIBRARY_LABEL
+        or visit.established
+        or not any(mark in name for mark in LIBRARY_MARKS)
+        or visit.target.suffix in LEGACY_GENERIC_TLDS
+        or label in _PSL.exact  # `edu.qzlib.me` names no university
+    ):
+        return []
+    index = visit.index
+    domain = index.popular_by_label.get(label)
+    if domain is None and label not in index.popular_labels:
+        domain = _ACADEMIC_LABELS.get(label)
+    if domain is None or not _institution(domain):
+        return []
+    return [_reason(visit, signal, domain, label + ".")]
 
 
 def _institution(domain: str) -> bool:
