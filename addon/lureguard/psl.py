@@ -21,7 +21,8 @@ PLATFORMS: Final = "data/hosting-platforms.txt"
 class PublicSuffixList:
     """PSL rules as three sets: plain rules, wildcard parents (`*.ck` -> ck), exceptions;
     plus `platforms`, the suffixes whose registrable domains are customers of a hosting
-    platform (the PSL's private section and lureguard's own list)."""
+    platform (the PSL's private section and lureguard's own list, whose wildcard entries,
+    `*.web.core.windows.net`, cover every suffix one label below: `is_platform`)."""
 
     def __init__(
         self, rules: Iterable[str], version: str = "", platforms: Iterable[str] = ()
@@ -31,6 +32,9 @@ class PublicSuffixList:
         self.exceptions: set[str] = set()
         self.version = version
         self.platforms: frozenset[str] = frozenset(_ascii(p) for p in platforms)
+        self.platform_parents: frozenset[str] = frozenset(
+            p[2:] for p in self.platforms if p.startswith("*.")
+        )
         rules = [*rules, *self.platforms]
         for rule in rules:
             if rule.startswith("!"):
@@ -39,6 +43,11 @@ class PublicSuffixList:
                 self.wildcard.add(_ascii(rule[2:]))
             else:
                 self.exact.add(_ascii(rule))
+
+    def is_platform(self, suffix: str) -> bool:
+        """True when `suffix` is a hosting platform's: listed, or one label below a wildcard
+        entry (`z13.web.core.windows.net` of `*.web.core.windows.net`)."""
+        return suffix in self.platforms or suffix.partition(".")[2] in self.platform_parents
 
     def split(self, names: list[str]) -> tuple[str, str, str]:
         """(registered domain, its label, public suffix) for a host given as its names.

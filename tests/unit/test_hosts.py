@@ -187,5 +187,14 @@ def test_hosting_platforms_the_psl_lacks_are_suffixes() -> None:
     )
     assert split_registered("weebly.com")[0] == ""
     # Platforms on the popular list: the popularity of the platform is no tenant's own.
-    for platform in ("edgeone.dev", "qzz.io", "squarespace.com", "zapier.app", "hs-sites.com"):
+    for platform in (
+        "edgeone.dev", "qzz.io", "squarespace.com", "zapier.app", "hs-sites.com", "zyrosite.com",
+    ):  # fmt: skip
         assert split_registered(f"qz-login.{platform}")[2] == platform
+    # A wildcard entry: every suffix one label below it is a platform's (Azure's static sites
+    # under the popular windows.net).
+    suffix = "z13.web.core.windows.net"
+    assert split_registered(f"qz-login.{suffix}") == (f"qz-login.{suffix}", "qz-login", suffix)
+    assert bundled().is_platform(suffix)
+    assert not bundled().is_platform("web.core.windows.net")
+    assert not bundled().is_platform("core.windows.net")

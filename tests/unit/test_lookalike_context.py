@@ -243,6 +243,7 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("music-live-7.pages.dev", False),  # a word-brand that is a lure word needs lure words
         ("login-live-7.pages.dev", True),
         ("coinbase-login.weebly.com", True),  # a platform the PSL lacks: the tenant label
+        ("coinbase-7.z13.web.core.windows.net", True),  # ... below a wildcard entry
         ("secure42-chase.com", True),  # a kit's serial on a lure word of its own
         ("chase2secure.com", False),  # ... but glued to the name it is one compound name
         ("chase-outdoors42.com", False),  # shedding the serial leaves an ordinary word

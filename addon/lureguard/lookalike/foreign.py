@@ -131,7 +131,7 @@ def _in_subdomain(
             not domain
             or len(label) < MIN_EMBEDDED_LABEL
             or label == "www"
-            or suffix in _PSL.platforms
+            or _PSL.is_platform(suffix)
         ):
             continue
         before = labels[: end + 1 - domain.count(".") - 1]

@@ -27,7 +27,7 @@ INSTITUTION_HEADS: Final = frozenset(
 INSTITUTIONAL: Final = frozenset({"ac", "edu", "gov", "mil"})
 #: Top-level domains only institutions can register under.
 INSTITUTIONAL_TLDS: Final = frozenset({"edu", "gov", "int", "mil"})
-_PLATFORMS: Final = bundled().platforms
+_PSL: Final = bundled()
 
 
 def _academic_domains() -> frozenset[str]:
@@ -55,7 +55,7 @@ def institutional(suffix: str) -> bool:
     """True under a suffix only institutions can register (`ac.uk`, `edu.au`, `gov.br`,
     `edu`): not `.ac` alone, and no platform's suffix, where anyone signs up (`edu.eu.org`,
     `forms.ac`)."""
-    if suffix in _PLATFORMS:
+    if _PSL.is_platform(suffix):
         return False
     labels = suffix.split(".")
     return labels[-1] in INSTITUTIONAL_TLDS or not INSTITUTIONAL.isdisjoint(labels[:-1])

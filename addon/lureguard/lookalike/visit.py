@@ -22,7 +22,8 @@ from lureguard.lookalike.words import COMMON_WORDS
 from lureguard.psl import bundled
 from lureguard.verdict import Kind, Reason
 
-_PLATFORMS: Final = bundled().platforms | PATH_PLATFORMS
+_PSL: Final = bundled()
+_PLATFORMS: Final = _PSL.platforms | PATH_PLATFORMS
 #: Top-level domains that abuse reports (Spamhaus, Interisle) find most used for phishing and
 #: spam relative to their size: cheap to register, rarely anyone's long-standing home.
 ABUSED_TLDS: Final = frozenset(
@@ -64,7 +65,7 @@ class Visit:
         self.established = label in index.popular_labels or label in COMMON_WORDS
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
         #: name there is no one's site of its own
-        self.tenant = target.suffix in _PLATFORMS
+        self.tenant = target.suffix in _PLATFORMS or _PSL.is_platform(target.suffix)
         #: True under a top-level domain that spammers favour (`ABUSED_TLDS`); a platform's
         #: TLD is not its tenant's choice (`x.pages.dev` is judged by the tenant rules)
         self.cheap = not self.tenant and target.suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
