@@ -22,8 +22,9 @@ from lureguard.lookalike.words import COMMON_WORDS
 from lureguard.psl import bundled
 from lureguard.verdict import Kind, Reason
 
-_PSL: Final = bundled()
-_PLATFORMS: Final = _PSL.platforms | PATH_PLATFORMS
+_PLATFORMS: Final = bundled().platforms | PATH_PLATFORMS
+#: Wildcard platforms' parents (`web.core.windows.net`): a suffix one label below is theirs.
+_PLATFORM_PARENTS: Final = bundled().platform_parents
 #: Top-level domains that abuse reports (Spamhaus, Interisle) find most used for phishing and
 #: spam relative to their size: cheap to register, rarely anyone's long-standing home.
 ABUSED_TLDS: Final = frozenset(
@@ -63,14 +64,17 @@ class Visit:
         #: True when popular sites use this label or it is a common English word: a name or
         #: word of its own (finance, email, papal), not a slip of a brand's name
         self.established = label in index.popular_labels or label in COMMON_WORDS
+        suffix = target.suffix
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
         #: name there is no one's site of its own
-        self.tenant = target.suffix in _PLATFORMS or _PSL.is_platform(target.suffix)
+        self.tenant = suffix in _PLATFORMS or (
+            "." in suffix and suffix.partition(".")[2] in _PLATFORM_PARENTS
+        )
         #: True under a top-level domain that spammers favour (`ABUSED_TLDS`); a platform's
         #: TLD is not its tenant's choice (`x.pages.dev` is judged by the tenant rules)
-        self.cheap = not self.tenant and target.suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
+        self.cheap = not self.tenant and suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
         #: True under another generic TLD introduced since 2012 (`new_generic`: `.shop`)
-        self.new_gtld = not self.tenant and not self.cheap and new_generic(target.suffix)
+        self.new_gtld = not self.tenant and not self.cheap and new_generic(suffix)
         #: True for a subdomain label judged as a name (`subdomain.py`): a label on someone
         #: else's domain, where a brand's name glued to other letters is nobody's own domain
         self.guest = False
