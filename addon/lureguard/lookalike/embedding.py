@@ -250,15 +250,7 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
             entries = index.skeletons.get(skel) or (index.context.get(skel) if cheap else None)
             if entries:
                 return _subdomain_reasons(visit, label, entries)
-    if cheap:
-        return []
-    site = _site_words(visit)
-    # Most sites are not named for chores: their first and last letters spare the second look,
-    # unless they hold a brand's own lure word (`guest` of booking).
-    own = index.own_word_inside
-    if not (may_be_lure_only(site) or (own is not None and own.search(site))):
-        return []
-    return _name_on_chores_site(visit, labels, site)
+    return [] if cheap else _name_on_chores_site(visit, labels)
 
 
 def _minted(label: str) -> bool:
@@ -277,11 +269,11 @@ def _site_words(visit: Visit) -> str:
     return skeleton(_NUMBER.sub("-", visit.label)).strip("-")
 
 
-def _name_on_chores_site(visit: Visit, labels: list[str], site: str) -> list[Reason]:
+def _name_on_chores_site(visit: Visit, labels: list[str]) -> list[Reason]:
     """Any brand name, alone or as a hyphen word, as a subdomain of a site whose registrable
-    label (`site`, its words) is made of lure words, the brand's own among them, and numbers
+    label is made of lure words, the brand's own among them, and numbers
     (`chase.secure-login.com`, `chase.verify-secure4821.com`), unless it is a lure word
-    itself."""
+    itself. The names first: most subdomains are none (`www.`, `api.`)."""
     index = visit.index
     for label in labels[:-1]:
         for word in [label, *label.split("-")] if "-" in label else [label]:
@@ -290,9 +282,21 @@ def _name_on_chores_site(visit: Visit, labels: list[str], site: str) -> list[Rea
             skel = _label_skeleton(word)
             entries = index.skeletons.get(skel) or index.context.get(skel)
             if entries and len(skel) >= MIN_TYPO_LABEL and not is_lure_word(skel):
-                chores = lure_only_beside(site, index.own_words(skel))
+                chores = _chores_site(visit, index.own_words(skel))
                 return _subdomain_reasons(visit, label, entries) if chores else []
     return []
+
+
+def _chores_site(visit: Visit, own: frozenset[str]) -> bool:
+    """True when the registrable label's words (`_site_words`) are lure words, the brand's
+    `own` among them."""
+    site = _site_words(visit)
+    # Most sites are not named for chores: their first and last letters spare the second look,
+    # unless they hold a brand's own lure word (`guest` of booking).
+    inside = visit.index.own_word_inside
+    if not (may_be_lure_only(site) or (inside is not None and inside.search(site))):
+        return False
+    return lure_only_beside(site, own)
 
 
 def _subdomain_reasons(visit: Visit, label: str, entries: list[Protected]) -> list[Reason]:
