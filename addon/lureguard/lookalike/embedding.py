@@ -151,9 +151,11 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     domain = f"{last}.{visit.target.suffix}"
     # Most hyphenated names end in no brand's domain: that cheap test first.
     owner = visit.index.official_entry(last, domain)
+    if owner is None:
+        return []
     server = head.rpartition("-")[2]
     numbered = _SERVER_NAME.fullmatch(server) is not None
-    if owner is None or not (numbered or _customer_host(visit.index, server, last)):
+    if not (numbered or _customer_host(visit.index, server, last)):
         return []
     what = "a server" if numbered else "a customer's host"
     detail = (
