@@ -101,6 +101,15 @@ BRANDS = {
         tags: [sector.crypto]
         domains: [qzcoinvault.com]
         """,
+    "swap": """\
+        id: brand/swap
+        kind: brand
+        name: Example Swap
+        description: test
+        source: tests
+        tags: [sector.crypto]
+        domains: [qzswap.io]
+        """,
     "social": """\
         id: brand/social
         kind: brand

@@ -186,6 +186,15 @@ def test_two_slips_count_in_a_shorter_name_of_a_one_site_brand(engine: Engine) -
     assert engine.check("qzcoixvaltt.com").verdict == "allow"  # three
 
 
+def test_a_stray_letter_counts_in_a_shorter_name_of_a_one_site_brand(engine: Engine) -> None:
+    # Any letter added after the first counts from eight letters, and from six for a crypto
+    # service's name; a changed letter still does not, nor an added first letter.
+    assert kinds(engine, "qzsjwap.com") == [("typo", "qzswap.io")]
+    assert engine.check("qzswkp.com").verdict == "allow"
+    assert engine.check("xqzswap.com").verdict == "allow"
+    assert engine.check("paypjal.com").verdict == "allow"  # not a one-site brand
+
+
 def test_a_brands_initials_count_on_a_hosting_platform_beside_a_lure_word(
     engine: Engine,
 ) -> None:

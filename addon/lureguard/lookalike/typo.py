@@ -54,6 +54,8 @@ STUTTER_REPEATS: Final = 2
 MAX_STUTTER_EXTRA: Final = 4
 #: A visited label shorter than this must at least start like the name it slips from.
 MIN_VISITED: Final = 5
+#: A one-site brand's name this long counts with one letter of any kind added (`_stray_letter`).
+ONE_SITE_STRAY_NAME: Final = 6
 #: Parts of infrastructure names (CDNs, static and API hosts) that nobody types, looked for
 #: inside brand labels (`sfdcstatic`): only `words.INFRA_WORDS` long or rare enough not to sit
 #: inside consumer names (`api` of capitalone, `edge` of ledger).
@@ -98,13 +100,13 @@ def detect_typo(visit: Visit) -> list[Reason]:
             # look-alikes (`rnicrosof`).
             if len(entry.label) < MIXED_SLIPS and _mixed(visit.label, entry.label):
                 continue  # a slip on top of a look-alike in a short name: too weak (`posti`)
-            two_slips_from = (
-                ONE_SITE_LONG_NAME if entry.rule_id in index.one_site_rules else VERY_LONG_NAME
-            )
+            one_site = entry.rule_id in index.one_site_rules
+            two_slips_from = ONE_SITE_LONG_NAME if one_site else VERY_LONG_NAME
             if (
                 plausible(visit.label, entry.label, two_slips_from=two_slips_from)
                 or plausible(visit.skeleton, skel, skeletons=True)
                 or _disguised_slip(visit, skel)
+                or (one_site and _stray_letter(visit.label, entry.label))
             ) and not index.inside_popular_names(visit.label, entry.label):
                 # ... unless a word part of other names (`ecloud`), not a slip of icloud
                 reasons.append(_typo_reason(visit, entry))
@@ -133,6 +135,17 @@ def _disguised_slip(visit: Visit, skel: str) -> bool:
     if visit.label.isascii():
         return False
     return any_slip_of_long_name(visit.skeleton, skel, describe(visit.skeleton, skel))
+
+
+def _stray_letter(label: str, name: str) -> bool:
+    """True when `label` is a one-site brand's `name` of ONE_SITE_STRAY_NAME letters or more
+    with one letter of any kind added after its first (`uniswaep`, `kucroin`): the edit that
+    `edits.any_slip_of_long_name` counts from eight letters. Such a brand's name has no
+    country sites or local namesakes near it, and kits pad it so (not a changed letter: a
+    crypto firm's own name is one from a defunct lender's)."""
+    if len(name) < ONE_SITE_STRAY_NAME or len(label) != len(name) + 1 or label[0] != name[0]:
+        return False
+    return any(label[:i] + label[i + 1 :] == name for i in range(1, len(label)))
 
 
 def _machine_name(label: str) -> bool:
