@@ -47,7 +47,9 @@ class PublicSuffixList:
     def is_platform(self, suffix: str) -> bool:
         """True when `suffix` is a hosting platform's: listed, or one label below a wildcard
         entry (`z13.web.core.windows.net` of `*.web.core.windows.net`)."""
-        return suffix in self.platforms or suffix.partition(".")[2] in self.platform_parents
+        return suffix in self.platforms or (
+            "." in suffix and suffix.partition(".")[2] in self.platform_parents
+        )
 
     def split(self, names: list[str]) -> tuple[str, str, str]:
         """(registered domain, its label, public suffix) for a host given as its names.

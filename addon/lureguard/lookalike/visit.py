@@ -66,7 +66,8 @@ class Visit:
         self.established = label in index.popular_labels or label in COMMON_WORDS
         suffix = target.suffix
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
-        #: name there is no one's site of its own
+        #: name there is no one's site of its own (`PublicSuffixList.is_platform`, inline with
+        #: the path platforms: every visit asks)
         self.tenant = suffix in _PLATFORMS or (
             "." in suffix and suffix.partition(".")[2] in _PLATFORM_PARENTS
         )
