@@ -20,7 +20,7 @@ import string
 from typing import Final
 
 from lureguard.hosts import split_registered
-from lureguard.lookalike.index import Signal, label_owners
+from lureguard.lookalike.index import BrandIndex, Signal, label_owners
 from lureguard.lookalike.institutions import ACADEMIC, institution_domain, institution_host
 from lureguard.lookalike.visit import LEGACY_GENERIC_TLDS, Visit
 from lureguard.psl import bundled
@@ -184,9 +184,7 @@ def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reas
     `login.x.idm.oclc.org`, never reaches a detector: the engine allows it first.)"""
     label = labels[-1]
     index = visit.index
-    domain = index.popular_by_label.get(label)
-    if domain is None and label not in index.popular_labels:
-        domain = _ACADEMIC_LABELS.get(label)
+    domain = _site_of_label(index, label)
     if domain is None:
         owners = _ACADEMIC_OWNERS.get(label)
         if (
@@ -219,13 +217,19 @@ def _library_domain(visit: Visit, label: str, signal: Signal) -> list[Reason]:
         or label in _PSL.exact  # `edu.qzlib.me` names no university
     ):
         return []
-    index = visit.index
-    domain = index.popular_by_label.get(label)
-    if domain is None and label not in index.popular_labels:
-        domain = _ACADEMIC_LABELS.get(label)
+    domain = _site_of_label(visit.index, label)
     if domain is None or not _institution(domain):
         return []
     return [_reason(visit, signal, domain, label + ".")]
+
+
+def _site_of_label(index: BrandIndex, label: str) -> str | None:
+    """The one popular site whose label `label` is (`index.popular_by_label`), or else, when
+    no popular site carries it, the one university's (`_ACADEMIC_LABELS`); None if neither."""
+    domain = index.popular_by_label.get(label)
+    if domain is None and label not in index.popular_labels:
+        domain = _ACADEMIC_LABELS.get(label)
+    return domain
 
 
 def _institution(domain: str) -> bool:

@@ -22,9 +22,7 @@ from lureguard.lookalike.words import COMMON_WORDS
 from lureguard.psl import bundled
 from lureguard.verdict import Kind, Reason
 
-_PLATFORMS: Final = bundled().platforms | PATH_PLATFORMS
-#: Wildcard platforms' parents (`web.core.windows.net`): a suffix one label below is theirs.
-_PLATFORM_PARENTS: Final = bundled().platform_parents
+_PSL: Final = bundled()
 #: Top-level domains that abuse reports (Spamhaus, Interisle) find most used for phishing and
 #: spam relative to their size: cheap to register, rarely anyone's long-standing home.
 ABUSED_TLDS: Final = frozenset(
@@ -66,11 +64,8 @@ class Visit:
         self.established = label in index.popular_labels or label in COMMON_WORDS
         suffix = target.suffix
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
-        #: name there is no one's site of its own (`PublicSuffixList.is_platform`, inline with
-        #: the path platforms: every visit asks)
-        self.tenant = suffix in _PLATFORMS or (
-            "." in suffix and suffix.partition(".")[2] in _PLATFORM_PARENTS
-        )
+        #: name there is no one's site of its own
+        self.tenant = suffix in PATH_PLATFORMS or _PSL.is_platform(suffix)
         #: True under a top-level domain that spammers favour (`ABUSED_TLDS`); a platform's
         #: TLD is not its tenant's choice (`x.pages.dev` is judged by the tenant rules)
         self.cheap = not self.tenant and suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
