@@ -149,7 +149,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     root = tmp_path_factory.mktemp("context")
     rules = write_rules(root, **RULES)
     out = root / "rules.db"
-    popular = ("purchase.com", "qzinterbank.com", "coinbswap.com", "mycoinbs.com")
+    popular = (
+        *("purchase.com", "qzinterbank.com", "coinbswap.com", "mycoinbs.com"),
+        *("eurostar.com", "euronews.com"),  # `euro` is a word part
+    )
     compile_dir([rules], out, PopularList(popular, "tests"))
     return Engine.from_db(out)
 
@@ -391,7 +394,9 @@ def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, ca
     ("host", "caught"),
     [
         ("vanguardqzrvtx.cyou", True),  # a word-brand of seven letters or more, glued
-        ("tzqpvanguard.top", False),  # ending it: often a compound name's tail
+        ("eurovanguard.top", False),  # ending it: often a compound name's tail
+        ("tzqpvanguard.top", True),  # ... unless the letters before are no word part
+        ("qzvanguard.top", False),  # ... of four letters at least
         ("vanguardqzrvtx.com", False),  # elsewhere a word-brand needs lure words
         ("vanguardqzrvtx.online", True),  # a new generic TLD: running on into other letters
         ("vanguard-photo.online", False),  # ... not as a phrase

@@ -52,6 +52,8 @@ MIN_DISTINCTIVE: Final = 5
 MIN_CHEAP_SHORT: Final = 3
 #: A word-brand glued to anything under an abused TLD counts from this many letters.
 MIN_CHEAP_WORD: Final = 7
+#: ... and ending the label, glued after this many letters that are no word part.
+MIN_RANDOM_HEAD: Final = 4
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
 MIN_CHEAP_MISSPELLED: Final = 8
 #: A lure word glued to a misspelled name needs this many letters (`tresorit` is no trezor).
@@ -250,13 +252,27 @@ def _word_across(label: str, hi: int) -> bool:
 def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
     """`_cheap_name` for a word-brand of MIN_CHEAP_WORD letters or more starting the label
     (`fidelityqzr.cyou`). Ending it, a word is often the tail of a compound name
-    (`eurovanguard`: another firm's name ending in the word). Under the other new generic TLDs
-    (`visit.new_gtld`: `.online`, `.one`) it must run on into other letters
-    (`fidelityqzr.online`): a hyphen word after it reads as a phrase (`passport-photo`)."""
-    if lo != 0 or len(name) < MIN_CHEAP_WORD or name in visit.index.common:
+    (`eurovanguard`: another firm's name ending in the word), so there the letters before it
+    must be no word part of popular names (`qzrvfidelity.cyou`: letters a kit drew at random).
+    Under the other new generic TLDs (`visit.new_gtld`: `.online`, `.one`) it must start the
+    label and run on into other letters (`fidelityqzr.online`): a hyphen word after it reads as
+    a phrase (`passport-photo`)."""
+    if len(name) < MIN_CHEAP_WORD or name in visit.index.common:
         return False
     label = visit.label
+    if lo != 0:
+        return visit.cheap and hi == len(label) and _random_head(visit.index, label[:lo])
     return visit.cheap or (visit.new_gtld and hi < len(label) and label[hi].isalpha())
+
+
+def _random_head(index: BrandIndex, head: str) -> bool:
+    """True when the letters glued before a name (MIN_RANDOM_HEAD or more) are no word part of
+    popular names: no compound's first word, but letters drawn to make a name unique."""
+    return (
+        len(head) >= MIN_RANDOM_HEAD
+        and head.isalpha()
+        and not index.inside_popular_names(head, None)
+    )
 
 
 def _tenant_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
