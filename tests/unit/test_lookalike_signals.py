@@ -71,6 +71,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("qz-sso.monmouth.qzrv.me", "monmouth.edu"),  # ... or holding one as a hyphen word
         ("idp.unicv.qzrv.me", None),  # a label universities share, after sign-on software
         ("monmouth.qzlib.me", "monmouth.edu"),  # a university's label, a library's domain name
+        ("q.monmouth.qzrv.me", "monmouth.edu"),  # ... or a short name that is no word
         ("example-univ.zedu.xyz", "example-univ.edu"),  # ... a popular university's
         ("gov.uk.refund-qz.com", "gov.uk"),  # a government's bare suffix starting the host
         ("gov.uk-refund-qz.top", "gov.uk"),  # ... its dot written as a hyphen
@@ -96,7 +97,10 @@ def test_another_sites_domain_inside_the_host_warns(
         "qzresearch-int.se",  # single-label gTLDs never count written with hyphens
         "qzteam-gov.com",
         "cooling-ac.com",  # `.ac` alone is a country's code, not an academic suffix
-        "www.example-univ.qzrv.me",  # a university's label without a sign-in word before it
+        "www.example-univ.qzrvx.me",  # a university's label without a sign-in word before it
+        "monmouth.qzrv.com",  # ... before a short name under a legacy generic TLD
+        "monmouth.book.me",  # ... or one that is a word
+        "uat.qzrv.me",  # a server's label (a test stage), though a university's too
         "monmouth.qzlibcal.me",  # ... before a longer name: library software's customer host
         "monmouth.qzlib.com",  # ... or a name under a legacy generic TLD
         "example-firm.qzlib.me",  # no institution's label before a library's domain name
@@ -105,7 +109,7 @@ def test_another_sites_domain_inside_the_host_warns(
         "login.example-firm.qzrv.me",  # not an institution: only sign-on software counts
         "login.unicv.qzrv.me",  # a label universities share: only after sign-on software
         "idp.pstu.qzrv.me",  # ... not one that popular sites of other kinds share (pstu.com)
-        "qzhosts.monmouth.qzrv.me",  # a short sign-in word (`sts`) ending a word names nothing
+        "qzhosts.monmouth.qzrvx.me",  # a short sign-in word (`sts`) ending a word names nothing
         "www.example.org.ezproxy.lib.example-univ.edu",  # a university's own library proxy
         "www.example.org.ezproxy.aarhustech.dk",
         "login.example-univ.idm.example-lib.org",  # a popular site hosts it (a library proxy)

@@ -10,8 +10,9 @@ an academic or government suffix (`ac.uk`, `edu`, `gov.pl`), or a sign-in word p
 (`login.`, `cas.`, `adfs.`); a university's domain counts too (`institutions.ACADEMIC`). A
 popular site's or a university's label after a sign-in word counts without its suffix
 (`login.example-univ.qzrv.me`), and so does a university's before a domain whose name spells a
-library (`example-univ.qzlib.me`). An institution's own hosts are left alone: its library proxy
-writes other sites' names into them.
+library (`example-univ.qzlib.me`) or is a short name that is no word (`example-univ.qzrv.me`).
+An institution's own hosts are left alone: its library proxy writes other sites' names into
+them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from lureguard.hosts import split_registered
 from lureguard.lookalike.index import BrandIndex, Signal, label_owners
 from lureguard.lookalike.institutions import ACADEMIC, institution_domain, institution_host
 from lureguard.lookalike.visit import LEGACY_GENERIC_TLDS, Visit
+from lureguard.lookalike.words import COMMON_WORDS, infrastructure
 from lureguard.psl import bundled
 from lureguard.verdict import Reason
 
@@ -61,6 +63,8 @@ LIBRARY_MARKS: Final = ("lib", "edu")
 #: Longest domain label read so: longer names are library software's own domains, which host
 #: universities' pages under their labels (`<university>.libcal.com`).
 MAX_LIBRARY_LABEL: Final = 5
+#: A domain name this short that is no word counts too (`<university>.qzrv.me`).
+MAX_BARE_LABEL: Final = 4
 
 _PSL: Final = bundled()
 #: Universities' and colleges' registrable domains by label (`label_owners`).
@@ -205,22 +209,34 @@ def _library_domain(visit: Visit, label: str, signal: Signal) -> list[Reason]:
     """`<university>.qzlib.me`: a university's label that no other university (nor popular
     site) carries right before a short domain whose name spells a library or education word
     (`LIBRARY_MARKS`): the university's library proxy moved to someone else's domain, the
-    sign-in word written into the domain's name instead of before the label. Not under a
-    legacy generic TLD, nor a name of more than MAX_LIBRARY_LABEL letters or a popular one:
-    library software hosts its customers so (`<university>.libcal.com`)."""
+    sign-in word written into the domain's name instead of before the label. So before a
+    name of MAX_BARE_LABEL letters or fewer that is no word (`<university>.qzrv.me`), which
+    names nothing a vendor would host its customers under. Not under a legacy generic TLD,
+    nor a name of more than MAX_LIBRARY_LABEL letters or a popular one: library software
+    hosts its customers so (`<university>.libcal.com`)."""
     name = visit.target.domain_label
     if (
-        len(name) > MAX_LIBRARY_LABEL
+        not (_library_name(name) or _bare_name(name))
         or visit.established
-        or not any(mark in name for mark in LIBRARY_MARKS)
         or visit.target.suffix in LEGACY_GENERIC_TLDS
         or label in _PSL.exact  # `edu.qzlib.me` names no university
+        or infrastructure(label)  # nor does a server's (`uat.qzrv.me`: a test environment)
     ):
         return []
     domain = _site_of_label(visit.index, label)
     if domain is None or not _institution(domain):
         return []
     return [_reason(visit, signal, domain, label + ".")]
+
+
+def _library_name(name: str) -> bool:
+    """A short domain name that spells a library or education word (`qzlib`)."""
+    return len(name) <= MAX_LIBRARY_LABEL and any(mark in name for mark in LIBRARY_MARKS)
+
+
+def _bare_name(name: str) -> bool:
+    """A domain name of MAX_BARE_LABEL letters or fewer that is no word (`qzrv`)."""
+    return len(name) <= MAX_BARE_LABEL and name.isalpha() and name not in COMMON_WORDS
 
 
 def _site_of_label(index: BrandIndex, label: str) -> str | None:

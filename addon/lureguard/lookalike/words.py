@@ -97,7 +97,7 @@ LURE_WORDS: Final = _ENGLISH | frozenset(
 #: own infrastructure, which browsers fetch and nobody is lured to. No lure word is one.
 INFRA_WORDS: Final = frozenset(
     {"ads", "analytics", "api", "apis", "assets", "aws", "cdn", "dns", "edge", "gslb", "img",
-     "media", "ppe", "prod", "staging", "static", "tst", "usercontent"}
+     "media", "ppe", "prod", "staging", "static", "stg", "tst", "uat", "usercontent"}
 )  # fmt: skip
 _SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
 _INFRA_SKELETONS: Final = frozenset(skeleton(w) for w in INFRA_WORDS)
