@@ -72,6 +72,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("idp.unicv.qzrv.me", None),  # a label universities share, after sign-on software
         ("monmouth.qzlib.me", "monmouth.edu"),  # a university's label, a library's domain name
         ("q.monmouth.qzrv.me", "monmouth.edu"),  # ... or a short name that is no word
+        ("unicv.qzrv.me", None),  # ... a label universities share too
         ("example-univ.zedu.xyz", "example-univ.edu"),  # ... a popular university's
         ("gov.uk.refund-qz.com", "gov.uk"),  # a government's bare suffix starting the host
         ("gov.uk-refund-qz.top", "gov.uk"),  # ... its dot written as a hyphen
@@ -107,7 +108,7 @@ def test_another_sites_domain_inside_the_host_warns(
         "edu.qzlib.me",  # a suffix's label names no university
         "login.twice.qzrv.me",  # a label that popular sites of other kinds carry too
         "login.example-firm.qzrv.me",  # not an institution: only sign-on software counts
-        "login.unicv.qzrv.me",  # a label universities share: only after sign-on software
+        "login.unicv.qzrvx.me",  # a label universities share: only after sign-on software
         "idp.pstu.qzrv.me",  # ... not one that popular sites of other kinds share (pstu.com)
         "qzhosts.monmouth.qzrvx.me",  # a short sign-in word (`sts`) ending a word names nothing
         "www.example.org.ezproxy.lib.example-univ.edu",  # a university's own library proxy

@@ -190,13 +190,8 @@ def _popular_label(visit: Visit, labels: list[str], signal: Signal) -> list[Reas
     index = visit.index
     domain = _site_of_label(index, label)
     if domain is None:
-        owners = _ACADEMIC_OWNERS.get(label)
-        if (
-            owners is None
-            or not _named(labels[:-1], SIGN_ON_SOFTWARE)
-            # not a name that popular sites of other kinds carry too (`cloud`, `city`)
-            or not all(_institution(site) for site in index.popular_namesakes.get(label, ()))
-        ):
+        owners = _shared_academic(index, label)
+        if not owners or not _named(labels[:-1], SIGN_ON_SOFTWARE):
             return []
         return [_shared_reason(visit, signal, owners, ".".join(labels) + ".")]
     institution = _institution(domain)
@@ -224,9 +219,10 @@ def _library_domain(visit: Visit, label: str, signal: Signal) -> list[Reason]:
     ):
         return []
     domain = _site_of_label(visit.index, label)
-    if domain is None or not _institution(domain):
-        return []
-    return [_reason(visit, signal, domain, label + ".")]
+    if domain is None:  # ... or a label that several universities share (`ntu.qzrv.me`)
+        owners = _shared_academic(visit.index, label)
+        return [_shared_reason(visit, signal, owners, label + ".")] if owners else []
+    return [_reason(visit, signal, domain, label + ".")] if _institution(domain) else []
 
 
 def _library_name(name: str) -> bool:
@@ -237,6 +233,17 @@ def _library_name(name: str) -> bool:
 def _bare_name(name: str) -> bool:
     """A domain name of MAX_BARE_LABEL letters or fewer that is no word (`qzrv`)."""
     return len(name) <= MAX_BARE_LABEL and name.isalpha() and name not in COMMON_WORDS
+
+
+def _shared_academic(index: BrandIndex, label: str) -> list[str]:
+    """The universities that carry `label` (`_ACADEMIC_OWNERS`), or [] when there are none
+    or popular sites of other kinds carry it too (`cloud`, `city`)."""
+    owners = _ACADEMIC_OWNERS.get(label)
+    if owners is None or not all(
+        _institution(site) for site in index.popular_namesakes.get(label, ())
+    ):
+        return []
+    return owners
 
 
 def _site_of_label(index: BrandIndex, label: str) -> str | None:
