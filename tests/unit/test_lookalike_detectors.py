@@ -180,6 +180,20 @@ def test_a_one_site_brand_name_two_slips_off_counts_on_a_hosting_platform(engine
     assert engine.check("mixrosoftt-login.pages.dev").verdict == "allow"  # not a one-site brand
 
 
+def test_a_one_site_brand_name_three_slips_off_counts_before_a_sign_in_word(
+    engine: Engine,
+) -> None:
+    # Three slips off, the name counts on a platform when a sign-in word follows at once
+    # (doubled letters read once, one slip allowed) ...
+    assert kinds(engine, "qzwaxlxttloginn.pages.dev") == [("combosquat", "qzwallet.io")]
+    assert kinds(engine, "qzwaxlxttwalet.pages.dev") == [("combosquat", "qzwallet.io")]
+    # ... not before another word, even a lure word, nor after a hyphen, nor off a platform.
+    assert engine.check("qzwaxlxttlounge.pages.dev").verdict == "allow"
+    assert engine.check("qzwaxlxttsecure.pages.dev").verdict == "allow"
+    assert engine.check("qzwaxlxtt-login.pages.dev").verdict == "allow"
+    assert engine.check("qzwaxlxttlogin.com").verdict == "allow"
+
+
 def test_two_slips_count_in_a_shorter_name_of_a_one_site_brand(engine: Engine) -> None:
     # Two random slips count from thirteen letters, and from ten for a crypto service's name.
     assert kinds(engine, "qzcoixvalt.com") == [("typo", "qzcoinvault.com")]

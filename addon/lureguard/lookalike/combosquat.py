@@ -74,8 +74,11 @@ _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 _VOWELS: Final = frozenset("aeiou")
 #: A lure word beside a brand's initials on a hosting platform has this many letters or more.
 MIN_INITIALS_WORD: Final = 4
-#: A one-site brand's name may be this many slips off on a hosting platform.
+#: A one-site brand's name may be this many slips off on a hosting platform (one more with a
+#: sign-in word right after it).
 FAR_SLIPS: Final = 2
+#: The words a wallet kit's tenant name goes on with at once: what it asks the visitor to do.
+SIGN_IN_NEXT: Final = ("login", "logon", "signin", "wallet", "extension", "connect")
 #: A common word this long running across the end of a name makes it no word of its own
 #: (`opensea|rch`); shorter ones run across most seams by chance.
 MIN_WORD_ACROSS: Final = 5
@@ -828,7 +831,15 @@ def _far_slip_in_tenant(visit: Visit) -> list[Reason]:
     lure word (the brand's own too, or slipped) begins, with a lure word beside it. Wallet
     kits there garble the name past the typo budget and the consonant key; other sites'
     names that near are mostly words running on (`blockbo|ardtech`), which the ending rule
-    keeps out."""
+    keeps out. Three slips off count when a sign-in word follows at once (`qzwaxlxttloginn`,
+    `SIGN_IN_NEXT`): the garbled name is then the one the kit asks to sign in to, where other
+    names three slips from a brand's go on with words of their own (`treeho|userentals`)."""
+    return _far_slip(visit, FAR_SLIPS) or _far_slip(visit, FAR_SLIPS + 1)
+
+
+def _far_slip(visit: Visit, slips: int) -> list[Reason]:
+    """`_far_slip_in_tenant` for names `slips` slips off (more than FAR_SLIPS: a sign-in word
+    must follow)."""
     index = visit.index
     for match in _TENANT_WORDS.finditer(visit.label):
         word = match.group()
@@ -837,21 +848,41 @@ def _far_slip_in_tenant(visit: Visit) -> list[Reason]:
         for name in index.one_site_names:
             if first != name[:1]:
                 continue
-            longest = min(len(word), len(name) + FAR_SLIPS)
-            for span in range(longest, len(name) - FAR_SLIPS - 1, -1):
+            longest = min(len(word), len(name) + slips)
+            for span in range(longest, len(name) - slips - 1, -1):
                 window = skeleton(word[:span])
                 if (
-                    DamerauLevenshtein.distance(window, name, score_cutoff=FAR_SLIPS) > FAR_SLIPS
+                    DamerauLevenshtein.distance(window, name, score_cutoff=slips) > slips
                     or window in COMMON_WORDS
                     or is_lure_word(window)
                     or index.inside_popular_names(word[:span], None)
                 ):
                     continue
                 entries = [e for e in index.skeletons[name] if e.rule_id in index.one_site_rules]
-                own = frozenset().union(*(index.brand_words.get(e.rule_id, ()) for e in entries))
-                if _word_ends(word[span:], own) and _lured(visit, lo, hi, span, own):
+                if slips > FAR_SLIPS:
+                    ends = _sign_in_word_next(word[span:])
+                else:
+                    own = frozenset().union(
+                        *(index.brand_words.get(e.rule_id, ()) for e in entries)
+                    )
+                    ends = _word_ends(word[span:], own) and _lured(visit, lo, hi, span, own)
+                if ends:
                     return [_misspelled_reason(visit, e, lo, lo + span) for e in entries]
     return []
+
+
+def _sign_in_word_next(rest: str) -> bool:
+    """True when `rest` starts with a sign-in word (`SIGN_IN_NEXT`), doubled letters read once
+    and one slip allowed that keeps its first letter (`logiin`, `walet`)."""
+    rest = collapse_runs(rest)
+    return any(
+        rest[:1] == word[0]
+        and any(
+            DamerauLevenshtein.distance(rest[:cut], word, score_cutoff=1) <= 1
+            for cut in (len(word) - 1, len(word), len(word) + 1)
+        )
+        for word in SIGN_IN_NEXT
+    )
 
 
 def _word_ends(rest: str, own: frozenset[str]) -> bool:
