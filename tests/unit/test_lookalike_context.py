@@ -239,6 +239,8 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("chase-tracker-7.pages.dev", True),  # a word brand as a tenant's word of its own
         ("chasetracker.pages.dev", False),  # ... not glued to other letters
         ("chaseverify-7.pages.dev", True),  # ... but starting it, glued to lure words
+        ("chaseloginqzrv.pages.dev", True),  # ... or to a sign-in word, whatever follows
+        ("chaselogicqzrv.pages.dev", False),  # ... spelled right
         ("qzchaseverify.pages.dev", False),  # ... not inside a word
         ("chase.pages.dev", False),  # ... nor alone
         ("chase-tracker-7.com", False),  # elsewhere a word brand needs lure words

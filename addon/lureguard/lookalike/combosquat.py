@@ -77,8 +77,12 @@ MIN_INITIALS_WORD: Final = 4
 #: A one-site brand's name may be this many slips off on a hosting platform (one more with a
 #: sign-in word right after it).
 FAR_SLIPS: Final = 2
+#: Words that ask for a sign-in outright: glued after a word-brand that starts a hosting
+#: tenant's label, they make the label the brand's sign-in page whatever follows
+#: (`chaseloginqzrv.pages.dev`).
+LOGIN_WORDS: Final = ("login", "logon", "signin")
 #: The words a wallet kit's tenant name goes on with at once: what it asks the visitor to do.
-SIGN_IN_NEXT: Final = ("login", "logon", "signin", "wallet", "extension", "connect")
+SIGN_IN_NEXT: Final = (*LOGIN_WORDS, "wallet", "extension", "connect")
 #: A common word this long running across the end of a name makes it no word of its own
 #: (`opensea|rch`); shorter ones run across most seams by chance.
 MIN_WORD_ACROSS: Final = 5
@@ -453,12 +457,15 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
         words = _words_around(visit, name, lo, hi) or 0
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
-        # lure words it is not (`chaseonline-login`, `mybell-login`).
+        # lure words it is not (`chaseonline-login`, `mybell-login`), nor starting a hosting
+        # tenant's label before lure words or a sign-in word (`chaseloginqzrv`).
         # ... nor glued to two lure words or more (`chaseloginverify`)
         phrase = len(name) >= MIN_CONTEXT_WORD and (  # not `ing` of accountingweb
             words >= 2 or (glued and _glued_phrase(visit, name, lo, hi))
         )
-        cheap = _cheap_word(visit, name, lo, hi) or (visit.tenant and lo == 0 and words > 0)
+        cheap = _cheap_word(visit, name, lo, hi) or (
+            visit.tenant and lo == 0 and (words > 0 or label[hi:].startswith(LOGIN_WORDS))
+        )
         if (
             glued
             and not (phrase or cheap)
