@@ -37,12 +37,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from label_realworld import FEED, FEED_SAMPLE, feed_sample
 from lureguard.engine import Engine
+from lureguard.hosts import parse_target
 from lureguard.lookalike.confusables import skeleton
+from lureguard.lookalike.visit import LEGACY_GENERIC_TLDS
 from lureguard.popular import PopularList, radar_shipped
+from lureguard.psl import bundled
 from lureguard.ruleset.compile import compile_rules
 from lureguard.ruleset.load import load_rules
 from lureguard.verdict import Verdict
@@ -263,19 +267,39 @@ def feed_rest(engine: Engine) -> dict[str, int]:
     return rest | {f"sample_{key}": value for key, value in labelled.items()}
 
 
+_PSL: Final = bundled()
+#: Where a host's name stands: a hosting platform's tenant label, a subdomain of someone's
+#: domain (not `www.`), the registrable label under a legacy generic TLD or under another.
+PLACES: Final = ("tenant", "subdomain", "registrable_legacy", "registrable_other")
+
+
 def _reference_counts(engine: Engine, hosts: list[str]) -> dict[str, int]:
-    """Hosts, hosts flagged, hosts the reference test says name a pack brand, and those flagged."""
-    flagged = imitating = imitating_flagged = 0
+    """Hosts, hosts flagged, hosts the reference test says name a pack brand, and those flagged;
+    the ones it names and the engine lets pass counted by where the name stands (`missed_*`),
+    which says where the unseen misses are without anyone reading them."""
+    counts = dict.fromkeys(
+        ("flagged", "imitating", "imitating_flagged", *(f"missed_{p}" for p in PLACES)), 0
+    )
     for host in hosts:
         caught = bool(judge(engine, host).flags)
-        flagged += caught
+        counts["flagged"] += caught
         if brand_imitating(host, engine):
-            imitating += 1
-            imitating_flagged += caught
-    return {
-        "hosts": len(hosts), "flagged": flagged,
-        "imitating": imitating, "imitating_flagged": imitating_flagged,
-    }  # fmt: skip
+            counts["imitating"] += 1
+            counts["imitating_flagged"] += caught
+            if not caught:
+                counts[f"missed_{_place(host)}"] += 1
+    return {"hosts": len(hosts)} | counts
+
+
+def _place(host: str) -> str:
+    """The `PLACES` entry for where the host's name stands."""
+    target = parse_target(host)
+    if _PSL.is_platform(target.suffix):
+        return "tenant"
+    if target.subdomain and target.subdomain != "www":
+        return "subdomain"
+    legacy = target.suffix.rsplit(".", 1)[-1] in LEGACY_GENERIC_TLDS
+    return "registrable_legacy" if legacy else "registrable_other"
 
 
 def commit_of() -> str:
@@ -390,6 +414,11 @@ def write_report(
     out.append(
         f"| ... of them naming a pack brand (quality.py's reference test), flagged |"
         f" {ratio(rest['imitating_flagged'], rest['imitating'])} | — |"
+    )
+    out.append(
+        "| ... of them let pass, by where the name stands: tenant / subdomain / registrable"
+        " label under a legacy generic TLD / under another |"
+        f" {' / '.join(str(rest[f'missed_{p}']) for p in PLACES)} | — |"
     )
     out.append(
         f"| ... the same test on the labelled OpenPhish sample, flagged |"
