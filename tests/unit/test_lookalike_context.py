@@ -221,6 +221,8 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("pied2coinbase89.pages.dev", True),  # ... numbers after it are filler
         ("xcoinbasex.pages.dev", True),  # ... or inside it, from six letters
         ("xwebexx.pages.dev", False),  # ... not five: they stand inside other words
+        ("qznaverqz.pages.dev", False),
+        ("qznavercomqz.pages.dev", True),  # ... unless its domain's suffix follows, no dot
         ("altruistics.pages.dev", False),  # ... nor in a popular site's name (truist)
         ("pied-coinbaseio-start.pages.dev", True),  # starting any hyphen word of a tenant
         ("pied-xwebexx-start.pages.dev", False),  # ... not inside one (five letters)

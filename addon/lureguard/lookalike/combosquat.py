@@ -194,12 +194,13 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     or in a subdomain label (`visit.guest`), a distinctive brand name that starts or ends the
     label counts whatever is glued to it (`coinbaseqzrvtx.cyou`, `coinbasekyc.vercel.app`; on a
     platform, starting or ending any hyphen word of the tenant label, its first letter stuttered
-    or not: `ttrezorqz`; and anywhere, a name of MIN_INSIDE_NAME letters or more:
-    `qzcoinbaseqz`): nobody builds a brand's site there. Under such a TLD a shorter name
-    starting the label counts too (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD,
-    and under the other new generic TLDs (`.online`, `.link`), any name counts as the first or
-    last hyphen word of its own (`dpd-qzrv.online`). A one-site brand's name starting the
-    label counts on any TLD (`_one_site_start`)."""
+    or not: `ttrezorqz`; and anywhere, a name of MIN_INSIDE_NAME letters or more,
+    `qzcoinbaseqz`, or a shorter one followed by its domain's suffix, `qzgmailcomqz`): nobody
+    builds a brand's site there. Under such a TLD a shorter name starting the label counts too
+    (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD, and under the other new
+    generic TLDs (`.online`, `.link`), any name counts as the first or last hyphen word of its
+    own (`dpd-qzrv.online`). A one-site brand's name starting the label counts on any TLD
+    (`_one_site_start`)."""
     label = visit.label
     # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
     starts = lo == 0 or label[:lo].isdigit()
@@ -209,9 +210,14 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
         head = label[label.rfind("-", 0, lo) + 1 : lo]
         starts = starts or label[lo - 1] == "-" or head == label[lo] * len(head)
         ends = ends or label[hi] == "-"
-    if visit.tenant and not (starts or ends) and len(name) >= MIN_INSIDE_NAME:
+    if (
+        visit.tenant
+        and not (starts or ends)
+        and (len(name) >= MIN_INSIDE_NAME or _dotless_after(visit, name, hi))
+    ):
         # ... or inside a word, a distinctive name of MIN_INSIDE_NAME letters or more
-        # (`qzpaypalqz`); shorter ones stand inside too many words (webex of cobwebexhibit),
+        # (`qzpaypalqz`), or a shorter one followed by its domain's suffix with the dot left
+        # out (`qzgmailcomqz`); shorter ones stand inside too many words (webex of cobwebexhibit),
         # and a popular site's name is that site's project (truist inside `altruistics`)
         return not visit.established and _distinctive(visit.index, name, label[lo:hi])
     if (visit.tenant or visit.guest) and not (starts or ends):
@@ -230,6 +236,18 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     return (
         visit.cheap or visit.tenant or visit.guest or _one_site_start(visit, name, lo, hi)
     ) and _distinctive(visit.index, name, visit.label[lo:hi])
+
+
+def _dotless_after(visit: Visit, name: str, hi: int) -> bool:
+    """True when the name at `:hi` of the label goes on with one of its own domain's suffixes,
+    dots left out (`qzgmailcomqz`): the brand's address written into the word, however the
+    word goes on."""
+    rest = visit.label[hi:]
+    for entry in visit.index.skeletons.get(name, ()):
+        for suffix in visit.index.label_suffixes.get(entry.label, ()):
+            if rest.startswith(suffix.replace(".", "")):
+                return True
+    return False
 
 
 def _one_site_start(visit: Visit, name: str, lo: int, hi: int) -> bool:
