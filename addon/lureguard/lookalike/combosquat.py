@@ -31,6 +31,7 @@ from lureguard.lookalike.index import (
 from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import (
     COMMON_WORDS,
+    LOGIN_WORDS,
     ends_with_lure_word,
     holds_lure_word_beside,
     infrastructure,
@@ -77,10 +78,6 @@ MIN_INITIALS_WORD: Final = 4
 #: A one-site brand's name may be this many slips off on a hosting platform (one more with a
 #: sign-in word right after it).
 FAR_SLIPS: Final = 2
-#: Words that ask for a sign-in outright: glued after a word-brand that starts a hosting
-#: tenant's label, they make the label the brand's sign-in page whatever follows
-#: (`chaseloginqzrv.pages.dev`).
-LOGIN_WORDS: Final = ("login", "logon", "signin")
 #: The words a wallet kit's tenant name goes on with at once: what it asks the visitor to do.
 SIGN_IN_NEXT: Final = (*LOGIN_WORDS, "wallet", "extension", "connect")
 #: A common word this long running across the end of a name makes it no word of its own
@@ -475,9 +472,9 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
         words = _words_around(visit, name, lo, hi) or 0
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
-        # lure words it is not (`chaseonline-login`, `mybell-login`), nor starting a hosting
-        # tenant's label before lure words or a sign-in word (`chaseloginqzrv`).
-        # ... nor glued to two lure words or more (`chaseloginverify`)
+        # lure words it is not (`chaseonline-login`, `mybell-login`), nor glued to two lure
+        # words or more (`chaseloginverify`), nor starting a hosting tenant's label before lure
+        # words or a sign-in word whatever follows (`chaseloginqzrv`, `LOGIN_WORDS`).
         phrase = len(name) >= MIN_CONTEXT_WORD and (  # not `ing` of accountingweb
             words >= 2 or (glued and _glued_phrase(visit, name, lo, hi))
         )

@@ -24,7 +24,7 @@ from lureguard.hosts import split_registered
 from lureguard.lookalike.index import BrandIndex, Signal, label_owners
 from lureguard.lookalike.institutions import ACADEMIC, institution_domain, institution_host
 from lureguard.lookalike.visit import LEGACY_GENERIC_TLDS, Visit
-from lureguard.lookalike.words import COMMON_WORDS, infrastructure
+from lureguard.lookalike.words import COMMON_WORDS, INFRA_WORDS
 from lureguard.psl import bundled
 from lureguard.verdict import Reason
 
@@ -215,7 +215,7 @@ def _library_domain(visit: Visit, label: str, signal: Signal) -> list[Reason]:
         or visit.established
         or visit.target.suffix in LEGACY_GENERIC_TLDS
         or label in _PSL.exact  # `edu.qzlib.me` names no university
-        or infrastructure(label)  # nor does a server's (`uat.qzrv.me`: a test environment)
+        or label in INFRA_WORDS  # nor does a server's (`uat.qzrv.me`: a test environment)
     ):
         return []
     domain = _site_of_label(visit.index, label)

@@ -16,7 +16,13 @@ from typing import Final
 from lureguard.lookalike.confusables import skeleton, two_i
 from lureguard.lookalike.index import BrandIndex, Signal
 from lureguard.lookalike.visit import Visit
-from lureguard.lookalike.words import LURE_WORDS, is_lure_word, lure_only, near_lure_word
+from lureguard.lookalike.words import (
+    LOGIN_WORDS,
+    LURE_WORDS,
+    is_lure_word,
+    lure_only,
+    near_lure_word,
+)
 from lureguard.verdict import Reason
 
 #: A misspelled lure word must be this long (shorter words are too near to other words).
@@ -37,9 +43,7 @@ _DOTLESS_END: Final = "com"
 #: Words that ask for a password outright (`set-login`, `change-pw`): beside one short word
 #: of any kind they make the whole name, where `mail` or `account` beside a word is a
 #: product (`temp-mail`, `sega-account`).
-_CREDENTIAL_WORDS: Final = frozenset(
-    {"login", "logins", "logon", "signin", "pw", "passwd", "password"}
-)
+_CREDENTIAL_WORDS: Final = frozenset({*LOGIN_WORDS, "logins", "pw", "passwd", "password"})
 #: The word beside a credential word is this short at most (a longer one is a name).
 MAX_BESIDE_CREDENTIAL: Final = 8
 #: Endings that inflect a lure word in such a name (`viewing`, `checker`, `shared`).

@@ -99,6 +99,9 @@ INFRA_WORDS: Final = frozenset(
     {"ads", "analytics", "api", "apis", "assets", "aws", "cdn", "dns", "edge", "gslb", "img",
      "media", "ppe", "prod", "staging", "static", "stg", "tst", "uat", "usercontent"}
 )  # fmt: skip
+#: Words that ask for a sign-in outright (`set-login`, `chaseloginqz`): a name beside one is
+#: the page that asks for the password.
+LOGIN_WORDS: Final = ("login", "logon", "signin")
 _SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
 _INFRA_SKELETONS: Final = frozenset(skeleton(w) for w in INFRA_WORDS)
 _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
