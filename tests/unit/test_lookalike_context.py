@@ -141,6 +141,15 @@ RULES = {
         domains: [coinbase.com]
         namesakes: [coinbase.org]
         """,
+    "chatter": """\
+        id: brand/chatter
+        kind: brand
+        name: QzChatter
+        description: test
+        source: tests
+        domains: [qzchatter.com]
+        keywords: [qzchatter]
+        """,
 }
 
 
@@ -501,6 +510,22 @@ def test_a_lure_word_is_no_misspelled_name(engine: Engine) -> None:
     # `transfer` is wetransfer with two letters left out, but it is a lure word of its own.
     assert _caught(engine, "transfer-verify.com") == []
     assert _caught(engine, "wetransfr-verify.com") == [("combosquat", "brand/wetransfer")]
+
+
+@pytest.mark.parametrize(
+    ("host", "caught"),
+    [
+        ("qzchaterpiedx.com", True),  # a doubled letter written once, glued to other letters
+        ("www.qzchater7x.net", True),
+        ("qzchatterpiedx.com", False),  # the name spelled right glued so: maybe a compound
+        ("qzcahterpiedx.com", False),  # other slips glued to other letters: another word
+        ("qzchatpiedx.com", False),  # too few letters of the name before the glued ones
+    ],
+)
+def test_a_doubled_letter_written_once_starts_a_label(
+    engine: Engine, host: str, caught: bool
+) -> None:
+    assert bool(_caught(engine, host)) is caught, host
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,8 @@ MIN_CHEAP_WORD: Final = 7
 MIN_RANDOM_HEAD: Final = 4
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
 MIN_CHEAP_MISSPELLED: Final = 8
+#: A name with a doubled letter, written with each letter once, counts from this long.
+MIN_SINGLED: Final = 7
 #: A lure word glued to a misspelled name needs this many letters (`tresorit` is no trezor).
 MIN_GLUED_LURE: Final = 3
 #: Letters glued to a word-brand read as a phrase of lure words from this many (`loginpec`).
@@ -559,6 +561,8 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
         reasons = _misspelled_parts(visit)
     if not reasons:
         reasons = _misspelled_glued(visit)
+    if not reasons:
+        reasons = _single_letters_start(visit)
     if not reasons and visit.tenant:
         reasons = _misspelled_in_tenant(visit)
     if not reasons and visit.cheap:
@@ -726,6 +730,34 @@ def _misspelled_glued(visit: Visit) -> list[Reason]:
                 entries, lo, hi = found
                 return [_misspelled_reason(visit, e, offset + lo, offset + hi) for e in entries]
         offset += len(part) + 1
+    return []
+
+
+def _single_letters_start(visit: Visit) -> list[Reason]:
+    """`whatsapqzrv.com`, `facebokqz.net`: a distinctive name with a doubled letter, written
+    with each letter once (MIN_SINGLED letters or more: `index.stutters`), starting the label
+    and glued to more letters. The eye reads a doubled letter once, so kits drop one; the
+    name as written is no word part of popular names, and whatever follows it is the kit's
+    filler. The longest name wins."""
+    label = visit.label
+    skel = visit.skeleton
+    if visit.established or len(skel) != len(label):
+        return []
+    index = visit.index
+    for end in range(min(len(skel) - 1, MAX_TENANT_WINDOW), MIN_SINGLED - 1, -1):
+        head = skel[:end]
+        names = index.stutters.get(head)
+        if not names or "-" in head:
+            continue
+        entries = [
+            entry
+            for name in names
+            if name != head and name not in index.common and not skel.startswith(name)
+            for entry in index.skeletons[name]
+            if not index.inside_popular_names(label[:end], entry.label)
+        ]
+        if entries:
+            return [_misspelled_reason(visit, entry, 0, end) for entry in entries]
     return []
 
 
