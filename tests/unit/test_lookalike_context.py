@@ -220,6 +220,9 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
     [
         ("948260-coinbase.com", True),  # numbers around a distinctive name
         ("coinbase0034.net", True),
+        ("coinbaseverify0034.net", True),  # ... and after a lure word glued to the name
+        ("0034verifycoinbase.net", True),
+        ("coinbasepied0034.net", False),  # ... not after an ordinary word
         ("bra4-coinbase.pages.dev", True),  # a part with digits, on a hosting platform
         ("coinbase-wallet-x7f3.vercel.app", True),
         ("coinbase-clone-pied.vercel.app", True),  # a distinctive name as a tenant's word

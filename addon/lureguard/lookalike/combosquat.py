@@ -112,7 +112,8 @@ def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
     `lo:hi`, filler skipped: numbers anywhere (`948260-coinbase`, `paypal0034`), and on a
     hosting platform any part with a digit in it (`bra4-facebook`, `meta-gateway-i5z`), the
     serial numbers platforms and kits add to make a name unique, and machinery words beside a
-    lure word (`support-uphold-cdn`). None when nothing stands there or some part is neither
+    lure word (`support-uphold-cdn`), and the digits at the far end of a piece glued to the
+    name (`paypalverify88`). None when nothing stands there or some part is neither
     word nor filler. The lure words of `name`'s brand count too."""
     label = visit.label
     own = visit.index.own_words(name)
@@ -122,16 +123,20 @@ def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
     glued = {len(before) - 1} if before[-1] else set()
     if after[0]:
         glued.add(len(before))
-    pieces = [(p, i in glued) for i, p in enumerate(before + after) if p]
+    pieces = [(p, i in glued, i < len(before)) for i, p in enumerate(before + after) if p]
     if not pieces:
         return None
     index = visit.index
     words = 0
     lured = False
-    for piece, stuck in pieces:
+    for piece, stuck, ahead in pieces:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
         skel = skeleton(piece if stuck else piece.strip(string.digits))
+        if stuck and skel not in index.skeletons and not lure_only_beside(skel, own):
+            # ... but not at their far end, a serial (`paypalverify88`, `77securepaypal`)
+            far = piece.lstrip(string.digits) if ahead else piece.rstrip(string.digits)
+            skel = skeleton(far) if far != piece else skel
         if (
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
