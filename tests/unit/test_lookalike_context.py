@@ -182,6 +182,8 @@ def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
         "nid-naver.com",
         "nid-naver-secure.net",
         "chaseloginverify.com",  # glued to two lure words: a phrase, as with hyphens
+        "chaselogin.com",  # ... or to a sign-in word alone: no compound name asks for one
+        "qz-signinchase.net",
         "chase-notify-pending.com",  # a security alert's words
     ],
 )
@@ -196,7 +198,9 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "chasse.com",  # no typo of a word is a lookalike
         "chase-outdoors.com",  # ordinary words around it
         "chase2024.com",  # numbers alone are no context
-        "chaselogin.com",  # glued to one word it may be a compound name
+        "chaseverify.com",  # glued to one word it may be a compound name
+        "chaselogins.com",  # ... the plural of a sign-in word too
+        "chase-building-login.com",  # ... and a sign-in word beside another word is not glued
         "chasewebmail.com",  # ... a lure word made of two counts as one
         "chasewebsites.com",  # an English word that splits into lure words is that word
         "purchase-verify.com",  # a word part, not the name

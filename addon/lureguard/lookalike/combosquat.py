@@ -481,12 +481,15 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
         # lure words it is not (`chaseonline-login`, `mybell-login`), nor glued to two lure
         # words or more (`chaseloginverify`), nor starting a hosting tenant's label before lure
-        # words or a sign-in word whatever follows (`chaseloginqzrv`, `LOGIN_WORDS`).
+        # words or a sign-in word whatever follows (`chaseloginqzrv`, `LOGIN_WORDS`), nor
+        # making a word with a sign-in word alone (`chaselogin`, `_glued_login`).
         phrase = len(name) >= MIN_CONTEXT_WORD and (  # not `ing` of accountingweb
             words >= 2 or (glued and _glued_phrase(visit, name, lo, hi))
         )
-        cheap = _cheap_word(visit, name, lo, hi) or (
-            visit.tenant and lo == 0 and (words > 0 or label[hi:].startswith(LOGIN_WORDS))
+        cheap = (
+            _cheap_word(visit, name, lo, hi)
+            or (visit.tenant and lo == 0 and (words > 0 or label[hi:].startswith(LOGIN_WORDS)))
+            or _glued_login(label, lo, hi)
         )
         if (
             glued
@@ -509,6 +512,16 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         ):
             found.append((name, lo, hi))
     return found
+
+
+def _glued_login(label: str, lo: int, hi: int) -> bool:
+    """True when the name at the label span `lo:hi` and a sign-in word (`LOGIN_WORDS`, spelled
+    right) make a hyphen word between them (`chaselogin`, `loginchase`): no compound name
+    asks for the password in its own name."""
+    before = label[label.rfind("-", 0, lo) + 1 : lo]
+    end = label.find("-", hi)
+    after = label[hi : end if end >= 0 else len(label)]
+    return (not before and after in LOGIN_WORDS) or (not after and before in LOGIN_WORDS)
 
 
 def _glued_phrase(visit: Visit, name: str, lo: int, hi: int) -> bool:
