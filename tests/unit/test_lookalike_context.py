@@ -141,6 +141,15 @@ RULES = {
         domains: [coinbase.com]
         namesakes: [coinbase.org]
         """,
+    "banc": """\
+        id: brand/banc
+        kind: brand
+        name: QzBanc
+        description: test
+        source: tests
+        domains: [qzbanc-group.com]
+        context_keywords: [qzbanc]
+        """,
     "chatter": """\
         id: brand/chatter
         kind: brand
@@ -184,6 +193,7 @@ def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
         "chaseloginverify.com",  # glued to two lure words: a phrase, as with hyphens
         "chaselogin.com",  # ... or to a sign-in word alone: no compound name asks for one
         "qz-signinchase.net",
+        "qzbanclogin.com",  # `cl` read as two letters too, not only as `d`
         "chase-notify-pending.com",  # a security alert's words
     ],
 )

@@ -467,9 +467,17 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
     skel = visit.skeleton
     found: list[tuple[str, int, int]] = []
     label = visit.label
-    for start, name in index.context_substrings(skel):
-        end = start + len(name)
-        lo, hi = _label_span(label, skel, start, end)
+    spans = [
+        (name, *_label_span(label, skel, start, start + len(name)))
+        for start, name in index.context_substrings(skel)
+    ]
+    if visit.plain:  # letters a group reads as one, unread (`cl` of `capiteclogin`)
+        spans += [
+            (name, start, start + len(name))
+            for start, name in index.context_substrings(visit.plain)
+            if (name, start, start + len(name)) not in spans
+        ]
+    for name, lo, hi in spans:
         # A dictionary word needs a visible boundary (`meta-verify`, not `metanet`); a login
         # host's own label may be glued (`nidlogin` of nid.naver.com).
         if label[lo:hi].isdigit() or _cuts_number(label, lo, hi, index.context[name]):
