@@ -55,6 +55,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("myupsaccount.com", "combosquat", "ups.com"),
         ("paypall-login.com", "combosquat", "paypal.com"),
         ("goolgelogin.com", "combosquat", "google.com"),  # ... and glued to lure words
+        ("ic1oud-login.com", "combosquat", "icloud.com"),  # a digit keeps `cl` from folding
         ("securemicorsoft.net", "combosquat", "microsoft.com"),
         ("paypallsecure-center.net", "combosquat", "paypal.com"),  # a doubled letter at the seam
         ("apple-notes-x7.pages.dev", "combosquat", "apple.com"),  # a word part as a tenant word

@@ -352,6 +352,11 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 span = _combo_span(visit, name, start, end + 1)
             if span is not None:
                 found[name] = span
+    for start, end, name in index.plain_substrings(skel):  # `barc1ays-login`
+        if end - start < len(skel) and name not in found:
+            span = _combo_span(visit, name, start, end)
+            if span is not None:
+                found[name] = span
     if "-" in skel:
         for name, start, end, apart in _split_names(index, skel):
             lo, hi = _label_span(visit.label, skel, start, end)

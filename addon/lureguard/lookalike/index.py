@@ -130,6 +130,9 @@ class BrandIndex:
     readings: dict[str, str] = field(default_factory=dict)
     #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
     automaton: Any = None
+    #: ... and over the plain readings that differ from them (`barclays`, whose skeleton
+    #: reads `cl` as `d`): value (skeleton, length of the reading)
+    plain_automaton: Any = None
     #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
     common: frozenset[str] = frozenset()
     #: protected skeletons whose name, spelled as the brand spells it, is itself a word part
@@ -260,6 +263,13 @@ class BrandIndex:
         if len(automaton):
             automaton.make_automaton()
             self.automaton = automaton
+        plain_automaton = ahocorasick.Automaton()
+        for text, skel in readings.items():
+            if text != skel and len(text) >= MIN_TYPO_LABEL:
+                plain_automaton.add_word(text, (skel, len(text)))
+        if len(plain_automaton):
+            plain_automaton.make_automaton()
+            self.plain_automaton = plain_automaton
         shapes: dict[str, set[str]] = defaultdict(set)
         # Plain readings too: `barelaycarb` is barclaycard with c/e and d/b, and its `cl`
         # must stay two letters to meet them (the skeleton folds it to `d`).
@@ -394,6 +404,14 @@ class BrandIndex:
         if self.automaton is None:
             return []
         return [(end - len(skel) + 1, skel) for end, skel in self.automaton.iter(text)]
+
+    def plain_substrings(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, skeleton) of every protected name's plain reading inside `text`, where
+        it differs from the skeleton: a look-alike digit beside a letter group keeps the group
+        from folding (`barc1ays` reads `barclays`, the name's skeleton `bardays`)."""
+        if self.plain_automaton is None:
+            return []
+        return [(end + 1 - n, end + 1, skel) for end, (skel, n) in self.plain_automaton.iter(text)]
 
     def own_words(self, name: str) -> frozenset[str]:
         """The lure words of the brands a protected or context skeleton stands for."""
