@@ -56,6 +56,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypall-login.com", "combosquat", "paypal.com"),
         ("goolgelogin.com", "combosquat", "google.com"),  # ... and glued to lure words
         ("ic1oud-login.com", "combosquat", "icloud.com"),  # a digit keeps `cl` from folding
+        ("payapl-verify.net", "combosquat", "paypal.com"),  # `apl` is no api as written
         ("securemicorsoft.net", "combosquat", "microsoft.com"),
         ("paypallsecure-center.net", "combosquat", "paypal.com"),  # a doubled letter at the seam
         ("apple-notes-x7.pages.dev", "combosquat", "apple.com"),  # a word part as a tenant word

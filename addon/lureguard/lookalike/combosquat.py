@@ -40,6 +40,7 @@ from lureguard.lookalike.words import (
     lure_only_beside,
     slipped_lure_word,
     starts_with_lure_word,
+    written_infrastructure,
 )
 from lureguard.verdict import Reason
 
@@ -724,7 +725,7 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
             if len(part) >= MIN_MISSPELLED - 1 and raw not in popular and not is_lure_word(part)
             else ()
         )
-        if near and infrastructure(part):  # so is a machinery word (`static` of pstatic)
+        if near and written_infrastructure(raw):  # so is a machinery word (`static` of pstatic)
             near = []
         if near and not lure_only("-".join(parts[:k] + parts[k + 1 :])):
             near = [(skel, d) for skel, d in near if _slip_of_name(visit.index, part, skel, d)]
@@ -878,9 +879,11 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
             if "-" in window or is_lure_word(window) or window in index.context:
                 continue
             near = near_skeletons(window, index)
-            if not near or infrastructure(window):
+            if not near:
                 continue
             lo, hi = _label_span(visit.label, skel, start, end)
+            if written_infrastructure(visit.label[lo:hi]):
+                continue
             for name, _distance in near:
                 entries = index.skeletons[name]
                 if (

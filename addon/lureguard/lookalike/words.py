@@ -196,6 +196,13 @@ def infrastructure(text: str, own: frozenset[str] = frozenset()) -> bool:
     return False
 
 
+def written_infrastructure(written: str) -> bool:
+    """`infrastructure` for letters as written (lower case): a machinery word spelled out
+    (`payapi`), not one the skeleton reads into a look-alike (`payapl` is paypal with two
+    letters swapped, not pay + api)."""
+    return any(word in written for word in INFRA_WORDS) and infrastructure(skeleton(written))
+
+
 def holds_lure_word(skel: str) -> bool:
     """True when a lure word of four letters or more stands anywhere in a skeleton, whatever
     is glued around it (`kewallet`, `olloginn`): kits pad names with stray letters."""
