@@ -156,8 +156,8 @@ RULES = {
         name: QzChatter
         description: test
         source: tests
-        domains: [qzchatter.com]
-        keywords: [qzchatter]
+        domains: [qzchatter.com, qzbinance.com]
+        keywords: [qzchatter, qzbinance]
         """,
 }
 
@@ -554,6 +554,7 @@ def test_a_doubled_letter_written_once_starts_a_label(
         ("oinbase-lounge.com", False),  # the first letter changed: mostly another word
         ("coinbsea-lounge.com", False),  # two slips: among other words, too far
         ("navor-lounge.com", False),  # five letters: a slip from too many words
+        ("qzbinnce-login.com", True),  # a slip the skeleton hides (`nn` reads `m`)
     ],
 )
 def test_one_slip_off_a_name_counts_beside_any_words(

@@ -711,18 +711,26 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
     raw_parts = parts if visit.label == visit.skeleton else visit.label.split("-")
     offset = 0
     popular = visit.index.popular_labels
+    plain_parts = visit.plain.split("-") if visit.plain else []
     for k, part in enumerate(parts):
         raw = raw_parts[k] if len(raw_parts) == len(parts) else part
+        # A letter group folded in the part hides a slip beside it (`binnce`: `nn` reads `m`).
+        readings = [part]
+        if len(plain_parts) == len(parts) and plain_parts[k] != part:
+            readings.append(plain_parts[k])
         # The near names first: usually none, which spares segmenting the rest into words.
         near = (
-            [
-                (skel, distance)
-                for skel, distance in near_skeletons(part, visit.index)
-                if len(skel) >= MIN_MISSPELLED
-                and not _cuts_number(raw, 0, len(raw), visit.index.skeletons[skel])
-            ]
+            list(
+                {
+                    skel: distance
+                    for reading in readings
+                    for skel, distance in near_skeletons(reading, visit.index)
+                    if len(skel) >= MIN_MISSPELLED
+                    and not _cuts_number(raw, 0, len(raw), visit.index.skeletons[skel])
+                }.items()
+            )
             # A lure word is that word, not a misspelled name (`transfer` of wetransfer).
-            if len(part) >= MIN_MISSPELLED - 1 and raw not in popular and not is_lure_word(part)
+            if len(readings[-1]) >= MIN_MISSPELLED - 1 and raw not in popular and not is_lure_word(part)
             else ()
         )
         if near and written_infrastructure(raw):  # so is a machinery word (`static` of pstatic)
