@@ -718,21 +718,14 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
         readings = [part]
         if len(plain_parts) == len(parts) and plain_parts[k] != part:
             readings.append(plain_parts[k])
-        # The near names first: usually none, which spares segmenting the rest into words.
-        near = (
-            list(
-                {
-                    skel: distance
-                    for reading in readings
-                    for skel, distance in near_skeletons(reading, visit.index)
-                    if len(skel) >= MIN_MISSPELLED
-                    and not _cuts_number(raw, 0, len(raw), visit.index.skeletons[skel])
-                }.items()
-            )
-            # A lure word is that word, not a misspelled name (`transfer` of wetransfer).
-            if len(readings[-1]) >= MIN_MISSPELLED - 1 and raw not in popular and not is_lure_word(part)
-            else ()
-        )
+        near: list[tuple[str, int]] = []
+        # A lure word is that word, not a misspelled name (`transfer` of wetransfer).
+        if (
+            len(readings[-1]) >= MIN_MISSPELLED - 1
+            and raw not in popular
+            and not is_lure_word(part)
+        ):
+            near = _near_names(visit.index, readings, raw)
         if near and written_infrastructure(raw):  # so is a machinery word (`static` of pstatic)
             near = []
         if near and not lure_only("-".join(parts[:k] + parts[k + 1 :])):
@@ -744,6 +737,20 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
                     reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
         offset += len(raw) + 1
     return reasons
+
+
+def _near_names(index: BrandIndex, readings: list[str], raw: str) -> list[tuple[str, int]]:
+    """(skeleton, distance) of the names of MIN_MISSPELLED letters or more within a slip of
+    any reading of the written part `raw`, no number cut: usually none, which spares
+    segmenting the rest of the label into words."""
+    found: dict[str, int] = {}
+    for reading in readings:
+        for skel, distance in near_skeletons(reading, index):
+            if len(skel) >= MIN_MISSPELLED and not _cuts_number(
+                raw, 0, len(raw), index.skeletons[skel]
+            ):
+                found.setdefault(skel, distance)
+    return list(found.items())
 
 
 def _misspelled_glued(visit: Visit) -> list[Reason]:
