@@ -85,6 +85,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("chase.secure-login4821.com", "target-embedding", "chase.com"),  # ... and numbered
         ("chase.48-verify.com", "target-embedding", "chase.com"),
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen
+        ("accounts-live.com", "target-embedding", "live.com"),  # ... or a sign-in host
+        ("secure-sso-live.com", "target-embedding", "live.com"),
         ("login.qzfirm-ebay.com", "target-embedding", "ebay.com"),  # a customer's host so
         ("login-ebay.com", "combosquat", "ebay.com"),  # ... but a lure word makes a combination
         ("live.com-qz-verify.net", "target-embedding", "live.com"),  # official, label unprotected
@@ -128,6 +130,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "qzfirm-ebay.net",  # ... nor ebay.net
         "qz-ebay.com",  # two letters before a name are initials, not a customer
         "music-live.com",
+        "review-live.com",  # lure words that name no sign-in host read as a name
         "live.secure-login.com",  # a lure word is a chores site's own word, brand name or not
         "chase.4821.com",  # a number alone names no chores
         "chase.secure-4821x.com",  # ... nor does a number glued to other letters

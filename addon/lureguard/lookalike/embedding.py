@@ -18,13 +18,22 @@ from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
 from lureguard.lookalike.institutions import institution_host
 from lureguard.lookalike.visit import Visit, reason
-from lureguard.lookalike.words import is_lure_word, lure_only_beside, may_be_lure_only
+from lureguard.lookalike.words import (
+    LOGIN_WORDS,
+    is_lure_word,
+    lure_only,
+    lure_only_beside,
+    may_be_lure_only,
+)
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
 MIN_SUBDOMAIN_NAME: Final = 5
 #: How many official-suffix tokens may follow an embedded name (`co.uk` is two).
 MAX_SUFFIX_TOKENS: Final = 3
+#: The names of sign-in hosts (`login.`, `accounts.`, `sso.`): before a brand's official
+#: domain written with a hyphen for its dot, they make the host a sign-in page's.
+SIGN_IN_HOSTS: Final = frozenset({*LOGIN_WORDS, "account", "accounts", "auth", "sso"})
 #: A numbered server's name: letters, then two digits or more (`mx01`, `node05`); one digit
 #: is mostly a version (`v2-`, `ev2-`).
 _SERVER_NAME: Final = re.compile(r"[a-z]{1,6}[0-9]{2,5}")
@@ -143,7 +152,8 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     (`mx01.live.com`) with its dot written as a hyphen. Kits name their hosts after the brand's
     own mail and sign-in servers; no popular domain reads so (two of 150,000 did, both
     Microsoft's `msedge.net` with one digit, a version). So does a customer's host of a
-    protected name (`_customer_host`: `<firm>-okta.com`), whatever subdomains come before."""
+    protected name (`_customer_host`: `<firm>-okta.com`), whatever subdomains come before, and
+    a sign-in host of any official domain (`_sign_in_host`: `login-nate.com`)."""
     label = visit.label
     if "-" not in label:
         return []  # most names: no dot written as a hyphen
@@ -155,14 +165,29 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
         return []
     server = head.rpartition("-")[2]
     numbered = _SERVER_NAME.fullmatch(server) is not None
-    if not (numbered or _customer_host(visit.index, server, last)):
+    sign_in = not numbered and _sign_in_host(visit.index, head, last)
+    if not (numbered or sign_in or _customer_host(visit.index, server, last)):
         return []
-    what = "a server" if numbered else "a customer's host"
+    what = "a server" if numbered else "a sign-in host" if sign_in else "a customer's host"
     detail = (
         f"'{label}' reads as {server}.{domain}, {what} of {owner.brand}'s {domain}, with the "
         f"dot written as a hyphen; real site: {domain}"
     )
     return [reason("target-embedding", owner, detail, (len(head),))]
+
+
+def _sign_in_host(index: BrandIndex, head: str, name: str) -> bool:
+    """True for the words `head` before a brand's official domain written with a hyphen for
+    its dot (`login-nate.com`, `net-accounts-mail.ru`): lure words only, one of them a sign-in
+    host's name (`SIGN_IN_HOSTS`: `login.`, `accounts.`, `sso.`), before a label `name` too
+    short or too ordinary to protect alone (nate, wp, mail of mail.ru); a protected name
+    beside lure words is a combination, combosquat's to explain (`login-ebay.com`). Other
+    lure words before such a label read as ordinary names (`service-windows.com`)."""
+    skel = skeleton(name)
+    if skel in index.skeletons or skel in index.context:
+        return False
+    words = head.split("-")
+    return any(word in SIGN_IN_HOSTS for word in words) and lure_only(skeleton(head))
 
 
 def _customer_host(index: BrandIndex, word: str, name: str) -> bool:
