@@ -49,6 +49,7 @@ COMPILED: tuple[str, ...] = (
     "lureguard.lookalike.index",
     "lureguard.lookalike.institutions",
     "lureguard.lookalike.keyboard",
+    "lureguard.lookalike.numbered",
     "lureguard.lookalike.subdomain",
     "lureguard.lookalike.suspicious",
     "lureguard.lookalike.tldswap",

@@ -45,6 +45,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("goooog1e.net", "typo", "google.com"),  # ... mixed with a look-alike
         ("xn--mcrosoht-tkb.com", "typo", "microsoft.com"),  # mıcrosoht: any slip and an IDN one
         ("ch4se.com", "homoglyph", "chase.com"),  # a name protected in context, a digit in it
+        # a serial number glued to a lookalike
+        ("goolge77.com", "typo", "google.com"),
+        ("77goolge.net", "typo", "google.com"),
+        ("2024-paypall-login.com", "combosquat", "paypal.com"),
         # bitsquats
         ("microsnft.com", "bitsquat", "microsoft.com"),
         # combosquats
@@ -130,6 +134,8 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "qzfirm-ebay.net",  # ... nor ebay.net
         "qz-ebay.com",  # two letters before a name are initials, not a customer
         "music-live.com",
+        "album2024.com",  # a number glued to a name of no brand
+        "goolge7.com",  # one digit: a look-alike letter or a version, no serial
         "review-live.com",  # lure words that name no sign-in host read as a name
         "live.secure-login.com",  # a lure word is a chores site's own word, brand name or not
         "chase.4821.com",  # a number alone names no chores

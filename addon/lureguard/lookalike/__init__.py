@@ -18,6 +18,7 @@ from lureguard.lookalike.foreign import detect_foreign
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.idn import detect_idn
 from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.numbered import detect_numbered
 from lureguard.lookalike.subdomain import detect_subdomain_names
 from lureguard.lookalike.suspicious import detect_suspicious
 from lureguard.lookalike.tldswap import detect_tld_swap
@@ -51,8 +52,9 @@ class LookalikeDetector:
     brand name on another suffix (tld-swap) before script tricks, homoglyphs, embedded
     domains, bit flips, typos and finally combinations with other words.
 
-    Only target embedding and subdomain names (`subdomain.py`, asked only when nothing else
-    is found) look at the subdomains; every other technique depends on the registrable
+    A label with a serial number (`numbered.py`) is judged without it when nothing else is
+    found in it. Only target embedding and subdomain names (`subdomain.py`, asked only when
+    nothing else is found) look at the subdomains; every other technique depends on the registrable
     domain alone, so their reasons are remembered per registrable domain (`api.x.com` and
     `www.x.com` are judged once). The memory is bounded (`DOMAIN_CACHE` domains, then it
     starts afresh) and tied to the index it was computed with.
@@ -78,6 +80,8 @@ class LookalikeDetector:
             # Direct calls (not a list of callables): the native build calls them natively.
             before = _joined(detect_tld_swap(visit), detect_idn(visit), detect_homoglyph(visit))
             after = _joined(detect_bitsquat(visit), detect_typo(visit), detect_combosquat(visit))
+            if not (before or after):
+                after = tuple(detect_numbered(visit))  # `gooog1e77`: the name behind a serial
             if len(self._by_domain) >= self.cache_size:
                 self._by_domain.clear()  # bounded; clearing is atomic, so threads may share it
             self._by_domain[domain] = (index, before, after)
