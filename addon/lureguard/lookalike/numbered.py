@@ -8,7 +8,7 @@ lose the name behind it. Asked only when nothing else is found in the registrabl
 
 from __future__ import annotations
 
-import re
+import string
 from typing import Final
 
 from lureguard.hosts import Target
@@ -18,24 +18,29 @@ from lureguard.lookalike.embedding import detect_embedding
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex
 from lureguard.lookalike.typo import detect_typo
-from lureguard.lookalike.visit import Visit
+from lureguard.lookalike.visit import Visit, near_skeletons
+from lureguard.lookalike.words import is_lure_word
 from lureguard.verdict import Reason
 
-#: A serial: two digits or more at the start or the end of the label, a hyphen allowed
-#: between them and the letters (one digit may be a look-alike letter: `paypa1`).
-_SERIAL: Final = re.compile(r"^(?:[0-9]{2,}-?)?(.*?[^0-9-])(?:-?[0-9]{2,})?$")
+#: A serial has this many digits or more (one digit may be a look-alike letter: `paypa1`).
+MIN_SERIAL: Final = 2
 
 
 def detect_numbered(visit: Visit) -> list[Reason]:
     """The reasons the registrable label would get without its serial, said of the label."""
     label = visit.label
-    match = _SERIAL.match(label)
-    if match is None:
-        return []
-    base = match.group(1)
+    base = _without_serial(label)
     if base == label or len(base) < MIN_TYPO_LABEL:
         return []
-    if _completes_name(visit.index, label, base, label.find(base)):
+    offset = label.find(base)
+    # The word the number is glued to must hold or be near a name: most numbered names are
+    # lure words and a serial (`verify12345`), and judging them again would double their cost.
+    word = skeleton(base.split("-", 1)[0] if offset else base.rsplit("-", 1)[-1])
+    if (
+        is_lure_word(word)
+        or not _may_name(visit.index, word)
+        or _completes_name(visit.index, label, base, offset)
+    ):
         return []
     suffix = visit.target.suffix
     name = f"{base}.{suffix}"
@@ -48,8 +53,27 @@ def detect_numbered(visit: Visit) -> list[Reason]:
         or detect_combosquat(unnumbered)
         or detect_embedding(unnumbered)
     )
-    offset = label.find(base)
     return [_restated(one, label, base, offset) for one in found]
+
+
+def _without_serial(label: str) -> str:
+    """The label without a serial at its start and its end (a hyphen between them and the
+    letters goes too); the label itself when it has none."""
+    base = label
+    rest = base.rstrip(string.digits)
+    if len(base) - len(rest) >= MIN_SERIAL:
+        base = rest.rstrip("-")
+    rest = base.lstrip(string.digits)
+    if len(base) - len(rest) >= MIN_SERIAL:
+        base = rest.lstrip("-")
+    return base
+
+
+def _may_name(index: BrandIndex, word: str) -> bool:
+    """True when a skeleton holds a protected or context name, or is a slip from one."""
+    return bool(
+        index.substrings(word) or index.context_substrings(word) or near_skeletons(word, index)
+    )
 
 
 def _completes_name(index: BrandIndex, label: str, base: str, offset: int) -> bool:
