@@ -1,5 +1,5 @@
 """Numbered names: a lookalike with a serial number glued to it (`gooog1e77.com`,
-`ppleid-2024.org`, `77paypa1.net`), judged as the name without it.
+`ppleid-2024.org`, `77goolge.net`), judged as the name without it.
 
 Kits mint names by the batch and number them to make each one unique; a number is no letter
 in disguise, so the techniques that read a whole label (typos, look-alikes, misspelled parts)
