@@ -433,6 +433,10 @@ def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, ca
         ("vanguardqzrvtx.de", False),  # a country's code is no new generic TLD
         ("xvanguardx.cyou", False),  # inside the label
         ("chaseqzrvtx.cyou", False),  # shorter: too many words start so
+        ("my-vanguardqzrvtx.cyou", True),  # lure words before it count as nothing
+        ("secure-my-vanguardqzrvtx.top", True),
+        ("photo-vanguardqzrvtx.cyou", False),  # ... other words do not
+        ("my-vanguardqzrvtx.com", False),  # ... and only there
     ],
 )
 def test_word_brands_glued_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:
