@@ -437,6 +437,8 @@ def test_distinctive_names_glued_under_abused_tlds(engine: Engine, host: str, ca
         ("secure-my-vanguardqzrvtx.top", True),
         ("photo-vanguardqzrvtx.cyou", False),  # ... other words do not
         ("my-vanguardqzrvtx.com", False),  # ... and only there
+        ("tzqpvanguard-login.top", True),  # ... after it too
+        ("tzqpvanguard-photo.top", False),
     ],
 )
 def test_word_brands_glued_under_abused_tlds(engine: Engine, host: str, caught: bool) -> None:

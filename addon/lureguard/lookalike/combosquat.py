@@ -209,7 +209,7 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     label = visit.label
     # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
     starts = lo == 0 or label[:lo].isdigit() or _lure_head(visit, lo)
-    ends = hi == len(label) or label[hi:].isdigit()
+    ends = hi == len(label) or label[hi:].isdigit() or _lure_tail(visit, hi)
     if visit.tenant:  # on a platform, any hyphen word of the tenant (`x-coinbaseio-start`)
         # ... its first letter stuttered too (`ttrezor-suite`)
         head = label[label.rfind("-", 0, lo) + 1 : lo]
@@ -291,7 +291,11 @@ def _cheap_word(visit: Visit, name: str, lo: int, hi: int) -> bool:
         return False
     label = visit.label
     if lo != 0 and not _lure_head(visit, lo):
-        return visit.cheap and hi == len(label) and _random_head(visit.index, label[:lo])
+        return (
+            visit.cheap
+            and (hi == len(label) or _lure_tail(visit, hi))
+            and _random_head(visit.index, label[:lo])
+        )
     return visit.cheap or (visit.new_gtld and hi < len(label) and label[hi].isalpha())
 
 
@@ -299,13 +303,25 @@ def _lure_head(visit: Visit, lo: int) -> bool:
     """True when, under an abused or another new generic TLD, the name at `lo` starts a hyphen
     word after lure words only (`my-dpd-qzrv.shop`, `secure-fidelityqz.cyou`): they count as
     nothing before it, as numbers do, so the name still starts the label for the rules that
-    read names glued to anything there."""
+    read names glued to anything there (`_lure_tail` likewise after it)."""
     label = visit.label
     return (
         (visit.cheap or visit.new_gtld)
         and lo > 1
         and label[lo - 1] == "-"
         and lure_only(skeleton(label[: lo - 1]))
+    )
+
+
+def _lure_tail(visit: Visit, hi: int) -> bool:
+    """`_lure_head` after the name: it ends a hyphen word followed by lure words only
+    (`qzrvfidelity-online.cyou`)."""
+    label = visit.label
+    return (
+        (visit.cheap or visit.new_gtld)
+        and hi < len(label) - 1
+        and label[hi] == "-"
+        and lure_only(skeleton(label[hi + 1 :]))
     )
 
 
