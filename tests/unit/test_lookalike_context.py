@@ -195,6 +195,7 @@ def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
         "qz-signinchase.net",
         "qzbanclogin.com",  # `cl` read as two letters too, not only as `d`
         "chase-notify-pending.com",  # a security alert's words
+        "chase-2fa.com",  # a lure word that starts with a digit keeps it
     ],
 )
 def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> None:
