@@ -133,13 +133,15 @@ def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
     for piece, stuck, ahead in pieces:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
-        skel = skeleton(piece)
-        if not (stuck or (piece[0].isdigit() and is_lure_word(skel))):  # `2fa` keeps its 2
-            skel = skeleton(piece.strip(string.digits))
-        if stuck and skel not in index.skeletons and not lure_only_beside(skel, own):
+        bare = piece if stuck else piece.strip(string.digits)
+        skel = skeleton(bare)
+        if bare != piece and piece[0].isdigit() and is_lure_word(skeleton(piece)):
+            skel = skeleton(piece)  # `2fa` keeps its 2
+        elif stuck:
             # ... but not at their far end, a serial (`paypalverify88`, `77securepaypal`)
             far = piece.lstrip(string.digits) if ahead else piece.rstrip(string.digits)
-            skel = skeleton(far) if far != piece else skel
+            if far != piece and skel not in index.skeletons and not lure_only_beside(skel, own):
+                skel = skeleton(far)
         if (
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding

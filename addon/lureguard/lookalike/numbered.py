@@ -11,14 +11,13 @@ from __future__ import annotations
 import string
 from typing import Final
 
-from lureguard.hosts import Target
 from lureguard.lookalike.combosquat import detect_combosquat
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.embedding import detect_embedding
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex
 from lureguard.lookalike.typo import detect_typo
-from lureguard.lookalike.visit import Visit, near_skeletons
+from lureguard.lookalike.visit import Visit, label_visit, near_skeletons
 from lureguard.lookalike.words import is_lure_word
 from lureguard.verdict import Reason
 
@@ -42,9 +41,7 @@ def detect_numbered(visit: Visit) -> list[Reason]:
         or _completes_name(visit.index, label, base, offset)
     ):
         return []
-    suffix = visit.target.suffix
-    name = f"{base}.{suffix}"
-    unnumbered = Visit(Target(name, name, name, name, base, suffix), visit.index)
+    unnumbered = label_visit(base, visit.target.suffix, visit.index)
     if unnumbered.established:
         return []  # `<popular name>2024`: a site's own edition or campaign
     found = (

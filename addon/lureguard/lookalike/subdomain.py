@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from lureguard.hosts import Target, to_unicode
+from lureguard.hosts import to_unicode
 from lureguard.lookalike.combosquat import detect_combosquat
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.institutions import institution_host
 from lureguard.lookalike.typo import detect_typo
-from lureguard.lookalike.visit import Visit
+from lureguard.lookalike.visit import Visit, label_visit
 from lureguard.verdict import Reason
 
 #: Subdomain labels shorter than this are host names (`www`, `m`, `api`), never judged.
@@ -60,8 +60,7 @@ def _judged(label: str, suffix: str, index: BrandIndex) -> tuple[Reason, ...]:
     known = _JUDGED.get(key)
     if known is not None and known[0] is index:
         return known[1]
-    name = f"{label}.{suffix}"
-    sub = Visit(Target(name, name, name, name, label, suffix), index)
+    sub = label_visit(label, suffix, index)
     sub.tenant = False
     sub.guest = True
     found = tuple(detect_homoglyph(sub) or detect_typo(sub) or detect_combosquat(sub))

@@ -47,6 +47,13 @@ def new_generic(suffix: str) -> bool:
     return len(tld) > 2 and tld not in LEGACY_GENERIC_TLDS and not tld.startswith("xn--")
 
 
+def label_visit(label: str, suffix: str, index: BrandIndex) -> Visit:
+    """A visit of `label` as if it were registered under `suffix` (`subdomain.py` judges a
+    subdomain label so, `numbered.py` a label without its serial)."""
+    name = f"{label}.{suffix}"
+    return Visit(Target(name, name, name, name, label, suffix), index)
+
+
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
