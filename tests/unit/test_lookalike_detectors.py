@@ -71,6 +71,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("microsofthr.com", "combosquat", "microsoft.com"),  # a firm's staff portals
         ("paypalworkspace.net", "combosquat", "paypal.com"),
         ("cuenta-chase.com", "combosquat", "chase.com"),  # in the victim's language
+        ("chase-paquete-envio.com", "combosquat", "chase.com"),  # a parcel in the victim's language
         ("microsoftgiris.net", "combosquat", "microsoft.com"),
         ("upsqzrvx.top", "combosquat", "ups.com"),  # a short name glued on under an abused TLD
         # target embedding

@@ -45,17 +45,18 @@ _WORDS: Final = """
 #: `-giris`, `hadiah-`).
 TRANSLATED_WORDS: Final = {
     "es": """acceder acceso activacion activar actualizacion actualizar ayuda banca bancaria
-        buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear ingresar ingreso
-        iniciar pago pagos premio rastrear recuperar regalo seguridad servicio servicios
-        soporte verificacion verificar""",
+        buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear entrega envio
+        ingresar ingreso iniciar pago pagos paquete premio rastrear recuperar regalo seguridad
+        servicio servicios soporte verificacion verificar""",
     "pt": """acessar acesso ajuda ativacao ativar atualizacao atualizar brinde cadastro conta
-        contas desbloquear encontrar entrar pagamento pagamentos premio rastreamento rastreio
-        recuperar seguranca servico servicos suporte verificacao""",
+        contas desbloquear encomenda encontrar entrar entrega pagamento pagamentos premio
+        rastreamento rastreio recuperar seguranca servico servicos suporte verificacao""",
     "fr": """activer aide annuler assistance banque cadeau colis compte comptes confirmer
         connexion debloquer espace identifiant paiement remboursement securite suivi
         verifier""",
     "it": """accedi accesso aggiorna aggiornamento assistenza attiva attivazione conferma
-        omaggio pagamento premio regalo rimborso sblocca sicurezza spedizione verifica""",
+        consegna omaggio pacco pagamento premio regalo rimborso sblocca sicurezza spedizione
+        verifica""",
     "de": """aktivieren aktualisieren anmelden anmeldung bestaetigen entsperren erstattung
         geschenk gewinn hilfe konto kunden kundenservice paket sendung sicherheit zahlung""",
     "tr": """aktivasyon basvuru destek dogrula dogrulama giris guncelle guncelleme guvenlik
