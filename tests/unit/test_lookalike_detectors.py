@@ -85,6 +85,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("qzbroker.co.jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("qzbroker-co-jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("qz-broker-co-jp.verify-x.com", "target-embedding", "qz-broker.co.jp"),  # its hyphen
+        # ... and a protected name one edit off before its own two-part suffix
+        ("qaypal-co-uk-login.verify-x.com", "target-embedding", "paypal.com"),
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
         ("chase.secure-login.com", "target-embedding", "chase.com"),  # a site named for chores
         ("chase.secure-login4821.com", "target-embedding", "chase.com"),  # ... and numbered

@@ -17,7 +17,7 @@ from lureguard.lookalike.combosquat import MIN_DISTINCTIVE
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.index import MIN_TYPO_LABEL, BrandIndex, Protected
 from lureguard.lookalike.institutions import institution_host
-from lureguard.lookalike.visit import Visit, reason
+from lureguard.lookalike.visit import Visit, near_skeletons, reason
 from lureguard.lookalike.words import (
     LOGIN_WORDS,
     is_lure_word,
@@ -34,6 +34,8 @@ MAX_SUFFIX_TOKENS: Final = 3
 #: The names of sign-in hosts (`login.`, `accounts.`, `sso.`): before a brand's official
 #: domain written with a hyphen for its dot, they make the host a sign-in page's.
 SIGN_IN_HOSTS: Final = frozenset({*LOGIN_WORDS, "account", "accounts", "auth", "sso"})
+#: A misspelled name counts before a written suffix of this many parts or more (`co.uk`).
+MIN_WRITTEN_SUFFIX: Final = 2
 #: A numbered server's name: letters, then two digits or more (`mx01`, `node05`); one digit
 #: is mostly a version (`v2-`, `ev2-`).
 _SERVER_NAME: Final = re.compile(r"[a-z]{1,6}[0-9]{2,5}")
@@ -104,7 +106,7 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
             continue  # no official suffix follows: skip the skeleton
         entries = index.skeletons.get(skeleton(token)) if len(token) >= 2 else None
         if not entries:
-            reasons += _official_written(visit, tokens, i)
+            reasons += _official_written(visit, tokens, i) or _misspelled_written(visit, tokens, i)
             continue
         for entry in entries:
             owned = index.label_suffixes.get(entry.label, set())
@@ -119,6 +121,33 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
                     reasons.append(reason("target-embedding", entry, detail))
                     break
     return reasons
+
+
+def _misspelled_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
+    """`eday-co-uk-login.qzx.com`, `amazom.co.jp.qzx.net`: a word one edit off a protected name,
+    followed by a suffix of two parts or more that the brand's own domains have, before more
+    host. The brand's country domain written after it says which name the edit imitates (a
+    one-part suffix, `com`, follows too many words to tell), so any edit counts, in short
+    names too (`eday` for ebay: b and d mirror each other)."""
+    index = visit.index
+    token = tokens[i]
+    if i + MIN_WRITTEN_SUFFIX >= len(tokens) or not token.isalpha():
+        return []
+    for name, distance in near_skeletons(skeleton(token), index):
+        if distance > 1:
+            continue
+        for entry in index.skeletons[name]:
+            owned = index.label_suffixes.get(entry.label, ())
+            for k in range(MIN_WRITTEN_SUFFIX, MAX_SUFFIX_TOKENS + 1):
+                suffix = ".".join(tokens[i + 1 : i + 1 + k])
+                if i + k < len(tokens) - 1 and suffix in owned:
+                    detail = (
+                        f"{visit.target.unicode_host} starts like {entry.label}.{suffix}, "
+                        f"misspelled as '{token}', but belongs to "
+                        f"{visit.target.registered_domain}; real site: {entry.domain}"
+                    )
+                    return [reason("target-embedding", entry, detail)]
+    return []
 
 
 def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
