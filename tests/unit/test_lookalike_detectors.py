@@ -72,6 +72,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypalworkspace.net", "combosquat", "paypal.com"),
         ("cuenta-chase.com", "combosquat", "chase.com"),  # in the victim's language
         ("chase-paquete-envio.com", "combosquat", "chase.com"),  # a parcel in the victim's language
+        ("chase-amende-facture.com", "combosquat", "chase.com"),  # ... a fine, an invoice
         ("microsoftgiris.net", "combosquat", "microsoft.com"),
         ("upsqzrvx.top", "combosquat", "ups.com"),  # a short name glued on under an abused TLD
         # target embedding

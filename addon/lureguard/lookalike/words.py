@@ -40,36 +40,40 @@ _WORDS: Final = """
     pending expired expire expiry quota cancel cancellation renewal approval authorization
     registration warning payout dispute
 """
-#: The same account chores, gifts and prizes in the languages of the pack's markets, written
-#: as domain names spell them (no accents): kits speak their victims' language (`activar-`,
-#: `-giris`, `hadiah-`).
+#: The same account chores, gifts and prizes, invoices, fines and parcels in the languages of
+#: the pack's markets, written as domain names spell them (no accents): kits speak their
+#: victims' language (`activar-`, `-giris`, `hadiah-`, `amende-`).
 TRANSLATED_WORDS: Final = {
     "es": """acceder acceso activacion activar actualizacion actualizar ayuda banca bancaria
         buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear entrega envio
-        ingresar ingreso iniciar pago pagos paquete premio rastrear recuperar regalo seguridad
-        servicio servicios soporte verificacion verificar""",
+        factura ingresar ingreso iniciar multa pago pagos paquete premio rastrear recuperar
+        regalo seguridad servicio servicios soporte verificacion verificar""",
     "pt": """acessar acesso ajuda ativacao ativar atualizacao atualizar brinde cadastro conta
-        contas desbloquear encomenda encontrar entrar entrega pagamento pagamentos premio
-        rastreamento rastreio recuperar seguranca servico servicos suporte verificacao""",
-    "fr": """activer aide annuler assistance banque cadeau colis compte comptes confirmer
-        connexion debloquer espace identifiant paiement remboursement securite suivi
-        verifier""",
+        contas desbloquear encomenda encontrar entrar entrega fatura multa pagamento
+        pagamentos premio rastreamento rastreio recuperar seguranca servico servicos suporte
+        verificacao""",
+    "fr": """activer aide amende annuler assistance banque cadeau colis compte comptes
+        confirmer connexion debloquer espace facture identifiant livraison messagerie paiement
+        remboursement securite suivi verifier""",
     "it": """accedi accesso aggiorna aggiornamento assistenza attiva attivazione conferma
-        consegna omaggio pacco pagamento premio regalo rimborso sblocca sicurezza spedizione
-        verifica""",
+        consegna fattura multa omaggio pacco pagamento premio regalo rimborso sblocca sicurezza
+        spedizione verifica""",
     "de": """aktivieren aktualisieren anmelden anmeldung bestaetigen entsperren erstattung
-        geschenk gewinn hilfe konto kunden kundenservice paket sendung sicherheit zahlung""",
-    "tr": """aktivasyon basvuru destek dogrula dogrulama giris guncelle guncelleme guvenlik
-        hediye hesap hizmet iade islem islemleri kargo musteri odeme odul onay sorgula
-        takip""",
-    "nl": """aanmelden activeren betaling betalingen bevestigen bijwerken deblokkeren herstel
-        inloggen klantenservice prijs rekening terugbetaling veiligheid verifieren""",
-    "pl": """aktualizacja aktywacja dostawa logowanie nagroda odblokuj platnosc platnosci
-        potwierdz prezent przesylka weryfikacja zaloguj zwrot""",
-    "sv": """aktivera bekrafta betalning betalningar gava inloggning kundtjanst logga sakerhet
-        uppdatera verifiera vinst""",
-    "id": """aktivasi akun bantuan daftar hadiah keamanan klaim konfirmasi lacak layanan masuk
-        pelanggan pembaruan pembayaran pemulihan perbaikan resmi undian verifikasi""",
+        geschenk gewinn hilfe konto kunden kundenservice lieferung paket postfach rechnung
+        sendung sicherheit zahlung zustellung""",
+    "tr": """aktivasyon basvuru ceza destek dogrula dogrulama fatura giris guncelle guncelleme
+        guvenlik hediye hesap hizmet iade islem islemleri kargo musteri odeme odul onay
+        sorgula takip""",
+    "nl": """aanmelden activeren betaling betalingen bevestigen bezorging bijwerken boete
+        deblokkeren factuur herstel inloggen klantenservice pakket prijs rekening
+        terugbetaling veiligheid verifieren""",
+    "pl": """aktualizacja aktywacja dostawa faktura logowanie mandat nagroda odblokuj platnosc
+        platnosci potwierdz prezent przesylka weryfikacja zaloguj zwrot""",
+    "sv": """aktivera bekrafta betalning betalningar faktura gava inloggning kundtjanst leverans
+        logga paket sakerhet uppdatera verifiera vinst""",
+    "id": """aktivasi akun bantuan daftar denda hadiah keamanan klaim konfirmasi lacak layanan
+        masuk paket pelanggan pembaruan pembayaran pemulihan perbaikan resmi tagihan undian
+        verifikasi""",
 }
 #: The words real campaigns use far more than popular sites (bench/vocabulary.py measures
 #: them; data/lure-words.txt says how), added to the account chores above.
