@@ -131,7 +131,7 @@ def _misspelled_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]
     names too (`eday` for ebay: b and d mirror each other)."""
     index = visit.index
     token = tokens[i]
-    if i + MIN_WRITTEN_SUFFIX >= len(tokens) or not token.isalpha():
+    if i + MIN_WRITTEN_SUFFIX >= len(tokens) - 1 or not token.isalpha():  # more host follows
         return []
     for name, distance in near_skeletons(skeleton(token), index):
         if distance > 1:
