@@ -38,6 +38,7 @@ BRANDS = {
         source: tests
         domains: [apple.com, icloud.com]
         keywords: [apple, icloud, appleid]
+        lure_words: [lost]
         """,
     "google": """\
         id: brand/google

@@ -60,6 +60,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypall-login.com", "combosquat", "paypal.com"),
         ("goolgelogin.com", "combosquat", "google.com"),  # ... and glued to lure words
         ("ic1oud-login.com", "combosquat", "icloud.com"),  # a digit keeps `cl` from folding
+        ("icloudd-login.com", "combosquat", "icloud.com"),  # letters count as written, not folded
+        ("kcloud-lost.com", "combosquat", "icloud.com"),  # the brand's own lure word beside a slip
         ("payapl-verify.net", "combosquat", "paypal.com"),  # `apl` is no api as written
         ("securemicorsoft.net", "combosquat", "microsoft.com"),
         ("paypallsecure-center.net", "combosquat", "paypal.com"),  # a doubled letter at the seam

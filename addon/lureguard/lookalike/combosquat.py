@@ -762,8 +762,16 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
             near = _near_names(visit.index, readings, raw)
         if near and written_infrastructure(raw):  # so is a machinery word (`static` of pstatic)
             near = []
-        if near and not lure_only("-".join(parts[:k] + parts[k + 1 :])):
-            near = [(skel, d) for skel, d in near if _slip_of_name(visit.index, part, skel, d)]
+        if near:
+            # The rest lure words (the brand's own too: `icloudd-lost`), or any words beside a
+            # slip of a distinctive name (`_slip_of_name`).
+            rest = "-".join(parts[:k] + parts[k + 1 :])
+            near = [
+                (s, d)
+                for s, d in near
+                if lure_only_beside(rest, visit.index.own_words(s))
+                or _slip_of_name(visit.index, part, s, d, raw)
+            ]
         for skel, _ in near:
             for entry in visit.index.skeletons[skel]:
                 # A word part of other names (`trust`) is that word, not a slip of truist.
@@ -780,7 +788,7 @@ def _near_names(index: BrandIndex, readings: list[str], raw: str) -> list[tuple[
     found: dict[str, int] = {}
     for reading in readings:
         for skel, distance in near_skeletons(reading, index):
-            if len(skel) >= MIN_MISSPELLED and not _cuts_number(
+            if _written_length(index, skel) >= MIN_MISSPELLED and not _cuts_number(
                 raw, 0, len(raw), index.skeletons[skel]
             ):
                 found.setdefault(skel, distance)
@@ -897,17 +905,27 @@ def _slip_at_seam(written: str, name: str) -> bool:
     )
 
 
-def _slip_of_name(index: BrandIndex, part: str, name: str, distance: int) -> bool:
-    """True when a hyphen word is one slip off a distinctive name (MIN_MISSPELLED letters or
-    more) and starts with the name's first letter, so it counts beside any words: readers
-    check a word's first letter, and so do kits (`goolge`, `kucoinn`). A changed first letter
-    is mostly another word (`switch` is a slip of twitch)."""
+def _slip_of_name(
+    index: BrandIndex, part: str, name: str, distance: int, written: str = ""
+) -> bool:
+    """True when a hyphen word (its skeleton `part`, `written` as the label has it) is one slip
+    off a distinctive name (MIN_MISSPELLED letters or more) and starts with the name's first
+    letter, so it counts beside any words: readers check a word's first letter, and so do
+    kits (`goolge`, `kucoinn`). A changed first letter is mostly another word (`switch` is a
+    slip of twitch). Letters count as written: the skeleton folds letter groups (`icloudd`
+    reads `ldoudd`)."""
     return (
         distance == 1
-        and len(part) >= MIN_MISSPELLED
+        and len(written or part) >= MIN_MISSPELLED
         and part[0] == name[0]
         and name not in index.common
     )
+
+
+def _written_length(index: BrandIndex, name: str) -> int:
+    """How many letters the protected skeleton `name` has as its brand writes it: more than
+    the skeleton where a letter group folds (`icloud` reads `ldoud`)."""
+    return max(len(entry.label) for entry in index.skeletons[name])
 
 
 def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
@@ -936,7 +954,7 @@ def _misspelled_in_tenant(visit: Visit) -> list[Reason]:
             for name, _distance in near:
                 entries = index.skeletons[name]
                 if (
-                    len(name) < MIN_MISSPELLED
+                    _written_length(index, name) < MIN_MISSPELLED
                     or name in index.common
                     or _cuts_number(visit.label, lo, hi, entries)
                 ):
