@@ -121,6 +121,14 @@ BRANDS = {
         keywords: [qzsocial]
         initials: [qs]
         """,
+    "folded": """\
+        id: brand/folded
+        kind: brand
+        name: Example Clarks
+        description: test
+        source: tests
+        domains: [qzclarks.com]
+        """,
     "broker": """\
         id: brand/broker
         kind: brand

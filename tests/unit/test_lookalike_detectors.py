@@ -77,6 +77,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("chase-amende-facture.com", "combosquat", "chase.com"),  # ... a fine, an invoice
         ("microsoftgiris.net", "combosquat", "microsoft.com"),
         ("upsqzrvx.top", "combosquat", "ups.com"),  # a short name glued on under an abused TLD
+        ("qzclakrsqzrv.top", "combosquat", "qzclarks.com"),  # eight letters as written (`cl` folds)
         # target embedding
         ("login.microsoftonline.com.session-verify.net", "target-embedding", "microsoftonline.com"),
         ("www-paypal-com.secure.info", "target-embedding", "paypal.com"),

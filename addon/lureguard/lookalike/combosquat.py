@@ -1067,7 +1067,7 @@ def _misspelled_cheap(visit: Visit) -> list[Reason]:
         for name, _distance in near_skeletons(window, index):
             entries = index.skeletons[name]
             if (
-                len(name) >= MIN_CHEAP_MISSPELLED
+                _written_length(index, name) >= MIN_CHEAP_MISSPELLED
                 and name not in index.common
                 and not _cuts_number(visit.label, lo, hi, entries)
             ):
