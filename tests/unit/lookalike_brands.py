@@ -127,7 +127,7 @@ BRANDS = {
         name: Example Clarks
         description: test
         source: tests
-        domains: [qzclarks.com]
+        domains: [qzclarks.com, qzclar.com]
         """,
     "broker": """\
         id: brand/broker

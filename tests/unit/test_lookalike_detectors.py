@@ -78,6 +78,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("microsoftgiris.net", "combosquat", "microsoft.com"),
         ("upsqzrvx.top", "combosquat", "ups.com"),  # a short name glued on under an abused TLD
         ("qzclakrsqzrv.top", "combosquat", "qzclarks.com"),  # eight letters as written (`cl` folds)
+        ("bbqzclarbb.pages.dev", "combosquat", "qzclar.com"),  # six letters as written, in a tenant
         # target embedding
         ("login.microsoftonline.com.session-verify.net", "target-embedding", "microsoftonline.com"),
         ("www-paypal-com.secure.info", "target-embedding", "paypal.com"),

@@ -222,7 +222,9 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     if (
         visit.tenant
         and not (starts or ends)
-        and (len(name) >= MIN_INSIDE_NAME or _dotless_after(visit, name, hi))
+        and (
+            _written_length(visit.index, name) >= MIN_INSIDE_NAME or _dotless_after(visit, name, hi)
+        )
     ):
         # ... or inside a word, a distinctive name of MIN_INSIDE_NAME letters or more
         # (`qzpaypalqz`), or a shorter one followed by its domain's suffix with the dot left
