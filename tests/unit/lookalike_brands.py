@@ -142,11 +142,13 @@ BRANDS = {
 #: Popular sites: `rappler` and `grappled` make apple a word part, `purchaser` and
 #: `steeplechaser` chase (two names each, `index.MIN_WORD_PART_NAMES`); `email.com` makes
 #: `email` a name; `sigmalive` and `sigmalink` hold gmail's skeleton `gmall`, not gmail;
-#: `paypelshop` and `mypaypelpro` make the slip `paypel` a word part of other names.
+#: `paypelshop` and `mypaypelpro` make the slip `paypel` a word part of other names;
+#: `appletreeqz` and `applevanqz` begin with apple; `myoutlookqz` and `theoutlookqz` hold
+#: outlook but begin with other words.
 POPULAR = (
     "rappler.com", "grappled.com", "purchase.com", "purchaser.com", "steeplechaser.com",
     "email.com", "stackexchange.com", "sigmalive.com", "sigmalink.org", "paypelshop.com",
-    "mypaypelpro.com",
+    "mypaypelpro.com", "appletreeqz.com", "applevanqz.com", "myoutlookqz.com", "theoutlookqz.com",
 )  # fmt: skip
 
 

@@ -77,6 +77,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("chase-amende-facture.com", "combosquat", "chase.com"),  # ... a fine, an invoice
         ("microsoftgiris.net", "combosquat", "microsoft.com"),
         ("upsqzrvx.top", "combosquat", "ups.com"),  # a short name glued on under an abused TLD
+        ("outlookqzrv.top", "combosquat", "outlook.com"),  # ... a word part beginning no name
         ("qzclakrsqzrv.top", "combosquat", "qzclarks.com"),  # eight letters as written (`cl` folds)
         ("bbqzclarbb.pages.dev", "combosquat", "qzclar.com"),  # six letters as written, in a tenant
         # target embedding
@@ -123,6 +124,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
         "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
         "g" + "o" * 20 + "gle.com",  # a run of twenty letters is no slip anyone misreads
+        "appleqzrv.top",  # a word part that begins popular names, glued on under an abused TLD
         "pineapple-notes.pages.dev",  # a word part as a tenant word, but glued into a word
         "qzdhlqzrv.pages.dev",  # a short name inside a tenant's word, no lure word glued to it
         "upsqzrvx.com",  # a short name glued on, elsewhere than under an abused TLD

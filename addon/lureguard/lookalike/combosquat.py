@@ -206,10 +206,11 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     or not: `ttrezorqz`; and anywhere, a name of MIN_INSIDE_NAME letters or more,
     `qzcoinbaseqz`, or a shorter one followed by its domain's suffix, `qzgmailcomqz`): nobody
     builds a brand's site there. Under such a TLD a shorter name starting the label counts too
-    (`dpdqzrv.top`, MIN_CHEAP_SHORT letters). Under such a TLD, and under the other new
-    generic TLDs (`.online`, `.link`), any name counts as the first or last hyphen word of its
-    own (`dpd-qzrv.online`). A one-site brand's name starting the label counts on any TLD
-    (`_one_site_start`)."""
+    (`dpdqzrv.top`, MIN_CHEAP_SHORT letters), and so does a word part that begins hardly any
+    popular name (`icloudqzrv.top`: icloud ends `forticloud`). Under such a TLD, and under the
+    other new generic TLDs (`.online`, `.link`), any name counts as the first or last hyphen
+    word of its own (`dpd-qzrv.online`). A one-site brand's name starting the label counts on
+    any TLD (`_one_site_start`)."""
     label = visit.label
     # Digits before or after are filler (`shop4pied2coinbase89`): the name still ends the word.
     starts = lo == 0 or label[:lo].isdigit() or _lure_head(visit, lo)
@@ -241,8 +242,14 @@ def _cheap_name(visit: Visit, name: str, lo: int, hi: int) -> bool:
     apart = (lo == 0 or label[lo - 1] == "-") and (hi == len(label) or label[hi] == "-")
     if apart and "-" in label and (visit.cheap or visit.new_gtld):
         return True
-    # Under an abused TLD a short name starting the label counts too (`dpdqzrv.top`).
-    if visit.cheap and lo == 0 and len(name) >= MIN_CHEAP_SHORT and name not in visit.index.common:
+    # Under an abused TLD a short name starting the label counts too (`dpdqzrv.top`), and so
+    # does a word part that ends other names but begins hardly any (icloud of `forticloud`).
+    if (
+        visit.cheap
+        and lo == 0
+        and len(name) >= MIN_CHEAP_SHORT
+        and (name not in visit.index.common or not visit.index.starts_popular_names(label[:hi]))
+    ):
         return True
     return (
         visit.cheap or visit.tenant or visit.guest or _one_site_start(visit, name, lo, hi)

@@ -461,6 +461,19 @@ class BrandIndex:
         self._inside[key] = answer = found >= MIN_WORD_PART_NAMES
         return answer
 
+    def starts_popular_names(self, text: str) -> bool:
+        """True when MIN_WORD_PART_NAMES popular labels or more start with `text` and go on
+        (`applebees` of apple): a name that begins other people's names, not only one that
+        ends them (`forticloud` holds icloud)."""
+        corpus = self.popular_text
+        found = 0
+        start = corpus.find(f"\n{text}")
+        while start >= 0 and found < MIN_WORD_PART_NAMES:
+            end = corpus.find("\n", start + 1)
+            found += end - start - 1 > len(text)
+            start = corpus.find(f"\n{text}", end)
+        return found >= MIN_WORD_PART_NAMES
+
     def _common_skeletons(self) -> Iterable[str]:
         """Protected skeletons found strictly inside the labels of several unrelated popular
         domains (`MIN_WORD_PART_NAMES`).
