@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -446,16 +446,11 @@ class BrandIndex:
         known = self._inside.get(key)
         if known is not None:
             return known
-        corpus = self.popular_text
         found = 0
-        start = corpus.find(text)
-        while start >= 0 and found < MIN_WORD_PART_NAMES:
-            first = corpus.rfind("\n", 0, start) + 1
-            end = corpus.find("\n", start)
-            label = corpus[first:end]
-            if label != text and (name is None or name not in label):
-                found += 1
-            start = corpus.find(text, end)
+        for label in self._popular_labels_with(text):
+            found += label != text and (name is None or name not in label)
+            if found >= MIN_WORD_PART_NAMES:
+                break
         if len(self._inside) >= INSIDE_CACHE:
             self._inside.clear()
         self._inside[key] = answer = found >= MIN_WORD_PART_NAMES
@@ -465,14 +460,24 @@ class BrandIndex:
         """True when MIN_WORD_PART_NAMES popular labels or more start with `text` and go on
         (`applebees` of apple): a name that begins other people's names, not only one that
         ends them (`forticloud` holds icloud)."""
-        corpus = self.popular_text
         found = 0
-        start = corpus.find(f"\n{text}")
-        while start >= 0 and found < MIN_WORD_PART_NAMES:
-            end = corpus.find("\n", start + 1)
-            found += end - start - 1 > len(text)
-            start = corpus.find(f"\n{text}", end)
+        for label in self._popular_labels_with(text, starting=True):
+            found += label != text
+            if found >= MIN_WORD_PART_NAMES:
+                break
         return found >= MIN_WORD_PART_NAMES
+
+    def _popular_labels_with(self, text: str, *, starting: bool = False) -> Iterator[str]:
+        """Each popular label (official domains left out) that holds `text`, or starts with
+        it, once, in one scan of `popular_text`."""
+        corpus = self.popular_text
+        needle = f"\n{text}" if starting else text
+        start = corpus.find(needle)
+        while start >= 0:
+            first = start + 1 if starting else corpus.rfind("\n", 0, start) + 1
+            end = corpus.find("\n", first)
+            yield corpus[first:end]
+            start = corpus.find(needle, end)
 
     def _common_skeletons(self) -> Iterable[str]:
         """Protected skeletons found strictly inside the labels of several unrelated popular
