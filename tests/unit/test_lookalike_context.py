@@ -262,6 +262,8 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("coin-baseqzrv.cyou", True),
         ("bitcoin-based.pages.dev", False),  # ... and never inside another word
         ("share-file-center.com", False),  # split into lure words: read as those words
+        ("qz-share-file-center.pages.dev", True),  # ... but among a tenant's words, the name
+        ("share-filecenter.pages.dev", False),  # ... standing apart only
         ("qz-pied-coinbaseverify.com", True),  # a name glued to a lure word, as a word
         ("qz-pied-coinbasepied.com", False),  # ... not to an ordinary one
         ("bra4coinbase.com", False),  # a random part is filler only on a platform

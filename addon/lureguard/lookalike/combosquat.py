@@ -402,8 +402,10 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             if span is not None:
                 found[name] = span
     if "-" in skel:
-        for name, start, end, apart in _split_names(index, skel):
+        for name, start, end, apart, words in _split_names(index, skel):
             lo, hi = _label_span(visit.label, skel, start, end)
+            if words and not (apart and visit.tenant and (lo > 0 or hi < len(visit.label))):
+                continue  # lure words only: that phrase (`share-file-center.com`, `us-bank`)
             # Many names are two words (`deutsche-bank`): elsewhere than on a platform the
             # rest must be lure words, as for any name. Glued to more letters
             # (`pay-palsecure`), it counts as a name glued to them would.
@@ -474,12 +476,14 @@ def _name_words(
     return found
 
 
-def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int, bool]]:
-    """(name, start, end in `skel`, whether it stands apart) of every distinctive name that
-    hyphens split into words (`pay-pal-verify`, `coin-base-wallet`), and does not split into
-    lure words only (`my-crypto`, `share-file` are read as those words). It stands apart when
-    it starts and ends at word boundaries; otherwise the letters glued to it must make it a
-    name (`pay-palsecure`; `bitcoin-based` holds coin-base inside other words)."""
+def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int, bool, bool]]:
+    """(name, start, end in `skel`, whether it stands apart, whether its words are lure words
+    only) of every distinctive name that hyphens split into words (`pay-pal-verify`,
+    `coin-base-wallet`). It stands apart when it starts and ends at word boundaries;
+    otherwise the letters glued to it must make it a name (`pay-palsecure`; `bitcoin-based`
+    holds coin-base inside other words). Lure words only (`my-crypto`, `share-file`, `us-bank`)
+    are read as those words, but among a platform tenant's other words as the name (kits
+    write U.S. Bank as people do: `loan-us-bank-apply`)."""
     # A split name starts with a word that begins a name and goes on into the next word
     # (`pay` + `p` of pal): with no such pair of words, none is split.
     parts = skel.split("-")
@@ -490,13 +494,9 @@ def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int, bool
     found = []
     for start, name in index.substrings(flat):
         lo, hi = kept[start], kept[start + len(name) - 1] + 1
-        if (
-            "-" in skel[lo:hi]
-            and _distinctive(index, name)
-            and not lure_only(skel[lo:hi])  # `my-crypto`, `share-file`: words, not a name
-        ):
+        if "-" in skel[lo:hi] and _distinctive(index, name):
             apart = (lo == 0 or skel[lo - 1] == "-") and (hi == len(skel) or skel[hi] == "-")
-            found.append((name, lo, hi, apart))
+            found.append((name, lo, hi, apart, lure_only(skel[lo:hi])))
     return found
 
 
