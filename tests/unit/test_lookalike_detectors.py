@@ -75,6 +75,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("cuenta-chase.com", "combosquat", "chase.com"),  # in the victim's language
         ("chase-paquete-envio.com", "combosquat", "chase.com"),  # a parcel in the victim's language
         ("chase-amende-facture.com", "combosquat", "chase.com"),  # ... a fine, an invoice
+        ("minhasrecompensas-chase.com", "combosquat", "chase.com"),  # ... "my rewards"
         ("microsoftgiris.net", "combosquat", "microsoft.com"),
         ("upsqzrvx.top", "combosquat", "ups.com"),  # a short name glued on under an abused TLD
         ("outlookqzrv.top", "combosquat", "outlook.com"),  # ... a word part beginning no name

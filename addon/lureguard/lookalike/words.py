@@ -40,18 +40,20 @@ _WORDS: Final = """
     pending expired expire expiry quota cancel cancellation renewal approval authorization
     registration warning payout dispute
 """
-#: The same account chores, gifts and prizes, invoices, fines and parcels in the languages of
-#: the pack's markets, written as domain names spell them (no accents): kits speak their
-#: victims' language (`activar-`, `-giris`, `hadiah-`, `amende-`).
+#: The same account chores, gifts, prizes and rewards, invoices, fines and parcels (and
+#: Portuguese "my", as English `my`) in the languages of the pack's markets, written as domain
+#: names spell them (no accents): kits speak their victims' language (`activar-`, `-giris`,
+#: `hadiah-`, `amende-`, `minhasvantagens`).
 TRANSLATED_WORDS: Final = {
     "es": """acceder acceso activacion activar actualizacion actualizar ayuda banca bancaria
-        buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear entrega envio
-        factura ingresar ingreso iniciar multa pago pagos paquete premio rastrear recuperar
-        regalo seguridad servicio servicios soporte verificacion verificar""",
-    "pt": """acessar acesso ajuda ativacao ativar atualizacao atualizar brinde cadastro conta
-        contas desbloquear encomenda encontrar entrar entrega fatura multa pagamento
-        pagamentos premio rastreamento rastreio recuperar seguranca servico servicos suporte
-        verificacao""",
+        beneficios buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear
+        entrega envio factura ingresar ingreso iniciar multa pago pagos paquete premio
+        rastrear recompensas recuperar regalo seguridad servicio servicios soporte
+        verificacion verificar""",
+    "pt": """acessar acesso ajuda ativacao ativar atualizacao atualizar beneficios brinde
+        cadastro conta contas desbloquear encomenda encontrar entrar entrega fatura meu minha
+        minhas multa pagamento pagamentos premio rastreamento rastreio recompensas recuperar
+        seguranca servico servicos suporte vantagens verificacao""",
     "fr": """activer aide amende annuler assistance banque cadeau colis compte comptes
         confirmer connexion debloquer espace facture identifiant livraison messagerie paiement
         remboursement securite suivi verifier""",
