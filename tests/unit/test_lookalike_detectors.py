@@ -76,6 +76,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("chase-paquete-envio.com", "combosquat", "chase.com"),  # a parcel in the victim's language
         ("chase-amende-facture.com", "combosquat", "chase.com"),  # ... a fine, an invoice
         ("minhasrecompensas-chase.com", "combosquat", "chase.com"),  # ... "my rewards"
+        ("paypalmaintain.net", "combosquat", "paypal.com"),  # a chore's verb (maintenance)
         ("microsoftgiris.net", "combosquat", "microsoft.com"),
         ("upsqzrvx.top", "combosquat", "ups.com"),  # a short name glued on under an abused TLD
         ("outlookqzrv.top", "combosquat", "outlook.com"),  # ... a word part beginning no name
