@@ -196,6 +196,7 @@ def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
         "qzbanclogin.com",  # `cl` read as two letters too, not only as `d`
         "chase-notify-pending.com",  # a security alert's words
         "chase-2fa.com",  # a lure word that starts with a digit keeps it
+        "navar-nid.com",  # a short name's slip beside the same brand's sign-in name
     ],
 )
 def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> None:
@@ -219,6 +220,8 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "unidentified-login.com",
         "myaccount-logins.com",  # `logins` of a login host is a lure word, not a name
         "my-477-login.com",  # digits never spell a name (477 is no att)
+        "qz-navar.com",  # a short name's slip beside any word: anyone's word
+        "chase-navar.com",  # ... or beside another brand's name
     ],
 )
 def test_context_names_alone_or_among_words_are_not(engine: Engine, host: str) -> None:

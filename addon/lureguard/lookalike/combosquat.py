@@ -66,6 +66,8 @@ MIN_GLUED_LURE: Final = 3
 MIN_GLUED_PHRASE: Final = 5
 #: A distinctive name this long counts inside any word of a hosting tenant's label.
 MIN_INSIDE_NAME: Final = 6
+#: Beside another of its brand's names, a misspelled name counts from this many letters.
+MIN_SLIP_BESIDE_OWN: Final = 5
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -633,7 +635,7 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
         for entry in visit.index.skeletons[name]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and "-" in visit.skeleton:
-        reasons = _misspelled_parts(visit)
+        reasons = _misspelled_parts(visit) or _slip_beside_own_name(visit)
     if not reasons:
         reasons = _misspelled_glued(visit)
     if not reasons:
@@ -788,6 +790,37 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
                     reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
         offset += len(raw) + 1
     return reasons
+
+
+def _slip_beside_own_name(visit: Visit) -> list[Reason]:
+    """`nid-navar`: a hyphen part one slip off a name of MIN_SLIP_BESIDE_OWN letters or more
+    beside another hyphen part that is the same brand's name or context name (NAVER's
+    sign-in host `nid`): two words that both point at one brand make the misspelling plain
+    where a short slip alone would be anyone's word."""
+    index = visit.index
+    parts = visit.parts()
+    brands = {
+        entry.rule_id
+        for part in parts
+        for entry in (*index.skeletons.get(part, ()), *index.context.get(part, ()))
+    }
+    if not brands or len(visit.label) != len(visit.skeleton):
+        return []
+    offset = 0
+    for written, part in zip(visit.label.split("-"), parts, strict=True):
+        if part not in index.skeletons and part not in index.context and written.isalpha():
+            for skel, distance in near_skeletons(part, index):
+                entries = [e for e in index.skeletons[skel] if e.rule_id in brands]
+                if (
+                    distance == 1
+                    and entries
+                    and _written_length(index, skel) >= MIN_SLIP_BESIDE_OWN
+                    and written not in index.popular_labels
+                ):
+                    end = offset + len(written)
+                    return [_misspelled_reason(visit, e, offset, end) for e in entries]
+        offset += len(written) + 1
+    return []
 
 
 def _near_names(index: BrandIndex, readings: list[str], raw: str) -> list[tuple[str, int]]:
