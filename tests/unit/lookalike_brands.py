@@ -144,11 +144,13 @@ BRANDS = {
 #: `email` a name; `sigmalive` and `sigmalink` hold gmail's skeleton `gmall`, not gmail;
 #: `paypelshop` and `mypaypelpro` make the slip `paypel` a word part of other names;
 #: `appletreeqz` and `applevanqz` begin with apple; `myoutlookqz` and `theoutlookqz` hold
-#: outlook but begin with other words.
+#: outlook but begin with other words; `paidcloudqz` and `qzidcloudpro` make the slip
+#: `idcloud` of icloud a word part.
 POPULAR = (
     "rappler.com", "grappled.com", "purchase.com", "purchaser.com", "steeplechaser.com",
     "email.com", "stackexchange.com", "sigmalive.com", "sigmalink.org", "paypelshop.com",
     "mypaypelpro.com", "appletreeqz.com", "applevanqz.com", "myoutlookqz.com", "theoutlookqz.com",
+    "paidcloudqz.com", "qzidcloudpro.com",
 )  # fmt: skip
 
 

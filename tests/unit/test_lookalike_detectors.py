@@ -276,6 +276,9 @@ def test_word_parts_of_popular_names_are_not_slips(engine: Engine) -> None:
     assert engine.check("paypel.com").verdict == "allow"
     assert engine.check("paypel-login.com").verdict == "allow"  # ... among lure words too
     assert engine.check("paypelonline.pages.dev").verdict == "allow"  # ... on a platform
+    assert engine.check("idcloud-verify.com").verdict == "allow"
+    # ... unless the brand's own lure word stands beside it: both point at the brand.
+    assert kinds(engine, "idcloud-lost.com") == [("combosquat", "icloud.com")]
     assert kinds(engine, "paypol.com") == [("typo", "paypal.com")]
 
 

@@ -784,9 +784,11 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
                 or _slip_of_name(visit.index, part, s, d, raw)
             ]
         for skel, _ in near:
+            # The brand's own lure word beside it points at the brand (`idcloud-lost`) ...
+            own = not visit.index.own_words(skel).isdisjoint(parts[:k] + parts[k + 1 :])
             for entry in visit.index.skeletons[skel]:
-                # A word part of other names (`trust`) is that word, not a slip of truist.
-                if not visit.index.inside_popular_names(raw, entry.label):
+                # ... else a word part of other names (`trust`) is that word, not truist's slip.
+                if own or not visit.index.inside_popular_names(raw, entry.label):
                     reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
         offset += len(raw) + 1
     return reasons
