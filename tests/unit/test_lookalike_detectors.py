@@ -93,6 +93,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("qzbroker.co.jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("qzbroker-co-jp.verify-x.com", "target-embedding", "qzbroker.co.jp"),
         ("qz-broker-co-jp.verify-x.com", "target-embedding", "qz-broker.co.jp"),  # its hyphen
+        ("qz-broker.co.verify-x.com", "target-embedding", "qz-broker.co.jp"),  # no country code
         # ... and a protected name one edit off before its own two-part suffix
         ("qaypal-co-uk-login.verify-x.com", "target-embedding", "paypal.com"),
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
@@ -154,6 +155,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "chase.secure-4821x.com",  # ... nor does a number glued to other letters
         "live.com.gov.ar",  # `live.` is a host of com.gov.ar: no host after the official domain
         "live-com-qz-verify.net",  # with hyphens an unprotected name reads as words
+        "qzbroker.co",  # a country domain without its code, no host after it
         "1ive.net",  # an unprotected name disguised counts on its official suffix only
         "1ive.qzrv.com",  # ... as the registrable domain, not a subdomain elsewhere
         # a university's own library proxy, under an academic suffix or a university's domain

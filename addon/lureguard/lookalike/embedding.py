@@ -173,6 +173,38 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
                 f"{target.registered_domain}; real site: {domain}"
             )
             return [reason("target-embedding", owner, detail)]
+    return _country_code_left_off(visit, tokens, i, labels)
+
+
+def _country_code_left_off(
+    visit: Visit, tokens: list[str], i: int, labels: list[str]
+) -> list[Reason]:
+    """`7-11.com.qzrv.top`: a brand's country domain (`7-11.com.tw`) written with its dots
+    but without its country code, before more host. Kits drop the code to make the address
+    read as the brand's `.com`; the brand must own no such `.com` itself (`_official_written`
+    reads that one)."""
+    if i + 2 >= len(tokens):
+        return []  # more host must follow the first part of the suffix
+    first = tokens[i + 1]
+    for label in labels:
+        for suffix in visit.index.label_suffixes.get(label, ()):
+            head, dot, code = suffix.partition(".")
+            if (
+                head != first
+                or not dot
+                or "." in code
+                or f"{label}.{first}." not in visit.target.host
+            ):
+                continue
+            domain = f"{label}.{suffix}"
+            owner = visit.index.official_entry(label, domain)
+            if owner is not None:
+                target = visit.target
+                detail = (
+                    f"{target.unicode_host} starts like {domain} with its country code left "
+                    f"off but belongs to {target.registered_domain}; real site: {domain}"
+                )
+                return [reason("target-embedding", owner, detail)]
     return []
 
 
