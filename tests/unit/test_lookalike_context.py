@@ -197,6 +197,8 @@ def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
         "chase-notify-pending.com",  # a security alert's words
         "chase-2fa.com",  # a lure word that starts with a digit keeps it
         "navar-nid.com",  # a short name's slip beside the same brand's sign-in name
+        "chaseverify.help",  # glued to one lure word under a top-level domain that is one
+        "chasehelp.support",
     ],
 )
 def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> None:
@@ -222,6 +224,8 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "my-477-login.com",  # digits never spell a name (477 is no att)
         "qz-navar.com",  # a short name's slip beside any word: anyone's word
         "chase-navar.com",  # ... or beside another brand's name
+        "chaseverify.app",  # one lure word glued, under a top-level domain of three letters
+        "shoplive.online",  # ... and a name that is a lure word itself is that word
     ],
 )
 def test_context_names_alone_or_among_words_are_not(engine: Engine, host: str) -> None:

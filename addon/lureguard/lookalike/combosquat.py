@@ -68,6 +68,8 @@ MIN_GLUED_PHRASE: Final = 5
 MIN_INSIDE_NAME: Final = 6
 #: Beside another of its brand's names, a misspelled name counts from this many letters.
 MIN_SLIP_BESIDE_OWN: Final = 5
+#: A top-level domain that is a lure word counts as one from this many letters (`.help`).
+MIN_LURE_TLD: Final = 4
 #: Longest stretch of a tenant label read as one misspelled brand name.
 MAX_TENANT_WINDOW: Final = 14
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -549,6 +551,7 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
             _cheap_word(visit, name, lo, hi)
             or (visit.tenant and lo == 0 and (words > 0 or label[hi:].startswith(LOGIN_WORDS)))
             or _glued_login(label, lo, hi)
+            or _glued_lure_under_lure_tld(visit, name, lo, hi)
         )
         if (
             glued
@@ -581,6 +584,24 @@ def _glued_login(label: str, lo: int, hi: int) -> bool:
     end = label.find("-", hi)
     after = label[hi : end if end >= 0 else len(label)]
     return (not before and after in LOGIN_WORDS) or (not after and before in LOGIN_WORDS)
+
+
+def _glued_lure_under_lure_tld(visit: Visit, name: str, lo: int, hi: int) -> bool:
+    """True when the name `name` at the label span `lo:hi` and one lure word make a hyphen
+    word between them under a new generic top-level domain that is a lure word itself
+    (`attsupport.support`, `chasebank.online`): the address reads as a phrase of chores
+    around the name. Not a name that is a lure word itself (`live`: `shoplive.cloud`)."""
+    tld = visit.target.suffix.rsplit(".", 1)[-1]
+    if not visit.new_gtld or len(tld) < MIN_LURE_TLD or not is_lure_word(skeleton(tld)):
+        return False  # `.com`, `.net` are address words, not chores
+    if is_lure_word(name):
+        return False
+    label = visit.label
+    before = label[label.rfind("-", 0, lo) + 1 : lo]
+    end = label.find("-", hi)
+    after = label[hi : end if end >= 0 else len(label)]
+    piece = after if not before else before if not after else ""
+    return len(piece) >= MIN_GLUED_LURE and is_lure_word(skeleton(piece))
 
 
 def _glued_phrase(visit: Visit, name: str, lo: int, hi: int) -> bool:
