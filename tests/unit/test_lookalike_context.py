@@ -150,6 +150,15 @@ RULES = {
         domains: [qzbanc-group.com]
         context_keywords: [qzbanc]
         """,
+    "load": """\
+        id: brand/load
+        kind: brand
+        name: Load
+        description: test
+        source: tests
+        domains: [qzload.com]
+        context_keywords: [load]
+        """,
     "chatter": """\
         id: brand/chatter
         kind: brand
@@ -225,6 +234,7 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "qz-navar.com",  # a short name's slip beside any word: anyone's word
         "chase-navar.com",  # ... or beside another brand's name
         "chaseverify.app",  # one lure word glued, under a top-level domain of three letters
+        "payload.support",  # ... or making an English word with it (`billing` holds ing)
         "shoplive.online",  # ... and a name that is a lure word itself is that word
     ],
 )

@@ -601,7 +601,13 @@ def _glued_lure_under_lure_tld(visit: Visit, name: str, lo: int, hi: int) -> boo
     end = label.find("-", hi)
     after = label[hi : end if end >= 0 else len(label)]
     piece = after if not before else before if not after else ""
-    return len(piece) >= MIN_GLUED_LURE and is_lure_word(skeleton(piece))
+    word = f"{before}{label[lo:hi]}{after}"  # a word of its own: `billing` holds no ING
+    return (
+        len(piece) >= MIN_GLUED_LURE
+        and is_lure_word(skeleton(piece))
+        and word not in COMMON_WORDS
+        and not is_lure_word(skeleton(word))
+    )
 
 
 def _glued_phrase(visit: Visit, name: str, lo: int, hi: int) -> bool:
