@@ -576,13 +576,18 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
     return found
 
 
+def _glued_pieces(label: str, lo: int, hi: int) -> tuple[str, str]:
+    """The letters glued before and after the label span `lo:hi`, up to the hyphens around it
+    (`login` and `verify` of `loginchaseverify`)."""
+    end = label.find("-", hi)
+    return label[label.rfind("-", 0, lo) + 1 : lo], label[hi : end if end >= 0 else len(label)]
+
+
 def _glued_login(label: str, lo: int, hi: int) -> bool:
     """True when the name at the label span `lo:hi` and a sign-in word (`LOGIN_WORDS`, spelled
     right) make a hyphen word between them (`chaselogin`, `loginchase`): no compound name
     asks for the password in its own name."""
-    before = label[label.rfind("-", 0, lo) + 1 : lo]
-    end = label.find("-", hi)
-    after = label[hi : end if end >= 0 else len(label)]
+    before, after = _glued_pieces(label, lo, hi)
     return (not before and after in LOGIN_WORDS) or (not after and before in LOGIN_WORDS)
 
 
@@ -597,9 +602,7 @@ def _glued_lure_under_lure_tld(visit: Visit, name: str, lo: int, hi: int) -> boo
     if is_lure_word(name):
         return False
     label = visit.label
-    before = label[label.rfind("-", 0, lo) + 1 : lo]
-    end = label.find("-", hi)
-    after = label[hi : end if end >= 0 else len(label)]
+    before, after = _glued_pieces(label, lo, hi)
     piece = after if not before else before if not after else ""
     word = f"{before}{label[lo:hi]}{after}"  # a word of its own: `billing` holds no ING
     return (
@@ -618,9 +621,7 @@ def _glued_phrase(visit: Visit, name: str, lo: int, hi: int) -> bool:
     (`websites`) is that word."""
     label = visit.label
     own = visit.index.own_words(name)
-    before = label[label.rfind("-", 0, lo) + 1 : lo]
-    end = label.find("-", hi)
-    after = label[hi : end if end >= 0 else len(label)]
+    before, after = _glued_pieces(label, lo, hi)
     for piece in (before, after):
         skel = skeleton(piece)
         stem = skel[:-1] if skel.endswith("s") else skel
@@ -803,16 +804,16 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
         if near:
             # The rest lure words (the brand's own too: `icloudd-lost`), or any words beside a
             # slip of a distinctive name (`_slip_of_name`).
-            rest = "-".join(parts[:k] + parts[k + 1 :])
+            others = parts[:k] + parts[k + 1 :]
             near = [
                 (s, d)
                 for s, d in near
-                if lure_only_beside(rest, visit.index.own_words(s))
+                if lure_only_beside("-".join(others), visit.index.own_words(s))
                 or _slip_of_name(visit.index, part, s, d, raw)
             ]
         for skel, _ in near:
             # The brand's own lure word beside it points at the brand (`idcloud-lost`) ...
-            own = not visit.index.own_words(skel).isdisjoint(parts[:k] + parts[k + 1 :])
+            own = not visit.index.own_words(skel).isdisjoint(others)
             for entry in visit.index.skeletons[skel]:
                 # ... else a word part of other names (`trust`) is that word, not truist's slip.
                 if own or not visit.index.inside_popular_names(raw, entry.label):
