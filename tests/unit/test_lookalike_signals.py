@@ -73,6 +73,7 @@ def _reasons(engine: Engine, host: str) -> list[tuple[str, str, str | None]]:
         ("monmouth.qzlib.me", "monmouth.edu"),  # a university's label, a library's domain name
         ("q.monmouth.qzrv.me", "monmouth.edu"),  # ... or a short name that is no word
         ("unicv.qzrv.me", None),  # ... a label universities share too
+        ("ease.ed.qzlib.me", None),  # ... a two-letter one before a library's name (ed.ac.uk)
         ("example-univ.zedu.xyz", "example-univ.edu"),  # ... a popular university's
         ("gov.uk.refund-qz.com", "gov.uk"),  # a government's bare suffix starting the host
         ("gov.uk-refund-qz.top", "gov.uk"),  # ... its dot written as a hyphen
@@ -106,6 +107,7 @@ def test_another_sites_domain_inside_the_host_warns(
         "monmouth.qzlib.com",  # ... or a name under a legacy generic TLD
         "example-firm.qzlib.me",  # no institution's label before a library's domain name
         "edu.qzlib.me",  # a suffix's label names no university
+        "ed.qzrv.me",  # a university's two-letter label only before a library's name
         "login.twice.qzrv.me",  # a label that popular sites of other kinds carry too
         "login.example-firm.qzrv.me",  # not an institution: only sign-on software counts
         "login.unicv.qzrvx.me",  # a label universities share: only after sign-on software

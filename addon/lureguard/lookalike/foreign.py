@@ -18,6 +18,8 @@ them.
 from __future__ import annotations
 
 import string
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Final
 
 from lureguard.hosts import split_registered
@@ -67,10 +69,24 @@ MAX_LIBRARY_LABEL: Final = 5
 MAX_BARE_LABEL: Final = 4
 
 _PSL: Final = bundled()
+
+
+def _two_letter_labels(domains: Iterable[str]) -> dict[str, list[str]]:
+    """Label -> the sites of `domains` whose label has two letters."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for domain in domains:
+        label = domain.partition(".")[0]
+        if len(label) == 2:
+            by_label[label].append(domain)
+    return dict(by_label)
+
+
+_ACADEMIC_SITES: Final = [domain for domain in ACADEMIC if split_registered(domain)[0] == domain]
 #: Universities' and colleges' registrable domains by label (`label_owners`).
-_ACADEMIC_OWNERS: Final = label_owners(
-    domain for domain in ACADEMIC if split_registered(domain)[0] == domain
-)
+_ACADEMIC_OWNERS: Final = label_owners(_ACADEMIC_SITES)
+#: Universities' two-letter labels (`ed` of ed.ac.uk), too short for `label_owners`: they
+#: count only before a domain whose name spells a library (`_library_domain`).
+_TWO_LETTER_ACADEMIC: Final = _two_letter_labels(_ACADEMIC_SITES)
 #: The labels that no other university or college carries (`lnu` would be two).
 _ACADEMIC_LABELS: Final = {
     label: owners[0] for label, owners in _ACADEMIC_OWNERS.items() if len(owners) == 1
@@ -208,7 +224,9 @@ def _library_domain(visit: Visit, label: str, signal: Signal) -> list[Reason]:
     name of MAX_BARE_LABEL letters or fewer that is no word (`<university>.qzrv.me`), which
     names nothing a vendor would host its customers under. Not under a legacy generic TLD,
     nor a name of more than MAX_LIBRARY_LABEL letters or a popular one: library software
-    hosts its customers so (`<university>.libcal.com`)."""
+    hosts its customers so (`<university>.libcal.com`). Before a library's name, a
+    university's two-letter label counts too (`ed.qzlib.me`): elsewhere such a label is
+    anyone's initials."""
     name = visit.target.domain_label
     if (
         not (_library_name(name) or _bare_name(name))
@@ -221,6 +239,8 @@ def _library_domain(visit: Visit, label: str, signal: Signal) -> list[Reason]:
     domain = _site_of_label(visit.index, label)
     if domain is None:  # ... or a label that several universities share (`ntu.qzrv.me`)
         owners = _shared_academic(visit.index, label)
+        if not owners and _library_name(name):
+            owners = _TWO_LETTER_ACADEMIC.get(label, [])
         return [_shared_reason(visit, signal, owners, label + ".")] if owners else []
     return [_reason(visit, signal, domain, label + ".")] if _institution(domain) else []
 
