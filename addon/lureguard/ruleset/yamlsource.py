@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
@@ -63,8 +63,24 @@ def read_documents(path: Path, display: str) -> Iterator[Document | Problem]:
         line = text[: text.index("\x00")].count("\n") + 1
         yield Problem(Location(display, line, 1), "file contains a NUL byte")
         return
+    if _FastLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+        # libyaml reads a file many times faster; a file it finds anything wrong with is read
+        # again by the Python parser, whose messages say where and why (`_syntax_problem`).
+        read = list(_documents(_FastLoader, text, display))
+        if not any(isinstance(item, Problem) for item in read):
+            yield from read
+            return
+    yield from _documents(yaml.SafeLoader, text, display)
+
+
+#: PyYAML's libyaml parser, when PyYAML was built with it (its wheels are).
+_FastLoader: Final = getattr(yaml, "CSafeLoader", None)
+
+
+def _documents(loader_class: Any, text: str, display: str) -> Iterator[Document | Problem]:
+    """Each document of `text` read with `loader_class`, or the Problem that stops it."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = loader_class(text)
     except yaml.reader.ReaderError as exc:  # checked when the loader is built
         line = text[: exc.position].count("\n") + 1
         yield Problem(
