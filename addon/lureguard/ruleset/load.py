@@ -53,8 +53,9 @@ def load_rules(paths: Iterable[Path], *, base: Path | None = None) -> LoadedRule
         base = default_base(paths)
     result = LoadedRules()
     seen: dict[str, Location] = {}
+    root = base.resolve()
     for path in rule_files(paths):
-        display = _display(path, base)
+        display = _display(path, base, root)
         result.files.append(path)
         if not path.exists():
             result.problems.append(Problem(Location(display, 1, 1), "file does not exist"))
@@ -77,9 +78,11 @@ def source_digest(files: Iterable[Path], base: Path) -> str:
     """SHA-256 over the rule files and the host lists beside them (what a compile reads)."""
     files = list(files)
     hasher = hashlib.sha256()
-    extras = sorted({t for f in files for t in f.parent.glob("*.txt")})
+    folders = {f.parent for f in files}  # each listed once: a pack holds hundreds of rules
+    extras = sorted({t for folder in folders for t in folder.glob("*.txt")})
+    root = base.resolve()
     for path in [*files, *extras]:
-        hasher.update(_display(path, base).encode() + b"\0")
+        hasher.update(_display(path, base, root).encode() + b"\0")
         _hash_file(hasher, path)
     return hasher.hexdigest()
 
@@ -105,8 +108,9 @@ def _hash_file(hasher: hashlib._Hash, path: Path) -> None:
         hasher.update(b"<unreadable>")
 
 
-def _display(path: Path, base: Path) -> str:
+def _display(path: Path, base: Path, root: Path | None = None) -> str:
+    """`path` relative to `base` (`root`: `base` resolved, when the caller has it already)."""
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return path.resolve().relative_to(root or base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
