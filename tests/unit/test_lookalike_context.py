@@ -33,7 +33,7 @@ RULES = {
         domains: [naver.com, pstatic.net]
         keywords: [naver, pstatic]
         context_keywords: [live]
-        login_hosts: [nid.naver.com, login.naver.com, logins.naver.com]
+        login_hosts: [nid.naver.com, login.naver.com, logins.naver.com, passport.naver.com]
         """,
     "aol": """\
         id: brand/aol
@@ -199,6 +199,7 @@ def _caught(engine: Engine, host: str) -> list[tuple[str, str]]:
         "nidlogin.com",  # the login host's label with a lure word
         "nid-naver.com",
         "nid-naver-secure.net",
+        "passport-login-verify.com",  # a login host's label that is a word, in a phrase
         "chaseloginverify.com",  # glued to two lure words: a phrase, as with hyphens
         "chaselogin.com",  # ... or to a sign-in word alone: no compound name asks for one
         "qz-signinchase.net",
@@ -228,6 +229,7 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "chasewebsites.com",  # an English word that splits into lure words is that word
         "purchase-verify.com",  # a word part, not the name
         "nid.com",
+        "profilepassport.com",  # ... glued to one lure word: a compound like any word's
         "unidentified-login.com",
         "myaccount-logins.com",  # `logins` of a login host is a lure word, not a name
         "my-477-login.com",  # digits never spell a name (477 is no att)
