@@ -30,7 +30,7 @@ RULES = {
         name: NAVER
         description: test
         source: tests
-        domains: [naver.com, pstatic.net]
+        domains: [naver.com, pstatic.net, naverpay.com]
         keywords: [naver, pstatic]
         context_keywords: [live]
         login_hosts: [nid.naver.com, login.naver.com, logins.naver.com, passport.naver.com]
@@ -307,6 +307,10 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("pub-4e7dacb0e9a1.pages.dev", False),  # ... inside a hex identifier it is chance
         ("pub-42dacb7.pages.dev", True),  # ... a short run is no identifier
         ("a0l-login.com", True),
+        ("naverpay.cn", False),  # the brand's own domain's label, on another suffix
+        ("naverpay.top", True),  # ... not under an abused TLD
+        ("naverpay.pages.dev", True),  # ... nor on a platform
+        ("naverpay-verify.cn", True),  # ... and another label stays a combination
     ],
 )
 def test_tenants_and_filler(engine: Engine, host: str, caught: bool) -> None:

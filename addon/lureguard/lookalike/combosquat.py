@@ -659,7 +659,25 @@ def _login_host(index: BrandIndex, entry: Protected) -> bool:
 
 
 def detect_combosquat(visit: Visit) -> list[Reason]:
-    """Reasons for every brand name embedded in a longer label."""
+    """Reasons for every brand name embedded in a longer label, but not for the brand whose
+    own domain's label it is (`xboxlive` of xboxlive.com, on `.cn`): a brand's compound
+    names on other suffixes are mostly its own too. Not on a hosting platform or under an
+    abused TLD, where no brand keeps a site."""
+    reasons = _combinations(visit)
+    if reasons and not (visit.tenant or visit.cheap):
+        owners = {
+            e.rule_id
+            for e in visit.index.official_twins.get(visit.skeleton, ())
+            if e.label == visit.label
+        }
+        if owners:
+            return [r for r in reasons if r.rule_id not in owners]
+    return reasons
+
+
+def _combinations(visit: Visit) -> list[Reason]:
+    """Every brand name in the label with what stands around it, the first rule that finds one
+    explaining it."""
     reasons = []
     taken: list[tuple[int, int]] = []
     for name, lo, hi in find_combos(visit):
