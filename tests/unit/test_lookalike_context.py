@@ -311,6 +311,7 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("naverpay.top", True),  # ... not under an abused TLD
         ("naverpay.pages.dev", True),  # ... nor on a platform
         ("naverpay-verify.cn", True),  # ... and another label stays a combination
+        ("naverpay.qzrv.cn", True),  # ... nor in a subdomain label, where it is the address
     ],
 )
 def test_tenants_and_filler(engine: Engine, host: str, caught: bool) -> None:

@@ -662,9 +662,10 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
     """Reasons for every brand name embedded in a longer label, but not for the brand whose
     own domain's label it is (`xboxlive` of xboxlive.com, on `.cn`): a brand's compound
     names on other suffixes are mostly its own too. Not on a hosting platform or under an
-    abused TLD, where no brand keeps a site."""
+    abused TLD, where no brand keeps a site, nor in a subdomain label, where it reads as the
+    brand's address (`visit.guest`)."""
     reasons = _combinations(visit)
-    if reasons and not (visit.tenant or visit.cheap):
+    if reasons and not (visit.tenant or visit.cheap or visit.guest):
         owners = {
             e.rule_id
             for e in visit.index.official_twins.get(visit.skeleton, ())
