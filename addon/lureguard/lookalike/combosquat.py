@@ -22,6 +22,7 @@ from lureguard.lookalike.confusables import fold, skeleton
 from lureguard.lookalike.edits import plausible
 from lureguard.lookalike.index import (
     MIN_CONSONANTS,
+    MIN_SINGLED,
     BrandIndex,
     Protected,
     collapse_runs,
@@ -58,8 +59,6 @@ MIN_CHEAP_WORD: Final = 7
 MIN_RANDOM_HEAD: Final = 4
 #: A misspelled name glued to anything under an abused TLD needs this many letters.
 MIN_CHEAP_MISSPELLED: Final = 8
-#: A name with a doubled letter, written with each letter once, counts from this long.
-MIN_SINGLED: Final = 7
 #: A lure word glued to a misspelled name needs this many letters (`tresorit` is no trezor).
 MIN_GLUED_LURE: Final = 3
 #: Letters glued to a word-brand read as a phrase of lure words from this many (`loginpec`).
@@ -852,14 +851,12 @@ def _slip_beside_own_name(visit: Visit) -> list[Reason]:
     beside another hyphen part that is the same brand's name or context name (NAVER's
     sign-in host `nid`): two words that both point at one brand make the misspelling plain
     where a short slip alone would be anyone's word."""
+    if len(visit.label) != len(visit.skeleton):
+        return []
     index = visit.index
     parts = visit.parts()
-    brands = {
-        entry.rule_id
-        for part in parts
-        for entry in (*index.skeletons.get(part, ()), *index.context.get(part, ()))
-    }
-    if not brands or len(visit.label) != len(visit.skeleton):
+    brands = _named_brands(index, parts)
+    if not brands:
         return []
     offset = 0
     for written, part in zip(visit.label.split("-"), parts, strict=True):
@@ -876,6 +873,18 @@ def _slip_beside_own_name(visit: Visit) -> list[Reason]:
                     return [_misspelled_reason(visit, e, offset, end) for e in entries]
         offset += len(written) + 1
     return []
+
+
+def _named_brands(index: BrandIndex, parts: list[str]) -> set[str]:
+    """The rule ids of the protected and context names among hyphen parts (usually none:
+    one lookup per part and table, nothing built for a part that names nothing)."""
+    brands: set[str] = set()
+    for part in parts:
+        for entry in index.skeletons.get(part, ()):
+            brands.add(entry.rule_id)
+        for entry in index.context.get(part, ()):
+            brands.add(entry.rule_id)
+    return brands
 
 
 def _near_names(index: BrandIndex, readings: list[str], raw: str) -> list[tuple[str, int]]:
@@ -903,7 +912,7 @@ def _misspelled_glued(visit: Visit) -> list[Reason]:
     if visit.established or len(visit.skeleton) != len(label):
         return []
     parts = label.split("-")
-    skeletons = visit.skeleton.split("-")
+    skeletons = visit.parts()
     offset = 0
     for k, part in enumerate(parts):
         skel = skeletons[k]
@@ -930,6 +939,8 @@ def _single_letters_start(visit: Visit) -> list[Reason]:
     if visit.established or len(skel) != len(label):
         return []
     index = visit.index
+    if skel[:MIN_SINGLED] not in index.stutter_heads:
+        return []  # no name read with single letters starts so: most labels
     for end in range(min(len(skel) - 1, MAX_TENANT_WINDOW), MIN_SINGLED - 1, -1):
         head = skel[:end]
         names = index.stutters.get(head)

@@ -179,6 +179,8 @@ class BrandIndex:
     #: runs read once (`google` -> `gogle`) -> the protected skeletons; a visited `goooog1e`
     #: reads `gogle` too
     stutters: dict[str, list[str]] = field(default_factory=dict)
+    #: the first MIN_SINGLED letters of the `stutters` keys that long or longer
+    stutter_heads: frozenset[str] = frozenset()
     #: rule ids of mail providers (tagged MAIL_TAG)
     mail_rules: frozenset[str] = frozenset()
     #: rule ids of brands that run one site for the whole world (tagged ONE_SITE_TAG)
@@ -325,6 +327,7 @@ class BrandIndex:
                 if skel not in stutters[key]:
                     stutters[key].append(skel)
         self.stutters = dict(stutters)
+        self.stutter_heads = frozenset(k[:MIN_SINGLED] for k in stutters if len(k) >= MIN_SINGLED)
         if self.context:
             context = ahocorasick.Automaton()
             for skel in self.context:
@@ -555,6 +558,9 @@ _NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")
 MIN_SPLIT_NAME: Final = 5
 #: Names of this many letters or more are also indexed with letter runs collapsed.
 MIN_STUTTER_NAME: Final = 5
+#: A name with a doubled letter, written with each letter once, counts from this long
+#: (`combosquat._single_letters_start`).
+MIN_SINGLED: Final = 7
 
 
 def repeats(text: str) -> int:
