@@ -445,6 +445,8 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 found[name] = _label_span(visit.label, skel, start, end)
     # Digits alone never spell a name: `401` of `2994017` reads as aol to the skeleton only.
     label = visit.label
+    if not found:
+        return []  # most labels
     spans = [
         (n, lo, hi)
         for n, (lo, hi) in found.items()
@@ -537,7 +539,12 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         if _inside_hex_id(label, lo, hi):
             continue  # `pub-1f4adcb07e...`: letters of a platform's identifier, not a name
         glued = (lo > 0 and label[lo - 1].isalpha()) or (hi < len(label) and label[hi].isalpha())
-        words = _words_around(visit, name, lo, hi) or 0
+        login_host = glued and all(_login_host(index, e) for e in index.context[name])
+        # A short name glued inside a word (`ing` of billing) that is no login host's label
+        # counts only by `cheap` below: the words around it cannot change that, so most
+        # matches skip reading them.
+        inside = glued and len(name) < MIN_CONTEXT_WORD and not visit.tenant and not login_host
+        words = 0 if inside else _words_around(visit, name, lo, hi) or 0
         # Glued to one word it is a compound name (`caixabank`, `combell`); in a phrase of
         # lure words it is not (`chaseonline-login`, `mybell-login`), nor glued to two lure
         # words or more (`chaseloginverify`), nor starting a hosting tenant's label before lure
@@ -552,11 +559,7 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
             or _glued_login(label, lo, hi)
             or _glued_lure_under_lure_tld(visit, name, lo, hi)
         )
-        if (
-            glued
-            and not (phrase or cheap)
-            and not all(_login_host(index, e) for e in index.context[name])
-        ):
+        if glued and not (phrase or cheap or login_host):
             continue
         if name != skel and (
             words > 0

@@ -218,13 +218,17 @@ def holds_lure_word(skel: str) -> bool:
 
 def starts_with_lure_word(skel: str, shortest: int = 4) -> bool:
     """True when a lure word of `shortest` letters or more starts a skeleton (`loginqz`;
-    `webqz` from three): a set lookup per length."""
+    `webqz` from three): a set lookup per length, after one of its first three letters."""
+    if shortest >= 3 and skel[:3] not in _HEADS:
+        return False  # no lure word of three letters or more starts so: most text
     return any(skel[:n] in _SKELETONS for n in range(shortest, min(len(skel), _LONGEST) + 1))
 
 
 def ends_with_lure_word(skel: str, shortest: int = 4) -> bool:
     """True when a lure word of `shortest` letters or more, an `s` plural allowed, ends a
     skeleton (`qzfree`, `qzlogins`; `qzweb` from three)."""
+    if shortest >= 3 and skel[-3:] not in _TAILS:
+        return False  # no lure word of three letters or more (nor its plural) ends so
     stem = skel[:-1] if skel.endswith("s") else ""
     return any(
         skel[-n:] in _SKELETONS or (n <= len(stem) and stem[-n:] in _SKELETONS)
