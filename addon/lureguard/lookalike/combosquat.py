@@ -383,7 +383,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     index = visit.index
     skel = visit.skeleton
     found: dict[str, tuple[int, int]] = {}
-    matches = index.substrings(skel)
+    matches = visit.names_inside().names
     for start, name in matches:
         if name != skel and name not in found:
             end = start + len(name)
@@ -399,7 +399,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 span = _combo_span(visit, name, start, end + 1)
             if span is not None:
                 found[name] = span
-    for start, end, name in index.plain_substrings(skel):  # `barc1ays-login`
+    for start, end, name in visit.names_inside().plain:  # `barc1ays-login`
         if end - start < len(skel) and name not in found:
             span = _combo_span(visit, name, start, end)
             if span is not None:
@@ -419,7 +419,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             ):
                 found[name] = (lo, hi)
     if visit.plain:  # same indexes as the label: no span mapping needed
-        for start, name in index.substrings(visit.plain):
+        for start, name in visit.plain_names_inside().names:
             end = start + len(name)
             if name not in found and _rest_is_lure(
                 visit, name, visit.plain[:start], visit.plain[end:]
@@ -457,7 +457,13 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             or not _cuts_number(label, lo, hi, visit.index.skeletons[n])
         )
     ]
-    return sorted(spans, key=lambda i: i[1] - i[2])
+    return sorted(spans, key=_longest_first)
+
+
+def _longest_first(span: tuple[str, int, int]) -> int:
+    """Sort key of `find_combos`: the longest span first (a function, not a lambda: the
+    native build then sets up no closure per call)."""
+    return span[1] - span[2]
 
 
 def _name_words(
@@ -523,12 +529,12 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
     label = visit.label
     spans = [
         (name, *_label_span(label, skel, start, start + len(name)))
-        for start, name in index.context_substrings(skel)
+        for start, name in visit.names_inside().context
     ]
     if visit.plain:  # letters a group reads as one, unread (`cl` of `capiteclogin`)
         spans += [
             (name, start, start + len(name))
-            for start, name in index.context_substrings(visit.plain)
+            for start, name in visit.plain_names_inside().context
             if (name, start, start + len(name)) not in spans
         ]
     for name, lo, hi in spans:

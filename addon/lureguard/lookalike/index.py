@@ -103,6 +103,20 @@ class Signal:
     source: str = ""
 
 
+class NamesInside:
+    """The names `BrandIndex.scan` found inside one text, by kind."""
+
+    __slots__ = ("context", "names", "plain")
+
+    def __init__(self) -> None:
+        #: (start, protected skeleton), as `BrandIndex.substrings` finds them
+        self.names: list[tuple[int, str]] = []
+        #: (start, end, protected skeleton) of plain readings, as `plain_substrings`
+        self.plain: list[tuple[int, int, str]] = []
+        #: (start, context skeleton), as `context_substrings`
+        self.context: list[tuple[int, str]] = []
+
+
 @dataclass
 class BrandIndex:
     """Protected labels keyed by label, skeleton, deletion neighbourhood and leading gram."""
@@ -175,6 +189,8 @@ class BrandIndex:
     rule_entries: dict[str, Protected] = field(default_factory=dict)
     #: Aho–Corasick automaton over the context names
     context_automaton: Any = None
+    #: one automaton over the keys of the three above (`scan`): a text read once for all
+    name_automaton: Any = None
     #: skeleton of a protected label of MIN_STUTTER_NAME letters or more with its letter
     #: runs read once (`google` -> `gogle`) -> the protected skeletons; a visited `goooog1e`
     #: reads `gogle` too
@@ -334,6 +350,7 @@ class BrandIndex:
                 context.add_word(skel, skel)
             context.make_automaton()
             self.context_automaton = context
+        self.name_automaton = self._name_automaton()
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
         others = sorted({d.split(".", 1)[0] for d in self.popular if d not in self.official})
         self.popular_text = "\n" + "\n".join(others) + "\n"
@@ -415,6 +432,44 @@ class BrandIndex:
         if self.plain_automaton is None:
             return []
         return [(end + 1 - n, end + 1, skel) for end, (skel, n) in self.plain_automaton.iter(text)]
+
+    def scan(self, text: str) -> NamesInside:
+        """`substrings`, `plain_substrings` and `context_substrings` of `text` in one pass of
+        `name_automaton`: a pass costs about a microsecond, mostly to start, and a clean
+        label holds no name at all."""
+        found = NamesInside()
+        if self.name_automaton is None:
+            return found
+        for end, (length, skel, plain_skel, context_skel) in self.name_automaton.iter(text):
+            start = end - length + 1
+            if skel:
+                found.names.append((start, skel))
+            if plain_skel:
+                found.plain.append((start, end + 1, plain_skel))
+            if context_skel:
+                found.context.append((start, context_skel))
+        return found
+
+    def _name_automaton(self) -> Any:
+        """The keys of `automaton`, `plain_automaton` and `context_automaton` in one automaton,
+        each valued (its length, its protected skeleton, the skeleton it is a plain reading
+        of, its context skeleton; '' where it is none of these). Filtered by kind, its matches
+        come in the order of that kind's own automaton: by end, the longest first."""
+        roles: dict[str, list[str]] = {}
+        for table, role in (
+            (self.automaton, 0),
+            (self.plain_automaton, 1),
+            (self.context_automaton, 2),
+        ):
+            for key, value in table.items() if table is not None else ():
+                roles.setdefault(key, ["", "", ""])[role] = value if role != 1 else value[0]
+        if not roles:
+            return None
+        automaton = ahocorasick.Automaton()
+        for key, (skel, plain_skel, context_skel) in roles.items():
+            automaton.add_word(key, (len(key), skel, plain_skel, context_skel))
+        automaton.make_automaton()
+        return automaton
 
     def own_words(self, name: str) -> frozenset[str]:
         """The lure words of the brands a protected or context skeleton stands for."""

@@ -68,9 +68,8 @@ def _without_serial(label: str) -> str:
 
 def _may_name(index: BrandIndex, word: str) -> bool:
     """True when a skeleton holds a protected or context name, or is a slip from one."""
-    return bool(
-        index.substrings(word) or index.context_substrings(word) or near_skeletons(word, index)
-    )
+    inside = index.scan(word)
+    return bool(inside.names or inside.context or near_skeletons(word, index))
 
 
 def _completes_name(index: BrandIndex, label: str, base: str, offset: int) -> bool:

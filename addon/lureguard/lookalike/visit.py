@@ -13,6 +13,7 @@ from lureguard.lookalike.index import (
     MIN_TYPO_LABEL,
     BrandIndex,
     CodeBits,
+    NamesInside,
     Protected,
     probe_code,
     typo_budget,
@@ -57,8 +58,9 @@ def label_visit(label: str, suffix: str, index: BrandIndex) -> Visit:
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_near", "_parts", "cheap", "established", "guest", "index", "label",
-                 "new_gtld", "plain", "skeleton", "target", "tenant")  # fmt: skip
+    __slots__ = ("_inside", "_near", "_parts", "_plain_inside", "cheap", "established",
+                 "guest", "index", "label", "new_gtld", "plain", "skeleton", "target",
+                 "tenant")  # fmt: skip
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
@@ -83,12 +85,27 @@ class Visit:
         self.guest = False
         self._near: list[tuple[str, int]] | None = None
         self._parts: list[str] | None = None
+        self._inside: NamesInside | None = None
+        self._plain_inside: NamesInside | None = None
 
     def parts(self) -> list[str]:
         """The skeleton's hyphen-separated parts (several techniques read them)."""
         if self._parts is None:
             self._parts = self.skeleton.split("-")
         return self._parts
+
+    def names_inside(self) -> NamesInside:
+        """The protected, plain-reading and context names inside the skeleton (`index.scan`;
+        the combination rules read them all)."""
+        if self._inside is None:
+            self._inside = self.index.scan(self.skeleton)
+        return self._inside
+
+    def plain_names_inside(self) -> NamesInside:
+        """`names_inside` of the plain reading (none when there is no plain reading)."""
+        if self._plain_inside is None:
+            self._plain_inside = self.index.scan(self.plain) if self.plain else NamesInside()
+        return self._plain_inside
 
     def near(self) -> list[tuple[str, int]]:
         """Protected skeletons within their typo budget of this label's skeleton (not equal)."""
@@ -151,7 +168,13 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
         distance = DamerauLevenshtein.distance(text, reading, score_cutoff=budget)
         if distance <= budget and distance < best.get(skel, budget + 1):
             best[skel] = distance
-    return sorted(best.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
+    return sorted(best.items(), key=_nearest_first)
+
+
+def _nearest_first(item: tuple[str, int]) -> tuple[int, int, str]:
+    """Sort key of `near_skeletons`: the nearest, then the longest name, then by name (a
+    function of its own, not a lambda: the native build then sets up no closure per call)."""
+    return item[1], -len(item[0]), item[0]
 
 
 #: Visited labels up to this long may be slips of three- and four-letter names, which the
