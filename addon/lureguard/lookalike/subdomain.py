@@ -40,7 +40,6 @@ def detect_subdomain_names(visit: Visit) -> list[Reason]:
     names = [label for label in labels if len(label) >= MIN_SUBDOMAIN_LABEL]
     if len(labels) > 1:
         names.append("-".join(labels))
-    registered = target.unicode_registered_domain
     for name in names:  # none for most hosts: `www.`, `m.`, `api.`
         # A lowered reason (`visit.foreign_country`) is no finding here: it would only hide
         # the brand-less signals that judge the whole host.
@@ -48,6 +47,7 @@ def detect_subdomain_names(visit: Visit) -> list[Reason]:
         if found:
             if institution_host(target):
                 return []  # an institution names its hosts after the services it runs
+            registered = target.unicode_registered_domain
             return [_as_subdomain(one, registered) for one in found]
     return []
 
