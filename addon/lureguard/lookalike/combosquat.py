@@ -405,7 +405,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             if span is not None:
                 found[name] = span
     if "-" in skel:
-        for name, start, end, apart, words in _split_names(index, skel):
+        for name, start, end, apart, words in _split_names(index, skel, visit.parts()):
             lo, hi = _label_span(visit.label, skel, start, end)
             if words and not (apart and visit.tenant and (lo > 0 or hi < len(visit.label))):
                 continue  # lure words only: that phrase (`share-file-center.com`, `us-bank`)
@@ -487,17 +487,19 @@ def _name_words(
     return found
 
 
-def _split_names(index: BrandIndex, skel: str) -> list[tuple[str, int, int, bool, bool]]:
+def _split_names(
+    index: BrandIndex, skel: str, parts: list[str]
+) -> list[tuple[str, int, int, bool, bool]]:
     """(name, start, end in `skel`, whether it stands apart, whether its words are lure words
     only) of every distinctive name that hyphens split into words (`pay-pal-verify`,
     `coin-base-wallet`). It stands apart when it starts and ends at word boundaries;
     otherwise the letters glued to it must make it a name (`pay-palsecure`; `bitcoin-based`
     holds coin-base inside other words). Lure words only (`my-crypto`, `share-file`, `us-bank`)
     are read as those words, but among a platform tenant's other words as the name (kits
-    write U.S. Bank as people do: `loan-us-bank-apply`)."""
+    write U.S. Bank as people do: `loan-us-bank-apply`). `parts` are the hyphen words of
+    `skel` (`Visit.parts`)."""
     # A split name starts with a word that begins a name and goes on into the next word
     # (`pay` + `p` of pal): with no such pair of words, none is split.
-    parts = skel.split("-")
     if not any(_goes_on(index, parts[i], parts[i + 1]) for i in range(len(parts) - 1)):
         return []
     kept = [i for i, c in enumerate(skel) if c != "-"]
@@ -889,10 +891,12 @@ def _named_brands(index: BrandIndex, parts: list[str]) -> set[str]:
     one lookup per part and table, nothing built for a part that names nothing)."""
     brands: set[str] = set()
     for part in parts:
-        for entry in index.skeletons.get(part, ()):
-            brands.add(entry.rule_id)
-        for entry in index.context.get(part, ()):
-            brands.add(entry.rule_id)
+        if part in index.skeletons:
+            for entry in index.skeletons[part]:
+                brands.add(entry.rule_id)
+        if part in index.context:
+            for entry in index.context[part]:
+                brands.add(entry.rule_id)
     return brands
 
 
