@@ -47,7 +47,6 @@ MIN_CUSTOMER_NAME: Final = 4
 _NUMBER: Final = re.compile(r"[0-9]{2,}")
 #: Digits in a row that make a serial number of a kit-minted site (`_minted`).
 MIN_SERIAL: Final = 5
-_SERIAL: Final = re.compile(f"[0-9]{{{MIN_SERIAL},}}")
 
 
 def detect_embedding(visit: Visit) -> list[Reason]:
@@ -346,7 +345,19 @@ def _minted(label: str) -> bool:
     (`qzshop-48213`, `stayqz48213`): kits mint such sites by the batch, and a name under one
     is theirs (`<brand>.qzshop-48213.info`). A label of digits only is a site's name
     (`17173`, `12306`)."""
-    return _SERIAL.search(label) is not None and sum(c.isalpha() for c in label) >= MIN_TYPO_LABEL
+    return _has_serial(label) and sum(c.isalpha() for c in label) >= MIN_TYPO_LABEL
+
+
+def _has_serial(label: str) -> bool:
+    """True when MIN_SERIAL ASCII digits or more stand in a row in `label`: a loop, which the
+    native build runs in a fraction of a regex search's call (asked of most hosts with a
+    subdomain)."""
+    run = 0
+    for char in label:
+        run = run + 1 if "0" <= char <= "9" else 0
+        if run >= MIN_SERIAL:
+            return True
+    return False
 
 
 def _site_words(visit: Visit) -> str:
