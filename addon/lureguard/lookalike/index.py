@@ -581,12 +581,15 @@ class BrandIndex:
         others = [domain for domain in self.popular if domain not in self.official]
         readings = [reading(domain.split(".", 1)[0]) for domain in others]
         text = "\n" + "\n".join(readings) + "\n"
-        seen: dict[str, int] = defaultdict(int)
+        inside: set[tuple[int, str]] = set()
         for start, end, found in matches(text):
             # Letters on both sides, within the line: a word part (rappler, purchase), not a
             # brand plus a word (googleplex, youtube-mp3), which is what combosquats look like.
             if text[start - 1] not in "-\n" and text[end] not in "-\n":
-                seen[found] += 1
+                inside.add((text.rfind("\n", 0, start), found))  # once per domain: its line
+        seen: dict[str, int] = defaultdict(int)
+        for _, found in inside:
+            seen[found] += 1
         return (name for name, count in seen.items() if count >= MIN_WORD_PART_NAMES)
 
 
