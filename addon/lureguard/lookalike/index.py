@@ -111,9 +111,9 @@ class NamesInside:
     def __init__(self) -> None:
         #: (start, protected skeleton), as `BrandIndex.substrings` finds them
         self.names: list[tuple[int, str]] = []
-        #: (start, end, protected skeleton) of plain readings, as `plain_substrings`
+        #: (start, end, protected skeleton) of the names' plain readings
         self.plain: list[tuple[int, int, str]] = []
-        #: (start, context skeleton), as `context_substrings`
+        #: (start, context skeleton)
         self.context: list[tuple[int, str]] = []
 
 
@@ -425,18 +425,12 @@ class BrandIndex:
             return []
         return [(end - len(skel) + 1, skel) for end, skel in self.automaton.iter(text)]
 
-    def plain_substrings(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, skeleton) of every protected name's plain reading inside `text`, where
-        it differs from the skeleton: a look-alike digit beside a letter group keeps the group
-        from folding (`barc1ays` reads `barclays`, the name's skeleton `bardays`)."""
-        if self.plain_automaton is None:
-            return []
-        return [(end + 1 - n, end + 1, skel) for end, (skel, n) in self.plain_automaton.iter(text)]
-
     def scan(self, text: str) -> NamesInside:
-        """`substrings`, `plain_substrings` and `context_substrings` of `text` in one pass of
-        `name_automaton`: a pass costs about a microsecond, mostly to start, and a clean
-        label holds no name at all."""
+        """The protected names, the names' plain readings (where they differ from the
+        skeleton: a look-alike digit beside a letter group keeps the group from folding,
+        `barc1ays` reads `barclays`, the name's skeleton `bardays`) and the context names
+        inside `text`, in one pass of `name_automaton`: a pass costs about a microsecond,
+        mostly to start, and a clean label holds no name at all."""
         found = NamesInside()
         if self.name_automaton is None:
             return found
@@ -474,12 +468,6 @@ class BrandIndex:
     def own_words(self, name: str) -> frozenset[str]:
         """The lure words of the brands a protected or context skeleton stands for."""
         return self.name_words.get(name, _NO_WORDS)
-
-    def context_substrings(self, text: str) -> list[tuple[int, str]]:
-        """(start, skeleton) of every context name inside `text`."""
-        if self.context_automaton is None:
-            return []
-        return [(end - len(skel) + 1, skel) for end, skel in self.context_automaton.iter(text)]
 
     def official_owner(self, target: Target) -> str | None:
         """The rule whose official domain the target is or lies under, stopping at its
