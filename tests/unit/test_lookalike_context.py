@@ -309,6 +309,7 @@ def test_reasons_name_the_login_host(engine: Engine) -> None:
         ("a0l-login.com", True),
         ("naverpay.cn", False),  # the brand's own domain's label, on another suffix
         ("naverpay.top", True),  # ... not under an abused TLD
+        ("naverpay.club", True),  # ... nor a new generic one
         ("naverpay.pages.dev", True),  # ... nor on a platform
         ("naverpay-verify.cn", True),  # ... and another label stays a combination
         ("naverpay.qzrv.cn", True),  # ... nor in a subdomain label, where it is the address

@@ -671,11 +671,11 @@ def _login_host(index: BrandIndex, entry: Protected) -> bool:
 def detect_combosquat(visit: Visit) -> list[Reason]:
     """Reasons for every brand name embedded in a longer label, but not for the brand whose
     own domain's label it is (`xboxlive` of xboxlive.com, on `.cn`): a brand's compound
-    names on other suffixes are mostly its own too. Not on a hosting platform or under an
-    abused TLD, where no brand keeps a site, nor in a subdomain label, where it reads as the
-    brand's address (`visit.guest`)."""
+    names under legacy and country suffixes are mostly its own too. Not on a hosting
+    platform or under an abused or new generic TLD, which kits pick (`coinbasecloud.club`),
+    nor in a subdomain label, where it reads as the brand's address (`visit.guest`)."""
     reasons = _combinations(visit)
-    if reasons and not (visit.tenant or visit.cheap or visit.guest):
+    if reasons and not (visit.tenant or visit.cheap or visit.new_gtld or visit.guest):
         owners = {
             e.rule_id
             for e in visit.index.official_twins.get(visit.skeleton, ())
