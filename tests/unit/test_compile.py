@@ -38,6 +38,18 @@ def test_compile_writes_tables_indexes_and_metadata(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".rules.db.*.tmp"))
 
 
+def test_each_list_reads_its_own_entries_and_a_hosts_first_rule_wins(tmp_path: Path) -> None:
+    later = BLOCK.replace("block/test", "block/later").replace('"*.bad.org"', "bad.org")
+    rules = write_rules(tmp_path, a_block=BLOCK, b_block=later, allow=ALLOW)
+    out = tmp_path / "rules.db"
+    compile_dir([rules], out, PopularList.empty())
+    data = read_database(out)
+    assert data.block_exact == {"evil.net": "block/test", "bad.org": "block/later"}
+    assert data.block_suffix == {"bad.org": "block/test"}
+    assert data.allow_exact == {"allowed.evil.net": "allow/test"}
+    assert data.allow_suffix == {}
+
+
 def test_a_broken_rule_file_leaves_the_previous_database_in_place(tmp_path: Path) -> None:
     rules = write_rules(tmp_path, block=BLOCK)
     out = tmp_path / "rules.db"

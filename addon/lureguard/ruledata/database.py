@@ -135,17 +135,23 @@ def _read(conn: sqlite3.Connection, path: Path) -> RuleData:
     data.protected = list(
         conn.execute("SELECT label, skeleton, domain, rule_id FROM protected_labels")
     )
-    targets: dict[tuple[str, str], dict[str, str]] = {
-        ("blocklist", "exact"): data.block_exact,
-        ("blocklist", "suffix"): data.block_suffix,
-        ("allowlist", "exact"): data.allow_exact,
-        ("allowlist", "suffix"): data.allow_suffix,
-    }
-    for host, match, kind, rule_id in conn.execute(
-        "SELECT host, match, list, rule_id FROM host_entries"
-    ):
-        # Intern the rule id: a million entries of one feed share one string.
-        targets[(kind, match)].setdefault(host, rules[rule_id].id)
+    targets = (
+        ("blocklist", "exact", data.block_exact),
+        ("blocklist", "suffix", data.block_suffix),
+        ("allowlist", "exact", data.allow_exact),
+        ("allowlist", "suffix", data.allow_suffix),
+    )
+    # Intern the rule id: a million entries of one feed share one string.
+    ids = {rule_id: info.id for rule_id, info in rules.items()}
+    for kind, match, table in targets:
+        # One query per table (rows in table order, so the first entry of a host still
+        # wins): the loop over a million rows then does nothing but fill its table.
+        for host, rule_id in conn.execute(
+            "SELECT host, rule_id FROM host_entries WHERE list = ? AND match = ? ORDER BY rowid",
+            (kind, match),
+        ):
+            if host not in table:
+                table[host] = ids[rule_id]
     prefixes: dict[str, dict[tuple[str, str], None]] = {}
     for host, prefix, rule_id in conn.execute("SELECT host, prefix, rule_id FROM url_prefixes"):
         # Compiles store canonical prefixes; normalising again (idempotent) also covers a
