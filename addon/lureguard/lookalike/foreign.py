@@ -18,8 +18,6 @@ them.
 from __future__ import annotations
 
 import string
-from collections import defaultdict
-from collections.abc import Iterable
 from typing import Final
 
 from lureguard.hosts import split_registered
@@ -69,24 +67,12 @@ MAX_LIBRARY_LABEL: Final = 5
 MAX_BARE_LABEL: Final = 4
 
 _PSL: Final = bundled()
-
-
-def _two_letter_labels(domains: Iterable[str]) -> dict[str, list[str]]:
-    """Label -> the sites of `domains` whose label has two letters."""
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for domain in domains:
-        label = domain.partition(".")[0]
-        if len(label) == 2:
-            by_label[label].append(domain)
-    return dict(by_label)
-
-
 _ACADEMIC_SITES: Final = [domain for domain in ACADEMIC if split_registered(domain)[0] == domain]
 #: Universities' and colleges' registrable domains by label (`label_owners`).
 _ACADEMIC_OWNERS: Final = label_owners(_ACADEMIC_SITES)
-#: Universities' two-letter labels (`ed` of ed.ac.uk), too short for `label_owners`: they
-#: count only before a domain whose name spells a library (`_library_domain`).
-_TWO_LETTER_ACADEMIC: Final = _two_letter_labels(_ACADEMIC_SITES)
+#: Universities' two-letter labels (`ed` of ed.ac.uk), too short to count elsewhere: only
+#: before a domain whose name spells a library (`_library_domain`).
+_TWO_LETTER_ACADEMIC: Final = label_owners(_ACADEMIC_SITES, shortest=2, longest=2)
 #: The labels that no other university or college carries (`lnu` would be two).
 _ACADEMIC_LABELS: Final = {
     label: owners[0] for label, owners in _ACADEMIC_OWNERS.items() if len(owners) == 1

@@ -144,9 +144,9 @@ class BrandIndex:
     readings: dict[str, str] = field(default_factory=dict)
     #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
     automaton: Any = None
-    #: ... and over the plain readings that differ from them (`barclays`, whose skeleton
-    #: reads `cl` as `d`): value (skeleton, length of the reading)
-    plain_automaton: Any = None
+    #: the plain readings that differ from their skeletons (`barclays`, whose skeleton reads
+    #: `cl` as `d`) -> the skeleton
+    plain_readings: dict[str, str] = field(default_factory=dict)
     #: protected skeletons that occur inside unrelated popular names (apple in pineapple)
     common: frozenset[str] = frozenset()
     #: protected skeletons whose name, spelled as the brand spells it, is itself a word part
@@ -187,9 +187,8 @@ class BrandIndex:
     #: rule id -> one of its entries (the brand's name, level and source for reasons about an
     #: official domain whose label is not protected itself, such as live.com's `live`)
     rule_entries: dict[str, Protected] = field(default_factory=dict)
-    #: Aho–Corasick automaton over the context names
-    context_automaton: Any = None
-    #: one automaton over the keys of the three above (`scan`): a text read once for all
+    #: one automaton over the protected skeletons, their plain readings and the context
+    #: names (`scan`): a text read once for all
     name_automaton: Any = None
     #: skeleton of a protected label of MIN_STUTTER_NAME letters or more with its letter
     #: runs read once (`google` -> `gogle`) -> the protected skeletons; a visited `goooog1e`
@@ -281,13 +280,11 @@ class BrandIndex:
         if len(automaton):
             automaton.make_automaton()
             self.automaton = automaton
-        plain_automaton = ahocorasick.Automaton()
-        for text, skel in readings.items():
-            if text != skel and len(text) >= MIN_TYPO_LABEL:
-                plain_automaton.add_word(text, (skel, len(text)))
-        if len(plain_automaton):
-            plain_automaton.make_automaton()
-            self.plain_automaton = plain_automaton
+        self.plain_readings = {
+            text: skel
+            for text, skel in readings.items()
+            if text != skel and len(text) >= MIN_TYPO_LABEL
+        }
         shapes: dict[str, set[str]] = defaultdict(set)
         # Plain readings too: `barelaycarb` is barclaycard with c/e and d/b, and its `cl`
         # must stay two letters to meet them (the skeleton folds it to `d`).
@@ -344,12 +341,6 @@ class BrandIndex:
                     stutters[key].append(skel)
         self.stutters = dict(stutters)
         self.stutter_heads = frozenset(k[:MIN_SINGLED] for k in stutters if len(k) >= MIN_SINGLED)
-        if self.context:
-            context = ahocorasick.Automaton()
-            for skel in self.context:
-                context.add_word(skel, skel)
-            context.make_automaton()
-            self.context_automaton = context
         self.name_automaton = self._name_automaton()
         self.popular_labels = frozenset(d.split(".", 1)[0] for d in self.popular)
         others = sorted({d.split(".", 1)[0] for d in self.popular if d not in self.official})
@@ -445,18 +436,18 @@ class BrandIndex:
         return found
 
     def _name_automaton(self) -> Any:
-        """The keys of `automaton`, `plain_automaton` and `context_automaton` in one automaton,
-        each valued (its length, its protected skeleton, the skeleton it is a plain reading
-        of, its context skeleton; '' where it is none of these). Filtered by kind, its matches
-        come in the order of that kind's own automaton: by end, the longest first."""
+        """The protected skeletons of MIN_TYPO_LABEL letters or more (`automaton`'s keys),
+        their `plain_readings` and the context names in one automaton, each valued (its length,
+        its protected skeleton, the skeleton it is a plain reading of, its context skeleton;
+        '' where it is none of these). Its matches come by end, the longest first."""
         roles: dict[str, list[str]] = {}
-        for table, role in (
-            (self.automaton, 0),
-            (self.plain_automaton, 1),
-            (self.context_automaton, 2),
-        ):
-            for key, value in table.items() if table is not None else ():
-                roles.setdefault(key, ["", "", ""])[role] = value if role != 1 else value[0]
+        for skel in self.skeletons:
+            if len(skel) >= MIN_TYPO_LABEL:
+                roles.setdefault(skel, ["", "", ""])[0] = skel
+        for text, skel in self.plain_readings.items():
+            roles.setdefault(text, ["", "", ""])[1] = skel
+        for skel in self.context:
+            roles.setdefault(skel, ["", "", ""])[2] = skel
         if not roles:
             return None
         automaton = ahocorasick.Automaton()
@@ -677,12 +668,14 @@ def tail_code(text: str) -> int:
 MIN_UNIQUE_LABEL: Final = 3
 
 
-def label_owners(domains: Iterable[str]) -> dict[str, list[str]]:
-    """Label -> the sites of `domains` that carry it (three characters or more, no lure
-    word: `account`, `bank`)."""
+def label_owners(
+    domains: Iterable[str], shortest: int = MIN_UNIQUE_LABEL, longest: int = 63
+) -> dict[str, list[str]]:
+    """Label -> the sites of `domains` that carry it (`shortest` to `longest` characters, by
+    default three or more; no lure word: `account`, `bank`)."""
     by_label: dict[str, list[str]] = defaultdict(list)
     for domain in domains:
         label = domain.partition(".")[0]
-        if len(label) >= MIN_UNIQUE_LABEL and not is_lure_word(label):
+        if shortest <= len(label) <= longest and not is_lure_word(label):
             by_label[label].append(domain)
     return dict(by_label)
