@@ -229,7 +229,7 @@ def test_context_names_with_lure_words_are_caught(engine: Engine, host: str) -> 
         "chasewebsites.com",  # an English word that splits into lure words is that word
         "purchase-verify.com",  # a word part, not the name
         "nid.com",
-        "profilepassport.com",  # ... glued to one lure word: a compound like any word's
+        "portalpassport.com",  # ... glued to one lure word: a compound like any word's
         "unidentified-login.com",
         "myaccount-logins.com",  # `logins` of a login host is a lure word, not a name
         "my-477-login.com",  # digits never spell a name (477 is no att)

@@ -660,7 +660,7 @@ def _login_host(index: BrandIndex, entry: Protected) -> bool:
     """True for a login host's label (`nid` of nid.naver.com), not a brand's own name on its
     registrable domain (`ing` of ing.com, a context keyword), nor a common English word
     (`passport` of passport.yandex.ru): glued to a word, that is a compound like any other
-    (`profilepassport`)."""
+    (`portalpassport`)."""
     return (
         entry.domain.startswith(f"{entry.label}.")
         and entry.domain not in index.official
