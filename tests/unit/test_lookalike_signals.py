@@ -138,6 +138,12 @@ def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) 
         ("dovvn-files.com", "disguises 'down' as 'dovvn'"),  # an ordinary word, vv for w
         ("login-yes.com", "the sign-in word 'login'"),  # a credential word beside any word
         ("qz-pw.net", "the sign-in word 'pw'"),
+        # A lure word misspelled among English words, glued (`secrity` first, `accuont` last)
+        ("secrityupdates.com", "misspells 'security' as 'secrity' among ordinary words"),
+        ("gardenaccuont.net", "misspells 'account' as 'accuont' among ordinary words"),
+        ("my-gardenaccuont.net", "misspells 'account' as 'accuont'"),  # in any hyphen part
+        ("gardenshareing.com", "misspells 'sharing' as 'shareing'"),  # an `e` kept before -ing
+        ("fileviewering.net", "misspells 'viewing' as 'viewering'"),  # -ing stacked on -er
     ],
 )
 def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> None:
@@ -159,6 +165,11 @@ def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> 
         "temp-mail.com",  # `mail` beside a word is a product, unlike `login`
         "login-kittenhouse.com",  # a long word beside `login` is a name
         "login-my-qz.com",  # three words: not a credential word with one word beside it
+        "secrity.com",  # a misspelled word alone is a name
+        "secrityqzx.com",  # ... and beside letters that are no word
+        "xecurityupdates.com",  # a slip of a first letter makes another name
+        "abssecurity.com",  # a slip at a word's edge is a cut between words in the wrong place
+        "gardensecurity.com",  # words as spelled
     ],
 )  # fmt: skip
 def test_single_words_popular_names_and_ordinary_words_are_not_suspicious(

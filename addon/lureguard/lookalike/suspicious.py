@@ -11,16 +11,20 @@ sets how much it counts; it ships as `notice` (the verdict stays allow, the reas
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 from lureguard.lookalike.confusables import skeleton, two_i
 from lureguard.lookalike.index import BrandIndex, Signal
 from lureguard.lookalike.visit import Visit
 from lureguard.lookalike.words import (
+    COMMON_WORDS,
     LOGIN_WORDS,
     LURE_WORDS,
+    MIN_MISSPELLED_INSIDE,
     is_lure_word,
     lure_only,
+    misspelled_ends,
     near_lure_word,
 )
 from lureguard.verdict import Reason
@@ -49,6 +53,19 @@ MAX_BESIDE_CREDENTIAL: Final = 8
 #: Endings that inflect a lure word in such a name (`viewing`, `checker`, `shared`).
 _INFLECTIONS: Final = ("ing", "ers", "er", "ed")
 _LONGEST_WORD: Final = max(len(w) for w in LURE_WORDS) + max(len(e) for e in _INFLECTIONS)
+#: Words a name may be made of around such a slip: English words the web uses, lure words
+#: and their plurals.
+_WORDS: Final = frozenset(
+    COMMON_WORDS
+    | {w for w in LURE_WORDS if w.isalpha()}
+    | {w + "s" for w in LURE_WORDS if w.isalpha()}
+)
+_LONGEST_PIECE: Final = max(len(w) for w in _WORDS) + 1
+_LONGEST_LURE: Final = max(len(w) for w in LURE_WORDS)
+#: Endings English does not form so, and how many of their letters belong to the lure word
+#: before them: an `-ing` that keeps the word's `e` (`shareing`), and one stacked on an `-er`
+#: (`viewering`).
+_MISFORMED_ENDINGS: Final = (("eing", 1), ("ering", 0))
 
 
 def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
@@ -86,6 +103,9 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
     misspelled = _misspelled(label)
     if misspelled:
         return [_reason(signal, label, f"'{label}' misspells {misspelled}")]
+    slip = _slip_among_words(label)
+    if slip:
+        return [_reason(signal, label, f"'{label}' misspells {slip} among ordinary words")]
     credential = _credential_pair(visit)
     if credential:
         return [_reason(signal, label, f"'{label}' is the sign-in word '{credential}' with one "
@@ -219,6 +239,82 @@ def _misspelled(label: str) -> str:
             return ""
         found = f"'{word}' as '{part}'"
     return found
+
+
+@lru_cache(maxsize=4096)
+def _slip_among_words(label: str) -> str:
+    """The lure word the label misspells among English words (`'security' as 'secrity'` of
+    `secrityprocessing`, `checkprofie`, `myaccuont-settings`), or '': every hyphen part
+    splits into words, one piece is a lure word of MIN_MISSPELLED_INSIDE letters or more
+    with one slip inside it, or a lure word given an ending English does not form so
+    (`shareing`, `viewering`), and another word stands beside it. Companies name themselves
+    with words they can spell; non-native crews misspell the word that matters. Cached: a
+    label comes back with each of its host names."""
+    if len(label) < MIN_MISSPELLED_INSIDE + 2 or not label.replace("-", "").isalpha():
+        return ""
+    parts = label.split("-")
+    slips = [_slipped_pieces(part) for part in parts]
+    if not any(slips):
+        return ""  # most labels: nothing misspelled, no split needed
+    slip = ""
+    pieces = 0
+    for part, part_slips in zip(parts, slips, strict=True):
+        found = _split_with_slip(part, {} if slip else part_slips)
+        if found is None:
+            return ""
+        count, part_slip = found
+        pieces += count
+        slip = slip or part_slip
+    return slip if slip and pieces >= 2 else ""
+
+
+def _slipped_pieces(part: str) -> dict[tuple[int, int], str]:
+    """(start, end) -> how the piece there misspells a lure word, for each misspelled lure
+    word at either end of a hyphen part and each lure word given an ending that English
+    does not form so (`shareing`, `viewering`)."""
+    found = {(start, end): f"'{word}' as '{part[start:end]}'" for start, end, word in
+             misspelled_ends(part)}  # fmt: skip
+    for written, kept in _MISFORMED_ENDINGS:
+        at = part.find(written)
+        while at > 0:
+            end = at + len(written)
+            for start in range(max(0, at - _LONGEST_LURE), at - 2):
+                stem = part[start : at + kept]
+                if is_lure_word(skeleton(stem)) and part[start:end] not in _WORDS:
+                    found[start, end] = f"'{stem[: len(stem) - kept]}ing' as '{part[start:end]}'"
+                    break
+            at = part.find(written, at + 1)
+    return found
+
+
+def _split_with_slip(part: str, slips: dict[tuple[int, int], str]) -> tuple[int, str] | None:
+    """(pieces, slip) of the fewest words that spell `part`, preferring none misspelled, at
+    most one of `slips`; None when no such split exists. Dynamic programming over the ends,
+    one row without a slip so far and one with."""
+    n = len(part)
+    unreached = n + 1
+    clean = [0] + [unreached] * n  # fewest pieces to reach each end, no slip
+    slipped = [unreached] * (n + 1)  # the same, one slip among them
+    slip_at = [""] * (n + 1)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _LONGEST_PIECE), end):
+            if clean[start] == unreached and slipped[start] == unreached:
+                continue
+            if part[start:end] in _WORDS:
+                clean[end] = min(clean[end], clean[start] + 1)
+                if slipped[start] + 1 < slipped[end]:
+                    slipped[end] = slipped[start] + 1
+                    slip_at[end] = slip_at[start]
+            elif clean[start] + 1 < slipped[end]:
+                slip = slips.get((start, end), "")
+                if slip:
+                    slipped[end] = clean[start] + 1
+                    slip_at[end] = slip
+    if clean[n] != unreached:
+        return clean[n], ""
+    if slipped[n] != unreached:
+        return slipped[n], slip_at[n]
+    return None
 
 
 def _reason(signal: Signal, label: str, detail: str) -> Reason:

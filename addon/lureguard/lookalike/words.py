@@ -145,6 +145,31 @@ _ONE_LETTER_LESS: Final = _one_letter_less(
     sorted(w for w in _ENGLISH if len(w) >= MIN_SLIPPED_LURE)
 )
 _LONGEST: Final = max(len(w) for w in _SKELETONS)
+
+
+#: A lure word read with a slip inside it among other words is this long at least: from
+#: seven letters such a slip reads as no other word (`secrity`, `profie`); shorter ones do.
+MIN_MISSPELLED_INSIDE: Final = 7
+
+
+def _slip_shapes(words: list[str]) -> dict[str, dict[str, dict[str, frozenset[int]]]]:
+    """First letter -> second letter -> last letter -> lengths of each of `words` with one
+    slip inside it (a letter more, as many, one less): the cheap test before a probe, in
+    single letters, which Python does not allocate."""
+    shapes: dict[str, dict[str, dict[str, set[int]]]] = {}
+    for word in words:
+        ends = shapes.setdefault(word[0], {}).setdefault(word[1], {})
+        ends.setdefault(word[-1], set()).update((len(word) - 1, len(word), len(word) + 1))
+    return {
+        first: {second: {last: frozenset(n) for last, n in e.items()} for second, e in s.items()}
+        for first, s in shapes.items()
+    }
+
+
+_SLIP_SHAPES: Final = _slip_shapes(sorted(w for w in _ENGLISH if len(w) >= MIN_MISSPELLED_INSIDE))
+_NO_SHAPES: Final[dict[str, dict[str, frozenset[int]]]] = {}
+_NO_ENDS: Final[dict[str, frozenset[int]]] = {}
+_LONGEST_SLIP: Final = max(len(w) for w in _ENGLISH) + 1  # a letter more than the longest
 #: The first three letters of each lure word (two-letter words whole), and the last three of
 #: each, with a plural `s` too: a piece of lure words starts and ends like one.
 _HEADS: Final = frozenset(w[:3] for w in _SKELETONS)
@@ -245,6 +270,51 @@ def near_lure_word(text: str, shortest: int = MIN_SLIPPED_LURE, same_start: bool
             if (
                 len(word) >= shortest
                 and (not same_start or word[0] == text[0])
+                and DamerauLevenshtein.distance(text, word, score_cutoff=1) <= 1
+            ):
+                return word
+    return ""
+
+
+def misspelled_ends(word: str) -> list[tuple[int, int, str]]:
+    """(start, end, lure word) of each piece that starts or ends `word` (letters only) and
+    misspells an English lure word of MIN_MISSPELLED_INSIDE letters or more with one slip
+    inside it, its first two letters and its last kept (`secrity` of secrityprocessing,
+    `profie` of checkprofie). A slip at a piece's edge is mostly a cut between two words in
+    the wrong place (`enssecurity` is ens + security), not a misspelling."""
+    found = []
+    n = len(word)
+    shortest = MIN_MISSPELLED_INSIDE - 1
+    for end in range(shortest, min(n, _LONGEST_SLIP) + 1):  # a piece before the others, or all
+        if _slip_shaped(word[0], word[1], word[end - 1], end):
+            lure = _misspelled_inside(word[:end])
+            if lure:
+                found.append((0, end, lure))
+    for start in range(max(1, n - _LONGEST_SLIP), n - shortest + 1):  # a piece after them
+        if _slip_shaped(word[start], word[start + 1], word[n - 1], n - start):
+            lure = _misspelled_inside(word[start:])
+            if lure:
+                found.append((start, n, lure))
+    return found
+
+
+def _slip_shaped(first: str, second: str, last: str, length: int) -> bool:
+    """True when an English lure word with one slip inside it may start with `first` and
+    `second`, end with `last` and be `length` letters long: most pieces may not."""
+    lengths = _SLIP_SHAPES.get(first, _NO_SHAPES).get(second, _NO_ENDS).get(last)
+    return lengths is not None and length in lengths
+
+
+def _misspelled_inside(text: str) -> str:
+    """The lure word `text` misspells with one slip inside it (see `misspelled_ends`), or ''."""
+    probes = [text]
+    probes.extend(text[:i] + text[i + 1 :] for i in range(2, len(text) - 1))
+    for probe in probes:
+        for word in _ONE_LETTER_LESS.get(probe, ()):
+            if (
+                len(word) >= MIN_MISSPELLED_INSIDE
+                and word[:2] == text[:2]
+                and word[-1] == text[-1]
                 and DamerauLevenshtein.distance(text, word, score_cutoff=1) <= 1
             ):
                 return word
