@@ -98,6 +98,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("qaypal-co-uk-login.verify-x.com", "target-embedding", "paypal.com"),
         ("paypal.account-check.net", "target-embedding", "paypal.com"),
         ("chase.secure-login.com", "target-embedding", "chase.com"),  # a site named for chores
+        ("chase.request-protected.net", "target-embedding", "chase.com"),  # chores: request
         ("chase.secure-login4821.com", "target-embedding", "chase.com"),  # ... and numbered
         ("chase.48-verify.com", "target-embedding", "chase.com"),
         ("mx01-live.com", "target-embedding", "live.com"),  # a numbered server, dot as hyphen

@@ -38,7 +38,7 @@ _WORDS: Final = """
     validate validation verification verify view vip wallet web webmail workspace ww www
     zendesk notify notifier suspended suspend reactivate reactivation unusual activity
     pending expired expire expiry quota cancel cancellation renewal approval authorization
-    registration warning payout dispute maintain deliver
+    registration warning payout dispute maintain deliver request protected
 """
 #: The same account chores, gifts, prizes and rewards, invoices, fines and parcels (and
 #: Portuguese "my", as English `my`) in the languages of the pack's markets, written as domain
