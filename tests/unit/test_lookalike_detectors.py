@@ -293,3 +293,11 @@ def test_established_names_are_not_slips(engine: Engine) -> None:
     assert engine.check("papal.com").verdict == "allow"
     assert engine.check("apples.net").verdict == "allow"
     assert kinds(engine, "goog1e.com") == [("homoglyph", "google.com")]
+
+
+def test_two_brands_glued_with_lure_words_name_both(engine: Engine) -> None:
+    # Kits that borrow two brands glue them together: each is the other's lure.
+    both = [("combosquat", "microsoft.com"), ("combosquat", "paypal.com")]
+    assert kinds(engine, "paypalmicrosoftlogin.com") == both
+    assert kinds(engine, "loginmicrosoftpaypal.com") == both
+    assert engine.check("paypalmicrosoftqz.com").verdict == "allow"  # no lure word

@@ -107,8 +107,26 @@ def _rest_is_lure(visit: Visit, name: str, before: str, after: str) -> bool:
     own = visit.index.own_words(name)
     pieces = [p for p in f"{before}-{after}".split("-") if p]
     return bool(pieces) and all(
-        p in skeletons or p in context or lure_only_beside(p, own) for p in pieces
+        p in skeletons
+        or p in context
+        or lure_only_beside(p, own)
+        or _other_name_and_lure(visit, name, p)
+        for p in pieces
     )
+
+
+def _other_name_and_lure(visit: Visit, name: str, piece: str) -> bool:
+    """True when `piece` is another protected name glued to lure words, that brand's own
+    among them (`msteamsmeeting` beside docusign): kits that borrow two brands glue them
+    all together."""
+    for _, other in visit.names_inside().names:
+        if other != name and len(other) < len(piece):
+            own = visit.index.own_words(other)  # Teams' `meeting` beside msteams
+            if piece.startswith(other) and lure_only_beside(piece[len(other) :], own):
+                return True
+            if piece.endswith(other) and lure_only_beside(piece[: -len(other)], own):
+                return True
+    return False
 
 
 def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
