@@ -60,6 +60,7 @@ BRANDS = {
         severity: block
         domains: [chase.com]
         context_keywords: [chase]
+        lure_words: [cardholder]
         """,
     "short": """\
         id: brand/ups

@@ -301,3 +301,11 @@ def test_two_brands_glued_with_lure_words_name_both(engine: Engine) -> None:
     assert kinds(engine, "paypalmicrosoftlogin.com") == both
     assert kinds(engine, "loginmicrosoftpaypal.com") == both
     assert engine.check("paypalmicrosoftqz.com").verdict == "allow"  # no lure word
+
+
+def test_a_slip_of_a_word_brand_beside_its_own_lure_word(engine: Engine) -> None:
+    # `chase` is a word, protected in context; the brand's own word says which name a slip
+    # of it imitates.
+    assert kinds(engine, "cardholder-chasw.com") == [("combosquat", "chase.com")]
+    assert engine.check("billing-chasw.com").verdict == "allow"  # another word: anyone's
+    assert engine.check("cardholder-chasw.com").verdict == "block"  # the brand's severity

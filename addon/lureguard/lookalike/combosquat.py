@@ -716,7 +716,11 @@ def _combinations(visit: Visit) -> list[Reason]:
         for entry in visit.index.skeletons[name]:
             reasons.append(_combo_reason(visit, entry, lo, hi))
     if not reasons and "-" in visit.skeleton:
-        reasons = _misspelled_parts(visit) or _slip_beside_own_name(visit)
+        reasons = (
+            _misspelled_parts(visit)
+            or _slip_beside_own_name(visit)
+            or _context_slip_beside_own_word(visit)
+        )
     if not reasons:
         reasons = _misspelled_glued(visit)
     if not reasons:
@@ -902,6 +906,43 @@ def _slip_beside_own_name(visit: Visit) -> list[Reason]:
                     return [_misspelled_reason(visit, e, offset, end) for e in entries]
         offset += len(written) + 1
     return []
+
+
+def _context_slip_beside_own_word(visit: Visit) -> list[Reason]:
+    """`gifting-stean`: a hyphen part one slip off a context name of MIN_SLIP_BESIDE_OWN
+    letters or more (a word: `steam`) beside another that is the same brand's own lure word
+    (Steam's `gifting`). The brand's word says which name the slip imitates, where the slip
+    alone would be anyone's word; kits misspell the name so that filters miss the pair."""
+    index = visit.index
+    if len(visit.label) != len(visit.skeleton) or not index.context_by_word:
+        return []
+    parts = visit.parts()
+    names = {name for part in parts for name in index.context_by_word.get(part, ())}
+    offset = 0
+    for written, part in zip(visit.label.split("-"), parts, strict=True):
+        if names and written.isalpha() and not _a_name_or_word(index, written, part):
+            for name in sorted(names):
+                if (
+                    len(name) >= MIN_SLIP_BESIDE_OWN
+                    and name[0] == part[0]
+                    and DamerauLevenshtein.distance(part, name, score_cutoff=1) == 1
+                ):
+                    end = offset + len(written)
+                    return [_misspelled_reason(visit, e, offset, end) for e in index.context[name]]
+        offset += len(written) + 1
+    return []
+
+
+def _a_name_or_word(index: BrandIndex, written: str, part: str) -> bool:
+    """True when a hyphen part is a name or word of its own: a brand's, a popular site's,
+    a lure word or a common English word."""
+    return (
+        part in index.skeletons
+        or part in index.context
+        or written in index.popular_labels
+        or written in COMMON_WORDS
+        or is_lure_word(part)
+    )
 
 
 def _named_brands(index: BrandIndex, parts: list[str]) -> set[str]:

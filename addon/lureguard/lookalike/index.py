@@ -222,6 +222,8 @@ class BrandIndex:
     brand_words: dict[str, frozenset[str]] = field(default_factory=dict)
     #: protected or context skeleton -> the lure words of the brands it stands for
     name_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: a brand's own lure word -> the context skeletons of the brands that have it
+    context_by_word: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: a pattern that finds any brand's own lure word (None when no brand has one)
     own_word_inside: re.Pattern[str] | None = None
 
@@ -372,6 +374,11 @@ class BrandIndex:
                         words = self.brand_words.get(entry.rule_id)
                         if words:
                             self.name_words[skel] = self.name_words.get(skel, _NO_WORDS) | words
+            for skel, entries in self.context.items():
+                for word in frozenset().union(
+                    *(self.brand_words.get(e.rule_id, _NO_WORDS) for e in entries)
+                ):
+                    self.context_by_word[word] = (*self.context_by_word.get(word, ()), skel)
 
     def _mail_domains(self) -> dict[str, list[Protected]]:
         """`mail_domains`: each mail provider's short official labels that no keyword, context
