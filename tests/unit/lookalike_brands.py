@@ -76,6 +76,14 @@ BRANDS = {
         description: test
         source: tests
         domains: [ebay.com]
+        ---
+        id: brand/qzb
+        kind: brand
+        name: Banco QZB
+        description: test
+        source: tests
+        domains: [qzb.com.do]
+        context_keywords: [qzb]
         """,
     "aeon": """\
         id: brand/aeon

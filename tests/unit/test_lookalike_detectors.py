@@ -309,3 +309,12 @@ def test_a_slip_of_a_word_brand_beside_its_own_lure_word(engine: Engine) -> None
     assert kinds(engine, "cardholder-chasw.com") == [("combosquat", "chase.com")]
     assert engine.check("billing-chasw.com").verdict == "allow"  # another word: anyone's
     assert engine.check("cardholder-chasw.com").verdict == "block"  # the brand's severity
+
+
+def test_a_short_name_glued_to_a_lure_word_on_a_hosting_platform(engine: Engine) -> None:
+    # Too short to count anywhere else; glued to one lure word in a tenant's label, it is
+    # the brand's name, unless popular names hold it as a word part (`ing`, `live`).
+    assert kinds(engine, "ingresarqzb.vercel.app") == [("combosquat", "qzb.com.do")]
+    assert kinds(engine, "qzbverify.pages.dev") == [("combosquat", "qzb.com.do")]
+    assert engine.check("ingresarqzb.com").verdict == "allow"  # no platform
+    assert engine.check("qzbqzrv.vercel.app").verdict == "allow"  # no lure word

@@ -23,6 +23,7 @@ from lureguard.lookalike.edits import plausible
 from lureguard.lookalike.index import (
     MIN_CONSONANTS,
     MIN_SINGLED,
+    MIN_TYPO_LABEL,
     BrandIndex,
     Protected,
     collapse_runs,
@@ -761,7 +762,7 @@ def _initials_in_tenant(visit: Visit) -> list[Reason]:
         core = piece.strip(string.digits)
         start = offset + piece.find(core)
         offset += len(piece) + 1
-        for initials, entries in index.initials.items():
+        for initials, entries in _short_names(index, core):
             if core == initials:
                 lo, glued = start, ""
             elif core.startswith(initials):
@@ -778,6 +779,25 @@ def _initials_in_tenant(visit: Visit) -> list[Reason]:
             if (glued or others) and all(_initials_word(p) for p in others):
                 return [_combo_reason(visit, e, lo, lo + len(initials)) for e in entries]
     return []
+
+
+def _short_names(index: BrandIndex, core: str) -> list[tuple[str, list[Protected]]]:
+    """The brands' initials (`index.initials`), and the short names (three or four letters,
+    protected or in context: `bhd`, `bdo`) that start or end `core`, unless they are word
+    parts of popular names (`ing` of ING, `live`)."""
+    found = list(index.initials.items())
+    for length in range(MIN_TYPO_LABEL, MIN_DISTINCTIVE):
+        for written in sorted({core[:length], core[-length:]}):
+            if len(written) == length and written.isalpha():
+                skel = skeleton(written)
+                entries = index.skeletons.get(skel) or index.context.get(skel)
+                if (
+                    entries
+                    and written not in index.initials
+                    and not index.inside_popular_names(written, None)
+                ):
+                    found.append((written, entries))
+    return found
 
 
 def _initials_word(text: str) -> bool:
