@@ -318,3 +318,12 @@ def test_a_short_name_glued_to_a_lure_word_on_a_hosting_platform(engine: Engine)
     assert kinds(engine, "qzbverify.pages.dev") == [("combosquat", "qzb.com.do")]
     assert engine.check("ingresarqzb.com").verdict == "allow"  # no platform
     assert engine.check("qzbqzrv.vercel.app").verdict == "allow"  # no lure word
+
+
+def test_a_label_that_repeats_letters_is_read_with_each_letter_once(engine: Engine) -> None:
+    # Kits stutter so that filters matching the words miss them: `chase` stands in context.
+    (reason,) = engine.check("verifyy-loginn-chasee.com").reasons
+    assert (reason.kind, reason.target) == ("combosquat", "chase.com")
+    assert "read once 'verify-login-chase'" in reason.detail
+    assert engine.check("verify-loginn-chasee.com").verdict == "allow"  # two doubled letters
+    assert engine.check("committee-chasee.com").verdict == "allow"  # no lure word read once

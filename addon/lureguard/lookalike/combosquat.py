@@ -30,7 +30,7 @@ from lureguard.lookalike.index import (
     consonant_positions,
     holds_number,
 )
-from lureguard.lookalike.visit import Visit, near_skeletons, reason
+from lureguard.lookalike.visit import Visit, label_visit, near_skeletons, reason
 from lureguard.lookalike.words import (
     COMMON_WORDS,
     LOGIN_WORDS,
@@ -82,6 +82,9 @@ _TENANT_WORDS: Final = re.compile(r"[^-_]+")
 _VOWELS: Final = frozenset("aeiou")
 #: A lure word beside a brand's initials on a hosting platform has this many letters or more.
 MIN_INITIALS_WORD: Final = 4
+#: A label with this many letters doubled stutters (`_stutters`): kits repeat letters.
+MIN_STUTTER_RUNS: Final = 3
+_TRIPLED_WORDS: Final = frozenset("wx")
 #: A one-site brand's name may be this many slips off on a hosting platform (one more with a
 #: sign-in word right after it).
 FAR_SLIPS: Final = 2
@@ -693,7 +696,7 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
     names under legacy and country suffixes are mostly its own too. Not on a hosting
     platform or under an abused or new generic TLD, which kits pick (`coinbasecloud.club`),
     nor in a subdomain label, where it reads as the brand's address (`visit.guest`)."""
-    reasons = _combinations(visit)
+    reasons = _combinations(visit) or _stuttered(visit)
     if reasons and not (visit.tenant or visit.cheap or visit.new_gtld or visit.guest):
         owners = {
             e.rule_id
@@ -703,6 +706,41 @@ def detect_combosquat(visit: Visit) -> list[Reason]:
         if owners:
             return [r for r in reasons if r.rule_id not in owners]
     return reasons
+
+
+def _stuttered(visit: Visit) -> list[Reason]:
+    """`perbaaikannn-akunn-danaaaa`: a label that repeats letters (`_stutters`) read with
+    each run of one letter once, when that reading is a combination (`perbaikan-akun-dana`:
+    DANA beside Indonesian "repair" and "account"). Kits repeat letters so that filters
+    matching the words miss them; the words' own doubled letters go too, so a stuttered
+    `accountt` is missed."""
+    label = visit.label
+    if not _stutters(label):
+        return []  # nearly every label
+    once = collapse_runs(label)
+    reading = label_visit(once, visit.target.suffix, visit.index)
+    reading.tenant, reading.guest = visit.tenant, visit.guest
+    return [_read_once(found, label, once) for found in _combinations(reading)]
+
+
+def _read_once(found: Reason, label: str, once: str) -> Reason:
+    """`found` (about `once`) said of the stuttering label."""
+    detail = f"'{label}' repeats letters, read once '{once}': {found.detail}"
+    return Reason(found.kind, found.rule_id, found.level, detail, found.brand, found.target,
+                  found.source)  # fmt: skip
+
+
+def _stutters(label: str) -> bool:
+    """True when one letter stands three times in a row in the label, or MIN_STUTTER_RUNS
+    letters or more are doubled (`danaaaa`, `indonesiiaxx-danaa`): few words repeat letters
+    so (`committee`). Three w's or x's are words of their own (`www`, `xxx`)."""
+    doubled = 0
+    for i in range(1, len(label)):
+        if label[i] == label[i - 1] and label[i].isalpha():
+            if i >= 2 and label[i - 2] == label[i] and label[i] not in _TRIPLED_WORDS:
+                return True
+            doubled += 1
+    return doubled >= MIN_STUTTER_RUNS
 
 
 def _combinations(visit: Visit) -> list[Reason]:
