@@ -733,11 +733,11 @@ def _read_once(found: Reason, label: str, once: str) -> Reason:
 def _stutters(label: str) -> bool:
     """True when one letter stands three times in a row in the label, or MIN_STUTTER_RUNS
     letters or more are doubled (`danaaaa`, `indonesiiaxx-danaa`): few words repeat letters
-    so (`committee`). Three w's or x's are words of their own (`www`, `xxx`)."""
+    so (`committee`). W's and x's do not count: `www` and `xxx` are words of their own."""
     doubled = 0
     for i in range(1, len(label)):
-        if label[i] == label[i - 1] and label[i].isalpha():
-            if i >= 2 and label[i - 2] == label[i] and label[i] not in _TRIPLED_WORDS:
+        if label[i] == label[i - 1] and label[i].isalpha() and label[i] not in _TRIPLED_WORDS:
+            if i >= 2 and label[i - 2] == label[i]:
                 return True
             doubled += 1
     return doubled >= MIN_STUTTER_RUNS
