@@ -139,6 +139,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "goolgeit.com",  # ... or to a lure word of two letters
         "qzebay.top",  # ... or ending the label
         "mlcrosoht.com",  # a slip on top of an ASCII look-alike is two edits: a name of its own
+        "elbay.com",  # an `l` stroke merged in a short label leaves too little of the name
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",
         "login-paypa130.com",  # three digits in a row are a number, not a disguised letter

@@ -8,6 +8,7 @@ four letters or more also match with shape-alike letters folded (`acondank` for 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import explain, has_strokes, shape, two_i
@@ -15,6 +16,11 @@ from lureguard.lookalike.edits import describe, positions, sentence
 from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
+
+#: A label this long or longer is also read with its `l` strokes merged (`aeonlbanlc`): in a
+#: shorter one a merge and a folded letter leave too little of the name (`tbibank` is no
+#: tdbank).
+MIN_STROKES_LABEL: Final = 8
 
 
 def detect_homoglyph(visit: Visit) -> list[Reason]:
@@ -104,7 +110,7 @@ def _shape_match(text: str, shapes: dict[str, set[str]]) -> set[str] | None:
     """Protected skeletons shaped like `text`, read with its `l` strokes kept, then merged
     (`alidaba` keeps its `l`; `aeonlbanlc` merges `lb` and `lc`)."""
     found = shapes.get(shape(text, strokes=False))
-    if not found and has_strokes(text):
+    if not found and len(text) >= MIN_STROKES_LABEL and has_strokes(text):
         found = shapes.get(shape(text))
     return found
 
