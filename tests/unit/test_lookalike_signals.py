@@ -187,3 +187,23 @@ def test_a_signal_is_off_without_its_rule_and_its_severity_comes_from_the_rule(
     strict = _engine(tmp_path / "strict", {"suspicious": raised})
     assert strict.check("webrnaii.net").verdict == "warn"
     assert _reasons(strict, "raven.cam.ac.uk.iftl.tk") == []
+
+
+def test_a_department_written_after_its_governments_suffix_is_named(tmp_path: Path) -> None:
+    department = """\
+        id: brand/qzd
+        kind: brand
+        name: QZ Department
+        description: test
+        source: tests
+        domains: [qzd.gov.uk]
+        """
+    engine = _engine(tmp_path, {**SIGNALS, "qzd": department})
+    for host in ("gov.uk-qzdit.top", "gov.uk.qzd.qzrv.com"):
+        (reason,) = engine.check(host).reasons
+        assert (reason.kind, reason.rule_id, reason.target) == (
+            "target-embedding", "brand/qzd", "qzd.gov.uk",
+        ), host  # fmt: skip
+        assert "writes qzd.gov.uk suffix first" in reason.detail
+    # Letters that start no department's domain leave the government's suffix the finding.
+    assert _reasons(engine, "gov.uk-refund-qz.top") == [("target-embedding", "warn", "gov.uk")]

@@ -23,7 +23,7 @@ from typing import Final
 from lureguard.hosts import split_registered
 from lureguard.lookalike.index import BrandIndex, Signal, label_owners
 from lureguard.lookalike.institutions import ACADEMIC, institution_domain, institution_host
-from lureguard.lookalike.visit import LEGACY_GENERIC_TLDS, Visit
+from lureguard.lookalike.visit import LEGACY_GENERIC_TLDS, Visit, reason
 from lureguard.lookalike.words import COMMON_WORDS, INFRA_WORDS
 from lureguard.psl import bundled
 from lureguard.verdict import Reason
@@ -55,6 +55,8 @@ ENGLISH_TWO_LETTERS: Final = frozenset(
 #: First labels of the suffixes only a government registers under (`gov.uk`, `gob.mx`,
 #: `gouv.fr`, `mil.pl`); `go.` and `gv.` are everyday host names (`go.example.com`).
 GOVERNMENT_HEADS: Final = frozenset({"gob", "gouv", "gov", "govt", "mil"})
+#: The longest department label read after a government's suffix (`dwp` of dwp.gov.uk).
+MAX_DEPARTMENT_LABEL: Final = 16
 #: An embedded domain's own label must have at least this many characters.
 MIN_EMBEDDED_LABEL: Final = 2
 #: Letters that make a domain's name read as a university's library or learning service
@@ -160,7 +162,31 @@ def _government_suffix(visit: Visit, signal: Signal) -> list[Reason]:
         written = ".".join(tokens[:count])
         if written in _PSL.exact or written.partition(".")[2] in _PSL.wildcard:
             joint = "." if count <= dotted else "-"
-            return [_reason(visit, signal, written, written + joint)]
+            if count > dotted:  # the suffix ran on into the registrable label
+                after = target.domain_label[len(head) + 1 :]
+            else:
+                after = tokens[count] if count < dotted else target.domain_label
+            return _department(visit, written, joint, after) or [
+                _reason(visit, signal, written, written + joint)
+            ]
+    return []
+
+
+def _department(visit: Visit, suffix: str, joint: str, after: str) -> list[Reason]:
+    """`gov.uk-dwpit.bond`: the department whose official domain the letters after a
+    government's suffix start with (dwp.gov.uk), written suffix first: said of that brand."""
+    index = visit.index
+    for end in range(min(len(after), MAX_DEPARTMENT_LABEL), 1, -1):
+        domain = f"{after[:end]}.{suffix}"
+        rule_id = index.official.get(domain)
+        entry = index.rule_entries.get(rule_id) if rule_id else None
+        if entry is not None:
+            target = visit.target
+            detail = (
+                f"{target.host} writes {domain} suffix first ('{suffix}{joint}{after[:end]}') "
+                f"but belongs to {target.registered_domain}; real site: {domain}"
+            )
+            return [reason("target-embedding", entry, detail)]
     return []
 
 
