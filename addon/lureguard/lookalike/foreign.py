@@ -175,18 +175,16 @@ def _government_suffix(visit: Visit, signal: Signal) -> list[Reason]:
 def _department(visit: Visit, suffix: str, joint: str, after: str) -> list[Reason]:
     """`gov.uk-dwpit.bond`: the department whose official domain the letters after a
     government's suffix start with (dwp.gov.uk), written suffix first: said of that brand."""
-    index = visit.index
     for end in range(min(len(after), MAX_DEPARTMENT_LABEL), 1, -1):
         domain = f"{after[:end]}.{suffix}"
-        rule_id = index.official.get(domain)
-        entry = index.rule_entries.get(rule_id) if rule_id else None
-        if entry is not None:
+        owner = visit.index.official_entry(after[:end], domain)
+        if owner is not None:
             target = visit.target
             detail = (
                 f"{target.host} writes {domain} suffix first ('{suffix}{joint}{after[:end]}') "
                 f"but belongs to {target.registered_domain}; real site: {domain}"
             )
-            return [reason("target-embedding", entry, detail)]
+            return [reason("target-embedding", owner, detail)]
     return []
 
 
