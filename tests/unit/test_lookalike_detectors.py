@@ -328,3 +328,14 @@ def test_a_label_that_repeats_letters_is_read_with_each_letter_once(engine: Engi
     assert "read once 'verify-login-chase'" in reason.detail
     assert engine.check("verify-loginn-chasee.com").verdict == "allow"  # two doubled letters
     assert engine.check("committee-chasee.com").verdict == "allow"  # no lure word read once
+
+
+def test_a_letter_that_reads_as_two_keeps_spans_inside_the_label(engine: Engine) -> None:
+    # `ß` reads as two letters, so the plain reading (`vv` unfolded) is longer than the
+    # label; a name found at its end used to index past the label's (IndexError).
+    for host in ("vvßßßß-qzb.vercel.app", "vvßß-chase.pages.dev"):
+        verdict = engine.check(host)
+        assert verdict.verdict in ("allow", "warn", "block"), host
+        label = host.split(".", 1)[0]
+        for reason in verdict.reasons:
+            assert all(0 <= p < len(label) for p in reason.positions), host

@@ -440,13 +440,13 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 or (not apart and _cheap_name(visit, name, lo, hi))
             ):
                 found[name] = (lo, hi)
-    if visit.plain:  # same indexes as the label: no span mapping needed
+    if visit.plain:  # the label's indexes, unless a letter reads as two (`ß`)
         for start, name in visit.plain_names_inside().names:
             end = start + len(name)
             if name not in found and _rest_is_lure(
                 visit, name, visit.plain[:start], visit.plain[end:]
             ):
-                found[name] = (start, end)
+                found[name] = _label_span(visit.label, visit.plain, start, end)
     if "-" in skel and any(part in index.skeletons for part in visit.parts()):
         offset = 0
         for part in visit.parts():
@@ -556,11 +556,11 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
         for start, name in visit.names_inside().context
     ]
     if visit.plain:  # letters a group reads as one, unread (`cl` of `capiteclogin`)
-        spans += [
-            (name, start, start + len(name))
+        plain = [
+            (name, *_label_span(label, visit.plain, start, start + len(name)))
             for start, name in visit.plain_names_inside().context
-            if (name, start, start + len(name)) not in spans
         ]
+        spans += [span for span in plain if span not in spans]
     for name, lo, hi in spans:
         # A dictionary word needs a visible boundary (`meta-verify`, not `metanet`); a login
         # host's own label may be glued (`nidlogin` of nid.naver.com).
@@ -1423,7 +1423,10 @@ def _label_span(label: str, skel: str, start: int, end: int) -> tuple[int, int]:
         return start, end
     folded, spans = fold(label)
     if folded != skel or not spans:
-        return start, min(end, len(label))
+        # Another reading's span (the plain one, or letters that fold to two): never past the
+        # label's end, where `_inside_hex_id` and the reasons' positions read.
+        lo = min(start, len(label))
+        return lo, max(lo, min(end, len(label)))
     return spans[start][0], spans[end - 1][1]
 
 
