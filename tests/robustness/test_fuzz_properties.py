@@ -236,6 +236,38 @@ def test_check_answers_every_hostile_url_with_a_json_verdict(
     json.dumps(verdict.to_dict())
 
 
+#: Pieces of lookalike labels whose readings differ in length: letter groups read as one
+#: letter, letters read as two (`ß`), stutters, names and words the detectors look for.
+READING_PIECES = st.sampled_from(
+    [
+        "rn", "vv", "cl", "ii", "ß", "ßß", "ﬁ", "æ", "aaa", "nn", "1", "0", "-", "dana", "chase",
+        "paypal", "gmail", "login", "akun", "secrity", "accuont", "shareing", "gifting", "stean",
+        "ingresar", "bhd", "gov", "uk", "dwp", "qz",
+    ]
+)  # fmt: skip
+
+
+@fuzz(200)
+@example("25uü4еl-8vvvv3ßßßññhhhßßpppj-uuukk-dana", "www.", "pages.dev")
+@given(
+    st.lists(READING_PIECES, min_size=1, max_size=8).map("".join),
+    st.sampled_from(["", "www.", "gov.uk.", "gov.", "login."]),
+    st.sampled_from(["com", "top", "pages.dev", "vercel.app", "co.uk", "my.id"]),
+)
+def test_readings_of_another_length_keep_every_position_inside_the_label(
+    bundled_engine: Engine, label: str, head: str, suffix: str
+) -> None:
+    """Found by fuzzing: a plain reading longer than the label (`vvßßßß-`) put a name's span
+    past the label's end (IndexError)."""
+    label = label.strip("-")
+    assume(label and "--" not in label)
+    for notices in (True, False):
+        verdict = bundled_engine.check(f"{head}{label}.{suffix}", notices=notices)
+        assert verdict.error is None or verdict.verdict is None
+        for reason in verdict.reasons:
+            assert all(0 <= p < 64 for p in reason.positions)
+
+
 # -- the YAML rule loader ----------------------------------------------------------------------
 
 
