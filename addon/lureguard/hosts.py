@@ -26,7 +26,6 @@ MAX_LABEL_OCTETS: Final = 63
 
 _SCHEME: Final = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _ASCII_LABEL: Final = re.compile(r"^[a-z0-9_-]+$")
-_FAST_HOST: Final = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$")
 #: How threat reports defang indicators so nobody clicks them: `example[.]com`, `(dot)`,
 #: `hxxps://`, `[:]//`. Read back as written before (no browser sends such a host).
 _DEFANGED_DOT: Final = re.compile(r"\[(?:\.|dot)\]|\((?:\.|dot)\)|\{(?:\.|dot)\}", re.IGNORECASE)
@@ -145,16 +144,35 @@ def parse_target(text: str) -> Target:
     stripped = text.strip()
     if not stripped:
         raise HostError("input is empty")
-    if _FAST_HOST.match(stripped):
+    if plain_host(stripped):
         return _from_plain_host(text, stripped)
     refanged = refang(stripped)
     if refanged != stripped:
         stripped = refanged
-        if _FAST_HOST.match(stripped):
+        if plain_host(stripped):
             return _from_plain_host(text, stripped)
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in stripped):
         raise HostError("input contains a control character (such as NUL or a line break)")
     return _parse_slow(text, stripped)
+
+
+def plain_host(text: str) -> bool:
+    """True when `text` is a host name the fast path takes as it stands: labels of lowercase
+    ASCII letters, digits, `-` and `_`, one dot between them, perhaps one at the end (the
+    regex `[a-z0-9_-]+(?:\\.[a-z0-9_-]+)*\\.?`). A loop over character codes: every check
+    asks it, and the native build runs it in a tenth of a regex match's instructions."""
+    dot = True  # a dot here would end an empty label
+    for i in range(len(text)):
+        code = ord(text[i])
+        if code == 46:  # .
+            if dot:
+                return False
+            dot = True
+        elif (97 <= code <= 122) or (48 <= code <= 57) or code == 45 or code == 95:  # a-z 0-9 - _
+            dot = False
+        else:
+            return False
+    return len(text) > 0
 
 
 def refang(text: str) -> str:

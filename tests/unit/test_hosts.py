@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lureguard.hosts import HostError, parse_target, split_registered, to_unicode
+from lureguard.hosts import HostError, parse_target, plain_host, split_registered, to_unicode
 from lureguard.psl import bundled
 
 
@@ -147,6 +148,22 @@ def test_normalisation_is_idempotent(text: str) -> None:
         return
     assert parse_target(host).host == host
     assert parse_target(host.upper() + ".").host == host if not host.count(":") else True
+
+
+_PLAIN_HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?")
+
+
+@given(st.text(alphabet="ab9-_.A/:%é\n ", max_size=12))
+def test_plain_host_is_the_regex_it_replaced(text: str) -> None:
+    # The fast path's test, a loop over character codes, accepts what its regex did.
+    assert plain_host(text) == (_PLAIN_HOST.fullmatch(text) is not None)
+
+
+@pytest.mark.parametrize(
+    "text", ["a", "a.b", "a.b.", "x-1_y.co.uk", "", ".", "a..b", ".a", "a.b..", "A.b"]
+)
+def test_plain_host_examples(text: str) -> None:
+    assert plain_host(text) == (_PLAIN_HOST.fullmatch(text) is not None)
 
 
 def test_registrable_domains_match_tldextract_on_real_domains() -> None:
