@@ -48,6 +48,27 @@ def new_generic(suffix: str) -> bool:
     return len(tld) > 2 and tld not in LEGACY_GENERIC_TLDS and not tld.startswith("xn--")
 
 
+#: How many public suffixes `suffix_traits` remembers (a few hundred recur; wildcard rules
+#: such as `*.ck` make the set open, hence a bound).
+SUFFIX_CACHE: Final = 4096
+_SUFFIX_TRAITS: Final[dict[str, tuple[bool, bool, bool]]] = {}
+
+
+def suffix_traits(suffix: str) -> tuple[bool, bool, bool]:
+    """(tenant, cheap, new_gtld) of a public suffix, as `Visit` reads them: they depend on
+    the suffix alone, which few hosts do not share, so each is worked out once (every check
+    builds a Visit). The memory is bounded (`SUFFIX_CACHE`, then it starts afresh)."""
+    traits = _SUFFIX_TRAITS.get(suffix)
+    if traits is None:
+        tenant = suffix in PATH_PLATFORMS or _PSL.is_platform(suffix)
+        cheap = not tenant and suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
+        traits = (tenant, cheap, not tenant and not cheap and new_generic(suffix))
+        if len(_SUFFIX_TRAITS) >= SUFFIX_CACHE:
+            _SUFFIX_TRAITS.clear()  # clearing is atomic, so threads may share it
+        _SUFFIX_TRAITS[suffix] = traits
+    return traits
+
+
 def label_visit(label: str, suffix: str, index: BrandIndex) -> Visit:
     """A visit of `label` as if it were registered under `suffix` (`subdomain.py` judges a
     subdomain label so, `numbered.py` a label without its serial)."""
@@ -71,15 +92,15 @@ class Visit:
         #: True when popular sites use this label or it is a common English word: a name or
         #: word of its own (finance, email, papal), not a slip of a brand's name
         self.established = label in index.popular_labels or label in COMMON_WORDS
-        suffix = target.suffix
+        tenant, cheap, new_gtld = suffix_traits(target.suffix)
         #: True for a customer of a hosting platform (`x.pages.dev`, `x.weebly.com`): a brand's
         #: name there is no one's site of its own
-        self.tenant = suffix in PATH_PLATFORMS or _PSL.is_platform(suffix)
+        self.tenant = tenant
         #: True under a top-level domain that spammers favour (`ABUSED_TLDS`); a platform's
         #: TLD is not its tenant's choice (`x.pages.dev` is judged by the tenant rules)
-        self.cheap = not self.tenant and suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
+        self.cheap = cheap
         #: True under another generic TLD introduced since 2012 (`new_generic`: `.shop`)
-        self.new_gtld = not self.tenant and not self.cheap and new_generic(suffix)
+        self.new_gtld = new_gtld
         #: True for a subdomain label judged as a name (`subdomain.py`): a label on someone
         #: else's domain, where a brand's name glued to other letters is nobody's own domain
         self.guest = False
