@@ -8,7 +8,6 @@ lose the name behind it. Asked only when nothing else is found in the registrabl
 
 from __future__ import annotations
 
-import string
 from typing import Final
 
 from lureguard.lookalike.combosquat import detect_combosquat
@@ -28,13 +27,20 @@ MIN_SERIAL: Final = 2
 def detect_numbered(visit: Visit) -> list[Reason]:
     """The reasons the registrable label would get without its serial, said of the label."""
     label = visit.label
-    base = _without_serial(label)
+    start, end = _serial_free_span(label)
+    base = label[start:end]
     if base == label or len(base) < MIN_TYPO_LABEL:
         return []
     offset = label.find(base)
     # The word the number is glued to must hold or be near a name: most numbered names are
     # lure words and a serial (`verify12345`), and judging them again would double their cost.
-    word = skeleton(base.split("-", 1)[0] if offset else base.rsplit("-", 1)[-1])
+    if offset == start and label.isascii():
+        # Digits and hyphens fold one to one and into no letter group, so the skeleton of
+        # `base` is the visit's without the serial's characters: no second skeleton.
+        skel = visit.skeleton[start : len(visit.skeleton) - (len(label) - end)]
+        word = skel.split("-", 1)[0] if offset else skel.rsplit("-", 1)[-1]
+    else:
+        word = skeleton(base.split("-", 1)[0] if offset else base.rsplit("-", 1)[-1])
     if (
         is_lure_word(word)
         or not _may_name(visit.index, word)
@@ -53,17 +59,27 @@ def detect_numbered(visit: Visit) -> list[Reason]:
     return [_restated(one, label, base, offset) for one in found]
 
 
-def _without_serial(label: str) -> str:
-    """The label without a serial at its start and its end (a hyphen between them and the
-    letters goes too); the label itself when it has none."""
-    base = label
-    rest = base.rstrip(string.digits)
-    if len(base) - len(rest) >= MIN_SERIAL:
-        base = rest.rstrip("-")
-    rest = base.lstrip(string.digits)
-    if len(base) - len(rest) >= MIN_SERIAL:
-        base = rest.lstrip("-")
-    return base
+def _serial_free_span(label: str) -> tuple[int, int]:
+    """(start, end) of the label without a serial at its start and its end (a hyphen between
+    them and the letters goes too); (0, len(label)) when it has none. Read over character
+    codes: asked of most labels, and the native build then builds no string."""
+    end = len(label)
+    digits = end
+    while digits > 0 and 48 <= ord(label[digits - 1]) <= 57:
+        digits -= 1
+    if end - digits >= MIN_SERIAL:
+        end = digits
+        while end > 0 and label[end - 1] == "-":
+            end -= 1
+    start = 0
+    while start < end and 48 <= ord(label[start]) <= 57:
+        start += 1
+    if start >= MIN_SERIAL:
+        while start < end and label[start] == "-":
+            start += 1
+    else:
+        start = 0
+    return start, end
 
 
 def _may_name(index: BrandIndex, word: str) -> bool:
