@@ -10,7 +10,7 @@ from lureguard.engine import Engine
 from lureguard.hosts import parse_target
 from lureguard.lookalike import LookalikeDetector
 from lureguard.lookalike.confusables import skeleton
-from lureguard.lookalike.embedding import _head
+from lureguard.lookalike.embedding import _recurring_skeleton
 from lureguard.lookalike.index import BrandIndex, deletions, typo_budget
 from lureguard.lookalike.visit import _may_probe, near_skeletons
 from lureguard.lookalike.words import _SKELETONS, lure_only, slipped_lure_word
@@ -135,7 +135,7 @@ def test_probe_filter_passes_near_names_and_stops_others(engine: Engine) -> None
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="rnvcliiam10wdu", min_size=6, max_size=14))
 def test_split_head_is_the_skeleton_head(text: str) -> None:
-    assert _head(text[:6]) == skeleton(text)[:3]
+    assert _recurring_skeleton(text[:6])[:3] == skeleton(text)[:3]
 
 
 def test_label_reasons_are_remembered_per_registrable_domain(engine: Engine) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import product
 from typing import Final
 
@@ -273,7 +272,13 @@ def _split_name(visit: Visit, labels: list[str]) -> list[Reason]:
     index = visit.index
     for k in range(2, min(len(labels), 4) + 1):
         joined = "".join(labels[-k:]).replace("-", "")
-        if len(joined) >= 6 and joined.isascii() and _head(joined[:6]) not in index.split_heads:
+        # Six letters give at least three skeleton letters whatever follows (a letter group
+        # spans two); few distinct beginnings occur (`wwwexa`, `mlogin`).
+        if (
+            len(joined) >= 6
+            and joined.isascii()
+            and _recurring_skeleton(joined[:6])[:3] not in index.split_heads
+        ):
             continue  # no protected name starts like it: spare the skeleton
         joined = skeleton(joined)
         entries = index.skeletons.get(joined) or index.skeletons.get(index.flat.get(joined, ""))
@@ -291,18 +296,23 @@ def _split_name(visit: Visit, labels: list[str]) -> list[Reason]:
     return []
 
 
-@lru_cache(maxsize=4096)
-def _head(text: str) -> str:
-    """The first three letters of the skeleton of any ASCII text starting with these six:
-    a letter group spans two letters, so six letters give at least three skeleton letters
-    whatever follows. Few distinct beginnings occur (`wwwexa`, `mlogin`), hence the cache."""
-    return skeleton(text)[:3]
+#: How many skeletons `_recurring_skeleton` remembers before it starts afresh.
+RECURRING_CACHE: Final = 4096
+_RECURRING: Final[dict[str, str]] = {}
 
 
-@lru_cache(maxsize=4096)
-def _label_skeleton(label: str) -> str:
-    """Skeleton of a subdomain label: `www`, `login`, `mail` recur on most hosts."""
-    return skeleton(label)
+def _recurring_skeleton(text: str) -> str:
+    """Skeleton of a piece of host that recurs (`www`, `login`, `mail`, the beginnings
+    `wwwexa`, `mlogin`), remembered in a plain dict: from the native build a lookup there
+    costs a fraction of an `lru_cache` call. Bounded (`RECURRING_CACHE`, then it starts
+    afresh; clearing is atomic, so threads may share it)."""
+    skel = _RECURRING.get(text)
+    if skel is None:
+        skel = skeleton(text)
+        if len(_RECURRING) >= RECURRING_CACHE:
+            _RECURRING.clear()
+        _RECURRING[text] = skel
+    return skel
 
 
 def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
@@ -328,7 +338,7 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
         for word in words:
             if len(word) < shortest:
                 continue
-            skel = _label_skeleton(word)
+            skel = _recurring_skeleton(word)
             # A word part (`att` of attack) is only a worry glued inside a longer name; as a
             # whole word under an abused TLD it is the name.
             if len(skel) < shortest or (skel in index.common and not cheap):
@@ -393,7 +403,7 @@ def _name_on_chores_site(visit: Visit, labels: list[str]) -> list[Reason]:
         for word in [label, *label.split("-")] if "-" in label else [label]:
             if len(word) < MIN_TYPO_LABEL:
                 continue
-            skel = _label_skeleton(word)
+            skel = _recurring_skeleton(word)
             entries = index.skeletons.get(skel) or index.context.get(skel)
             if entries and len(skel) >= MIN_TYPO_LABEL and not is_lure_word(skel):
                 chores = _chores_site(visit, index.own_words(skel))
