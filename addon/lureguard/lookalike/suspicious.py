@@ -11,7 +11,6 @@ sets how much it counts; it ships as `notice` (the verdict stays allow, the reas
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Final
 
 from lureguard.lookalike.confusables import skeleton, two_i
@@ -241,18 +240,18 @@ def _misspelled(label: str) -> str:
     return found
 
 
-@lru_cache(maxsize=4096)
 def _slip_among_words(label: str) -> str:
     """The lure word the label misspells among English words (`'security' as 'secrity'` of
     `secrityprocessing`, `checkprofie`, `myaccuont-settings`), or '': every hyphen part
     splits into words, one piece is a lure word of MIN_MISSPELLED_INSIDE letters or more
     with one slip inside it, or a lure word given an ending English does not form so
     (`shareing`, `viewering`), and another word stands beside it. Companies name themselves
-    with words they can spell; non-native crews misspell the word that matters. Cached: a
-    label comes back with each of its host names."""
-    if len(label) < MIN_MISSPELLED_INSIDE + 2 or not label.replace("-", "").isalpha():
+    with words they can spell; non-native crews misspell the word that matters."""
+    if len(label) < MIN_MISSPELLED_INSIDE + 2:
         return ""
     parts = label.split("-")
+    if not all(part.isalpha() for part in parts):
+        return ""
     slips = [_slipped_pieces(part) for part in parts]
     if not any(slips):
         return ""  # most labels: nothing misspelled, no split needed

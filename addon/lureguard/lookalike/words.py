@@ -282,27 +282,28 @@ def misspelled_ends(word: str) -> list[tuple[int, int, str]]:
     inside it, its first two letters and its last kept (`secrity` of secrityprocessing,
     `profie` of checkprofie). A slip at a piece's edge is mostly a cut between two words in
     the wrong place (`enssecurity` is ens + security), not a misspelling."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     n = len(word)
     shortest = MIN_MISSPELLED_INSIDE - 1
-    for end in range(shortest, min(n, _LONGEST_SLIP) + 1):  # a piece before the others, or all
-        if _slip_shaped(word[0], word[1], word[end - 1], end):
+    if n < shortest:
+        return found
+    # Only a piece with the first letters, last letter and length of such a word is probed
+    # (`_SLIP_SHAPES`): most pieces have none.
+    ends = _SLIP_SHAPES.get(word[0], _NO_SHAPES).get(word[1], _NO_ENDS)
+    for end in range(shortest, min(n, _LONGEST_SLIP) + 1) if ends else ():  # a piece first
+        lengths = ends.get(word[end - 1])
+        if lengths is not None and end in lengths:
             lure = _misspelled_inside(word[:end])
             if lure:
                 found.append((0, end, lure))
+    last = word[n - 1]
     for start in range(max(1, n - _LONGEST_SLIP), n - shortest + 1):  # a piece after them
-        if _slip_shaped(word[start], word[start + 1], word[n - 1], n - start):
+        lengths = _SLIP_SHAPES.get(word[start], _NO_SHAPES).get(word[start + 1], _NO_ENDS).get(last)
+        if lengths is not None and n - start in lengths:
             lure = _misspelled_inside(word[start:])
             if lure:
                 found.append((start, n, lure))
     return found
-
-
-def _slip_shaped(first: str, second: str, last: str, length: int) -> bool:
-    """True when an English lure word with one slip inside it may start with `first` and
-    `second`, end with `last` and be `length` letters long: most pieces may not."""
-    lengths = _SLIP_SHAPES.get(first, _NO_SHAPES).get(second, _NO_ENDS).get(last)
-    return lengths is not None and length in lengths
 
 
 def _misspelled_inside(text: str) -> str:
