@@ -27,6 +27,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("xn--pypal-elc.com", "homoglyph", "paypal.com"),  # pəypal: schwa reads as a
         ("xn--hotmai-nwa.com", "homoglyph", "hotmail.com"),  # hotmaiï: `iï` is two l's
         ("aeonlbanlc.co.jp", "homoglyph", "aeonbank.co.jp"),  # `lb` for b, `lc` for k
+        ("elbay.com", "homoglyph", "ebay.com"),  # ... a merged stroke alone in a short label
         ("cbay.com", "homoglyph", "ebay.com"),  # c/e on a four-letter name
         ("1ive.com", "homoglyph", "live.com"),  # an official domain disguised, on its suffix
         ("xn--lve-jhd.com", "homoglyph", "live.com"),  # lіve: Cyrillic і
@@ -139,7 +140,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "goolgeit.com",  # ... or to a lure word of two letters
         "qzebay.top",  # ... or ending the label
         "mlcrosoht.com",  # a slip on top of an ASCII look-alike is two edits: a name of its own
-        "elbay.com",  # an `l` stroke merged in a short label leaves too little of the name
+        "edlay.com",  # in a short label a merged stroke (`dl`) and a folded letter (d/b) too
         "app1308-login.com",  # `app13` reads as apple only by cutting the number 1308
         "login-paypa1308.com",
         "login-paypa130.com",  # three digits in a row are a number, not a disguised letter

@@ -241,8 +241,8 @@ def shape(skel: str, strokes: bool = True) -> str:
     `strokes`) an `l` stroke merged into the letter it touches (`lc`→k, `lh`→h, `dl`→d,
     `lb`→b). Strokes are a trick of the visited name: a brand's own `lb` (alibaba, whose `i`
     folds to l) is two letters, so the index keys protected names without them."""
-    if strokes and has_strokes(skel):
-        skel = _replace_groups(skel, _STROKE_GROUPS)
+    if strokes:
+        skel = merge_strokes(skel)
     if skel.isascii():
         return skel.encode().translate(_SHAPE_BYTES).decode()
     return skel.translate(SHAPES)
@@ -251,6 +251,11 @@ def shape(skel: str, strokes: bool = True) -> str:
 #: `dl` first: in `dlc` it is the leftmost group (see `_replace_groups`).
 _STROKE_LETTERS: Final = {"dl": "d", "lc": "k", "lh": "h", "lb": "b"}
 _STROKE_GROUPS: Final = tuple(_STROKE_LETTERS.items())
+
+
+def merge_strokes(skel: str) -> str:
+    """`skel` with each `l` stroke merged into the letter it touches (`shape`'s first step)."""
+    return _replace_groups(skel, _STROKE_GROUPS) if has_strokes(skel) else skel
 
 
 def has_strokes(skel: str) -> bool:

@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from typing import Final
 
 from lureguard.hosts import Target
-from lureguard.lookalike.confusables import explain, has_strokes, shape, two_i
+from lureguard.lookalike.confusables import explain, has_strokes, merge_strokes, shape, two_i
 from lureguard.lookalike.edits import describe, positions, sentence
 from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
-#: A label this long or longer is also read with its `l` strokes merged (`aeonlbanlc`): in a
-#: shorter one a merge and a folded letter leave too little of the name (`tbibank` is no
-#: tdbank).
+#: A label this long or longer is read with its `l` strokes merged and shape-alike letters
+#: folded together (`aeonlbanlc`); in a shorter one a merge and a folded letter leave too
+#: little of the name (`tbibank` is no tdbank), so a merge counts there alone.
 MIN_STROKES_LABEL: Final = 8
 
 
@@ -110,8 +110,12 @@ def _shape_match(text: str, shapes: dict[str, set[str]]) -> set[str] | None:
     """Protected skeletons shaped like `text`, read with its `l` strokes kept, then merged
     (`alidaba` keeps its `l`; `aeonlbanlc` merges `lb` and `lc`)."""
     found = shapes.get(shape(text, strokes=False))
-    if not found and len(text) >= MIN_STROKES_LABEL and has_strokes(text):
+    if not found and has_strokes(text):
         found = shapes.get(shape(text))
+        if found and len(text) < MIN_STROKES_LABEL:
+            # In a shorter label a merge counts alone, not with a folded letter too.
+            merged = merge_strokes(text)
+            found = {skel for skel in found if skel == merged} or None
     return found
 
 
