@@ -115,7 +115,7 @@ def _shape_match(text: str, shapes: dict[str, set[str]]) -> set[str] | None:
         if found and len(text) < MIN_STROKES_LABEL:
             # In a shorter label a merge counts alone, not with a folded letter too.
             merged = merge_strokes(text)
-            found = {skel for skel in found if skel == merged} or None
+            found = {merged} if merged in found else None
     return found
 
 

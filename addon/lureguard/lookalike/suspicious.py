@@ -54,12 +54,12 @@ _INFLECTIONS: Final = ("ing", "ers", "er", "ed")
 _LONGEST_WORD: Final = max(len(w) for w in LURE_WORDS) + max(len(e) for e in _INFLECTIONS)
 #: Words a name may be made of around such a slip: English words the web uses, lure words
 #: and their plurals.
-_WORDS: Final = frozenset(
+_ORDINARY_WORDS: Final = frozenset(
     COMMON_WORDS
     | {w for w in LURE_WORDS if w.isalpha()}
     | {w + "s" for w in LURE_WORDS if w.isalpha()}
 )
-_LONGEST_PIECE: Final = max(len(w) for w in _WORDS) + 1
+_LONGEST_PIECE: Final = max(len(w) for w in _ORDINARY_WORDS) + 1
 _LONGEST_LURE: Final = max(len(w) for w in LURE_WORDS)
 #: Endings English does not form so, and how many of their letters belong to the lure word
 #: before them: an `-ing` that keeps the word's `e` (`shareing`), and one stacked on an `-er`
@@ -279,7 +279,7 @@ def _slipped_pieces(part: str) -> dict[tuple[int, int], str]:
             end = at + len(written)
             for start in range(max(0, at - _LONGEST_LURE), at - 2):
                 stem = part[start : at + kept]
-                if is_lure_word(skeleton(stem)) and part[start:end] not in _WORDS:
+                if is_lure_word(skeleton(stem)) and part[start:end] not in _ORDINARY_WORDS:
                     found[start, end] = f"'{stem[: len(stem) - kept]}ing' as '{part[start:end]}'"
                     break
             at = part.find(written, at + 1)
@@ -299,7 +299,7 @@ def _split_with_slip(part: str, slips: dict[tuple[int, int], str]) -> tuple[int,
         for start in range(max(0, end - _LONGEST_PIECE), end):
             if clean[start] == unreached and slipped[start] == unreached:
                 continue
-            if part[start:end] in _WORDS:
+            if part[start:end] in _ORDINARY_WORDS:
                 clean[end] = min(clean[end], clean[start] + 1)
                 if slipped[start] + 1 < slipped[end]:
                     slipped[end] = slipped[start] + 1

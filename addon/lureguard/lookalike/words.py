@@ -261,15 +261,19 @@ def ends_with_lure_word(skel: str, shortest: int = 4) -> bool:
     )
 
 
-def near_lure_word(text: str, shortest: int = MIN_SLIPPED_LURE, same_start: bool = False) -> str:
+def near_lure_word(
+    text: str, shortest: int = MIN_SLIPPED_LURE, same_start: bool = False, inside: bool = False
+) -> str:
     """The lure word of `shortest` letters or more one edit (Damerau) from `text`, as written
-    (`secrity` -> security), starting with the same letter if `same_start`, or '':
-    symmetric deletion, so a probe costs len(text) + 1 lookups, not a distance to every word."""
+    (`secrity` -> security), starting with the same letter if `same_start`, with the slip
+    inside the word if `inside` (its first two letters and its last kept), or '': symmetric
+    deletion, so a probe costs len(text) + 1 lookups, not a distance to every word."""
     for probe in (text, *(text[:i] + text[i + 1 :] for i in range(len(text)))):
         for word in _ONE_LETTER_LESS.get(probe, ()):
             if (
                 len(word) >= shortest
                 and (not same_start or word[0] == text[0])
+                and (not inside or (word[:2] == text[:2] and word[-1] == text[-1]))
                 and DamerauLevenshtein.distance(text, word, score_cutoff=1) <= 1
             ):
                 return word
@@ -293,33 +297,17 @@ def misspelled_ends(word: str) -> list[tuple[int, int, str]]:
     for end in range(shortest, min(n, _LONGEST_SLIP) + 1) if ends else ():  # a piece first
         lengths = ends.get(word[end - 1])
         if lengths is not None and end in lengths:
-            lure = _misspelled_inside(word[:end])
+            lure = near_lure_word(word[:end], MIN_MISSPELLED_INSIDE, inside=True)
             if lure:
                 found.append((0, end, lure))
     last = word[n - 1]
     for start in range(max(1, n - _LONGEST_SLIP), n - shortest + 1):  # a piece after them
         lengths = _SLIP_SHAPES.get(word[start], _NO_SHAPES).get(word[start + 1], _NO_ENDS).get(last)
         if lengths is not None and n - start in lengths:
-            lure = _misspelled_inside(word[start:])
+            lure = near_lure_word(word[start:], MIN_MISSPELLED_INSIDE, inside=True)
             if lure:
                 found.append((start, n, lure))
     return found
-
-
-def _misspelled_inside(text: str) -> str:
-    """The lure word `text` misspells with one slip inside it (see `misspelled_ends`), or ''."""
-    probes = [text]
-    probes.extend(text[:i] + text[i + 1 :] for i in range(2, len(text) - 1))
-    for probe in probes:
-        for word in _ONE_LETTER_LESS.get(probe, ()):
-            if (
-                len(word) >= MIN_MISSPELLED_INSIDE
-                and word[:2] == text[:2]
-                and word[-1] == text[-1]
-                and DamerauLevenshtein.distance(text, word, score_cutoff=1) <= 1
-            ):
-                return word
-    return ""
 
 
 def slipped_lure_word(text: str) -> bool:
