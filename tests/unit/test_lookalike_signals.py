@@ -144,6 +144,11 @@ def test_ordinary_dotted_and_hyphenated_names_do_not(engine: Engine, host: str) 
         ("my-gardenaccuont.net", "misspells 'account' as 'accuont'"),  # in any hyphen part
         ("gardenshareing.com", "misspells 'sharing' as 'shareing'"),  # an `e` kept before -ing
         ("fileviewering.net", "misspells 'viewing' as 'viewering'"),  # -ing stacked on -er
+        ("gardensecurited.com", "misspells 'security' as 'securited'"),  # -ed for a y
+        ("folderverifing.net", "misspells 'verifying' as 'verifing'"),  # -ing for a y
+        # A label that starts `com-` ends whatever name is put before it as a .com address
+        ("com-qzrvx.info", "begins with 'com-'"),
+        ("secure.com-7qz3.top", "'secure.com-7qz3'"),
     ],
 )
 def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> None:
@@ -170,6 +175,8 @@ def test_suspicious_names_are_notices(engine: Engine, host: str, words: str) -> 
         "xecurityupdates.com",  # a slip of a first letter makes another name
         "abssecurity.com",  # a slip at a word's edge is a cut between words in the wrong place
         "gardensecurity.com",  # words as spelled
+        "gardenverified.com",  # ... inflected as English does
+        "telecom-qz.com", "comqzrvx-shop.net",  # `com` ending a word or glued to one
     ],
 )  # fmt: skip
 def test_single_words_popular_names_and_ordinary_words_are_not_suspicious(

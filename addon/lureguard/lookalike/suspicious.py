@@ -43,6 +43,8 @@ _DIGIT_LETTERS: Final = {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s"}
 _LONE_DIGIT: Final = re.compile(r"(?<![0-9])(?:(?<=[a-z])[0-9]|[0-9](?=[a-z]))(?![0-9])")
 #: A label ending so may be an address with its dot dropped (`documentviewingcom`).
 _DOTLESS_END: Final = "com"
+#: A label starting so ends an address at its dot (`paypal.com-x.info` reads as paypal.com).
+_DOTCOM_START: Final = "com-"
 #: Words that ask for a password outright (`set-login`, `change-pw`): beside one short word
 #: of any kind they make the whole name, where `mail` or `account` beside a word is a
 #: product (`temp-mail`, `sega-account`).
@@ -61,10 +63,17 @@ _ORDINARY_WORDS: Final = frozenset(
 )
 _LONGEST_PIECE: Final = max(len(w) for w in _ORDINARY_WORDS) + 1
 _LONGEST_LURE: Final = max(len(w) for w in LURE_WORDS)
-#: Endings English does not form so, and how many of their letters belong to the lure word
-#: before them: an `-ing` that keeps the word's `e` (`shareing`), and one stacked on an `-er`
-#: (`viewering`).
-_MISFORMED_ENDINGS: Final = (("eing", 1), ("ering", 0))
+#: Endings English does not form so: (as written, how many of its letters belong to the lure
+#: word before it, the letter of the word the ending dropped, the ending of the word to name):
+#: an `-ing` that keeps the word's `e` (`shareing`: sharing), one stacked on an `-er`
+#: (`viewering`: viewing), an `-ed` or `-ing` in place of the word's `y` (`securited`:
+#: security, `verifing`: verifying).
+_MISFORMED_ENDINGS: Final = (
+    ("eing", 1, "", "ing"),
+    ("ering", 0, "", "ing"),
+    ("ed", 0, "y", "y"),
+    ("ing", 0, "y", "ying"),
+)
 
 
 def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
@@ -109,6 +118,9 @@ def detect_suspicious(visit: Visit, notices: bool = True) -> list[Reason]:
     if credential:
         return [_reason(signal, label, f"'{label}' is the sign-in word '{credential}' with one "
                         "word beside it")]  # fmt: skip
+    if label.startswith(_DOTCOM_START) and len(label) > len(_DOTCOM_START):
+        return [_reason(signal, label, f"'{label}' begins with 'com-', so any name put before "
+                        f"it reads as a .com address ('secure.{label}')")]  # fmt: skip
     if label.endswith(_DOTLESS_END) and _sign_in_phrase(label[: -len(_DOTLESS_END)]):
         name = label[: -len(_DOTLESS_END)]
         return [_reason(signal, label, f"'{label}' writes the address {name}.com with its dot "
@@ -273,14 +285,15 @@ def _slipped_pieces(part: str) -> dict[tuple[int, int], str]:
     does not form so (`shareing`, `viewering`)."""
     found = {(start, end): f"'{word}' as '{part[start:end]}'" for start, end, word in
              misspelled_ends(part)}  # fmt: skip
-    for written, kept in _MISFORMED_ENDINGS:
+    for written, kept, dropped, english in _MISFORMED_ENDINGS:
         at = part.find(written)
         while at > 0:
             end = at + len(written)
             for start in range(max(0, at - _LONGEST_LURE), at - 2):
-                stem = part[start : at + kept]
-                if is_lure_word(skeleton(stem)) and part[start:end] not in _ORDINARY_WORDS:
-                    found[start, end] = f"'{stem[: len(stem) - kept]}ing' as '{part[start:end]}'"
+                word = part[start : at + kept] + dropped
+                if is_lure_word(skeleton(word)) and part[start:end] not in _ORDINARY_WORDS:
+                    spelled = word[: len(word) - kept - len(dropped)] + english
+                    found[start, end] = f"'{spelled}' as '{part[start:end]}'"
                     break
             at = part.find(written, at + 1)
     return found
