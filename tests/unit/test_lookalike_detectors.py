@@ -340,3 +340,11 @@ def test_a_letter_that_reads_as_two_keeps_spans_inside_the_label(engine: Engine)
         label = host.split(".", 1)[0]
         for reason in verdict.reasons:
             assert all(0 <= p < len(label) for p in reason.positions), host
+
+
+def test_a_letter_written_twice_where_a_name_meets_a_lure_word(engine: Engine) -> None:
+    # Kits double the letter at the seam (`resetchaseeupdate`): read once, it is the name
+    # beside lure words.
+    assert kinds(engine, "resetchaseeupdate.pages.dev") == [("combosquat", "chase.com")]
+    assert kinds(engine, "verifyppaypal.com") == [("combosquat", "paypal.com")]
+    assert engine.check("resetchaseequpdate.pages.dev").verdict == "allow"  # no word left
