@@ -20,9 +20,12 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import DamerauLevenshtein
 
 from lureguard.engine import Engine
 from lureguard.hosts import HostError, parse_target
+from lureguard.lookalike import visit
+from lureguard.lookalike.index import LONG_LABEL, BrandIndex
 from lureguard.popular import PopularList
 from lureguard.ruleset.compile import compile_rules
 from lureguard.ruleset.importers import LINE_FORMATS, FeedFormatError, Guard, feed_items
@@ -266,6 +269,47 @@ def test_readings_of_another_length_keep_every_position_inside_the_label(
         assert verdict.error is None or verdict.verdict is None
         for reason in verdict.reasons:
             assert all(0 <= p < 64 for p in reason.positions)
+
+
+def _every_pair_probed(text: str, index: BrandIndex) -> list[tuple[str, int]]:
+    """`visit.two_slips` without its filters on the probes' ends: every pair of deletions."""
+    n = len(text)
+    if n < LONG_LABEL or n - 2 not in index.key_lengths or not (text.isascii() and text.isalpha()):
+        return []
+    if not visit._ends_match(text, index.starts, index.finishes):
+        return []
+    found: dict[str, int] = {}
+    for i in range(1, n - 1):
+        for j in range(i + 1, n):
+            for reading in index.deletes.get(text[:i] + text[i + 1 : j] + text[j + 1 :], ()):
+                skel = index.readings[reading]
+                if len(reading) < LONG_LABEL or skel == text or text.startswith(reading):
+                    continue
+                if DamerauLevenshtein.distance(text, reading, score_cutoff=2) <= 2:
+                    found[skel] = 2
+    return sorted(found.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
+
+
+@fuzz(300)
+@given(st.data())
+def test_two_slips_finds_what_probing_every_pair_finds(
+    bundled_engine: Engine, data: st.DataObject
+) -> None:
+    """The filters on the probes' first and last letters skip only probes that cannot hit."""
+    index = bundled_engine.index
+    names = sorted(r for r in index.readings if len(r) >= LONG_LABEL and r.isalpha())
+    text = list(data.draw(st.sampled_from(names)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        # near the ends, where the filters read the probes' letters
+        at = data.draw(st.sampled_from([*range(6), *range(len(text) - 5, len(text) + 1)]))
+        letter = data.draw(st.sampled_from(string.ascii_lowercase))
+        edit = data.draw(st.sampled_from(["add", "change", "delete"]))
+        if edit == "add":
+            text.insert(at, letter)
+        elif at < len(text):
+            text[at : at + 1] = [letter] if edit == "change" else []
+    label = "".join(text)
+    assert visit.two_slips(label, index) == _every_pair_probed(label, index)
 
 
 # -- the YAML rule loader ----------------------------------------------------------------------

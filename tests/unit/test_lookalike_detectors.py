@@ -45,6 +45,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("paypaaal.com", "typo", "paypal.com"),  # a letter stuttered beyond one slip
         ("goooog1e.net", "typo", "google.com"),  # ... mixed with a look-alike
         ("xn--mcrosoht-tkb.com", "typo", "microsoft.com"),  # mıcrosoht: any slip and an IDN one
+        ("micrpsoftomline.com", "typo", "microsoftonline.com"),  # two changed letters
+        ("microsofteonlinre.net", "typo", "microsoftonline.com"),  # two added letters
         ("ch4se.com", "homoglyph", "chase.com"),  # a name protected in context, a digit in it
         # a serial number glued to a lookalike
         ("goolge77.com", "typo", "google.com"),
@@ -127,6 +129,7 @@ def test_technique_catches(engine: Engine, host: str, kind: str, target: str) ->
         "mail.google.co.jp", "login.microsoftonline.com", "outlook.live.com", "chase-manhattan.com",
         "example.com", "xn--e1afmkfd.xn--p1ai", "album.com", "elbow.com", "vps.com",
         "xn--ahoo-ffc.com",  # ʎahoo: a turned y reads as a lambda, not y
+        "microsoftonlineok.com",  # two letters glued at the end: a piece, not a slip
         "ildcloud.com",  # runs the skeleton makes (`cl` reads `d`) are no stutter of icloud
         "g" + "o" * 20 + "gle.com",  # a run of twenty letters is no slip anyone misreads
         "appleqzrv.top",  # a word part that begins popular names, glued on under an abused TLD

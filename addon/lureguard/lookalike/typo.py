@@ -13,7 +13,8 @@ name. A label that popular sites already use (`finance`, `email`) or a common En
 
 Distances are computed on confusable skeletons, so a typo combined with a homoglyph
 (`rnicrosof`) still counts; candidates come from the deletion index, so a check costs
-len(label)+1 hash probes whatever the number of brands. A stutter (`paypaaal`, letters
+len(label)+1 hash probes whatever the number of brands (a long label with no name that near
+is probed with two letters deleted too, `visit.two_slips`: the rest of a two-edit budget). A stutter (`paypaaal`, letters
 repeated beyond the budget) is found by reading every run of one letter once.
 Under a country's code where the brand has no domain (`.re`) the reason is one level
 lower (`visit.foreign_country`): mostly a local name there.
@@ -42,7 +43,7 @@ from lureguard.lookalike.index import (
     holds_number,
     repeats,
 )
-from lureguard.lookalike.visit import Visit, foreign_country, reason
+from lureguard.lookalike.visit import Visit, foreign_country, reason, two_slips
 from lureguard.verdict import Reason
 
 #: Names shorter than this accept one raw edit only: no slip mixed with a look-alike.
@@ -86,7 +87,7 @@ def detect_typo(visit: Visit) -> list[Reason]:
         return []
     # A number is no letters in disguise (`fast411` is no fastmail), unless the name has digits.
     number: bool | None = None
-    for skel, _distance in visit.near():
+    for skel, _distance in visit.near() or two_slips(visit.skeleton, index):
         if len(visit.skeleton) < MIN_VISITED and visit.skeleton[:1] != skel[:1]:
             continue  # `mail` for gmail, `pass` for vpass: a short rest is a name of its own
         for entry in index.skeletons[skel]:

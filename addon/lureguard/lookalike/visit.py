@@ -10,6 +10,7 @@ from lureguard.hosts import Target
 from lureguard.lookalike.confusables import readings
 from lureguard.lookalike.index import (
     END_CHECK_LONG,
+    LONG_LABEL,
     MIN_TYPO_LABEL,
     BrandIndex,
     CodeBits,
@@ -190,6 +191,63 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
         if distance <= budget and distance < best.get(skel, budget + 1):
             best[skel] = distance
     return sorted(best.items(), key=_nearest_first)
+
+
+def two_slips(text: str, index: BrandIndex) -> list[tuple[str, int]]:
+    """(protected skeleton, 2) for every protected reading of LONG_LABEL letters or more two
+    edits from `text` that `near_skeletons` cannot find: two letters added, one added and one
+    changed, two changed (`stramconmunity`). Its single-deletion probes leave those out;
+    here `text` with two letters deleted, its first kept, is probed too, each probe only when
+    a key of its length may start and end with its letters (`_probe_end`). Letters only: a
+    hyphen or digit makes words and numbers, the combination rules' to judge, and so are
+    two letters added at the end (`<name>ok`)."""
+    n = len(text)
+    m = n - 2
+    if n < LONG_LABEL or m not in index.key_lengths or not (text.isascii() and text.isalpha()):
+        return []
+    if not _ends_match(text, index.starts, index.finishes):
+        return []
+    heads = index.probe_heads
+    tails = index.probe_tails
+    codes = text.encode()
+    # Deleting after the fourth letter keeps the probe's head, before the last four its tail.
+    head_kept = _probe_end(codes, 0, n, n, heads)
+    tail_kept = _probe_end(codes, m - 4, 0, 1, tails)
+    deletes = index.deletes
+    readings = index.readings
+    found: dict[str, int] = {}
+    for i in range(1, n - 1):
+        if i >= 4 and not head_kept:
+            break
+        head_after = head_kept if i >= 4 else _probe_end(codes, 0, i, n, heads)
+        for j in range(i + 1 if tail_kept else max(i + 1, n - 4), n if head_after else 5):
+            if not (head_after if j >= 5 else _probe_end(codes, 0, i, j, heads)):
+                continue
+            if not (tail_kept if j < n - 4 else _probe_end(codes, m - 4, i, j, tails)):
+                continue
+            for reading in deletes.get(text[:i] + text[i + 1 : j] + text[j + 1 :], ()):
+                skel = readings[reading]
+                if (
+                    len(reading) < LONG_LABEL
+                    or skel in found
+                    or skel == text
+                    or text.startswith(reading)
+                ):
+                    continue
+                if DamerauLevenshtein.distance(text, reading, score_cutoff=2) <= 2:
+                    found[skel] = 2
+    return sorted(found.items(), key=_nearest_first) if found else []
+
+
+def _probe_end(codes: bytes, p: int, i: int, j: int, ends: CodeBits) -> bool:
+    """True when some deletion key two letters shorter than `codes` (an ASCII label) may hold
+    (`index.CodeBits`) its four letters from `p` once its letters `i` < `j` are deleted: a
+    test on code points, no string built."""
+    a = p + (p >= i) + (p >= j - 1)
+    b = p + 1 + (p + 1 >= i) + (p + 1 >= j - 1)
+    c = p + 2 + (p + 2 >= i) + (p + 2 >= j - 1)
+    d = p + 3 + (p + 3 >= i) + (p + 3 >= j - 1)
+    return ends.may_hold(probe_code(codes[a], codes[b], codes[c], codes[d], len(codes) - 2))
 
 
 def _nearest_first(item: tuple[str, int]) -> tuple[int, int, str]:
