@@ -14,8 +14,9 @@ name. A label that popular sites already use (`finance`, `email`) or a common En
 Distances are computed on confusable skeletons, so a typo combined with a homoglyph
 (`rnicrosof`) still counts; candidates come from the deletion index, so a check costs
 len(label)+1 hash probes whatever the number of brands (a long label with no name that near
-is probed with two letters deleted too, `visit.two_slips`: the rest of a two-edit budget). A stutter (`paypaaal`, letters
-repeated beyond the budget) is found by reading every run of one letter once.
+is probed with two letters deleted too, `visit.two_slips`: the rest of a two-edit budget).
+A stutter (`paypaaal`, letters repeated beyond the budget) is found by reading every run of
+one letter once.
 Under a country's code where the brand has no domain (`.re`) the reason is one level
 lower (`visit.foreign_country`): mostly a local name there.
 """
