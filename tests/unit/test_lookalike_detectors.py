@@ -351,3 +351,15 @@ def test_a_letter_written_twice_where_a_name_meets_a_lure_word(engine: Engine) -
     assert kinds(engine, "resetchaseeupdate.pages.dev") == [("combosquat", "chase.com")]
     assert kinds(engine, "verifyppaypal.com") == [("combosquat", "paypal.com")]
     assert engine.check("resetchaseequpdate.pages.dev").verdict == "allow"  # no word left
+
+
+def test_a_lure_word_misspelled_beside_a_distinctive_name(engine: Engine) -> None:
+    # Kits misspell the word beside a name they spell right.
+    assert kinds(engine, "paypalverifi.com") == [("combosquat", "paypal.com")]
+    assert kinds(engine, "accuontmicrosoft.net") == [("combosquat", "microsoft.com")]
+    for host in (
+        "paypalxecure.com",  # a changed first letter makes another word
+        "paypalsecur.com",  # too short a word to read a slip in
+        "applesecury.com",  # a name that is a word part (pineapple)
+    ):
+        assert engine.check(host).verdict == "allow", host

@@ -40,6 +40,7 @@ from lureguard.lookalike.words import (
     is_lure_word,
     lure_only,
     lure_only_beside,
+    near_lure_word,
     slipped_lure_word,
     starts_with_lure_word,
     written_infrastructure,
@@ -48,6 +49,8 @@ from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
 MIN_MISSPELLED: Final = 6
+#: A misspelled lure word glued to a distinctive name must be at least this long.
+MIN_SLIPPED_BESIDE: Final = 6
 #: A name used as a word of its own (a hyphen word, a tenant's word, glued under an abused
 #: TLD) must be at least this long to count whatever stands around it.
 MIN_DISTINCTIVE: Final = 5
@@ -177,6 +180,7 @@ def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
             skel in index.skeletons
             or (skel in index.context and len(skel) >= MIN_CONTEXT_WORD)  # not `ing` of niding
             or lure_only_beside(skel, own)
+            or (stuck and _slipped_beside(index, name, bare))
         ):
             lured = True
         elif not (visit.tenant and infrastructure(skel)):  # `support-uphold-cdn-7.pages.dev`
@@ -215,6 +219,19 @@ def _inside_hex_id(label: str, lo: int, hi: int) -> bool:
         end += 1
     run = label[start:end]
     return len(run) >= HEX_ID_LENGTH and sum(c.isdigit() for c in run) >= MIN_HEX_ID_DIGITS
+
+
+def _slipped_beside(index: BrandIndex, name: str, piece: str) -> bool:
+    """True when `piece`, glued to the distinctive name `name`, is a lure word misspelled once
+    (`paypalsecury`), its first letter kept, MIN_SLIPPED_BESIDE letters or more and no word as
+    written: kits misspell the word beside a name they spell right."""
+    return (
+        len(piece) >= MIN_SLIPPED_BESIDE
+        and piece.isalpha()
+        and piece not in COMMON_WORDS
+        and _distinctive(index, name)
+        and bool(near_lure_word(piece, same_start=True))
+    )
 
 
 def _distinctive(index: BrandIndex, name: str, written: str = "") -> bool:
