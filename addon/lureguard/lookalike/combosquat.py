@@ -470,7 +470,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 visit, name, visit.plain[:start], visit.plain[end:]
             ):
                 found[name] = _label_span(visit.label, visit.plain, start, end)
-    if "-" in skel and any(part in index.skeletons for part in visit.parts()):
+    if "-" in skel and not index.skeletons.keys().isdisjoint(visit.parts()):
         offset = 0
         for part in visit.parts():
             end = offset + len(part)
@@ -545,7 +545,10 @@ def _split_names(
     `skel` (`Visit.parts`)."""
     # A split name starts with a word that begins a name and goes on into the next word
     # (`pay` + `p` of pal): with no such pair of words, none is split.
-    if not any(_goes_on(index, parts[i], parts[i + 1]) for i in range(len(parts) - 1)):
+    # (one set test first: most labels have no word that begins a name)
+    if index.split_prefixes.isdisjoint(parts[:-1]) or not any(
+        _goes_on(index, parts[i], parts[i + 1]) for i in range(len(parts) - 1)
+    ):
         return []
     kept = [i for i, c in enumerate(skel) if c != "-"]
     flat = skel.replace("-", "")
@@ -917,46 +920,55 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
     """`paypall-login`: a hyphen part that is a typo of a brand name, the rest lure words; or,
     whatever the rest (`x-goolge-meet`), one slip off a distinctive name that keeps its first
     letter (`_slip_of_name`)."""
-    reasons = []
+    reasons: list[Reason] = []
     parts = visit.parts()
     raw_parts = parts if visit.label == visit.skeleton else visit.label.split("-")
+    if len(raw_parts) != len(parts):
+        raw_parts = parts
+    plain_parts = visit.plain.split("-") if visit.plain else parts
+    if len(plain_parts) != len(parts):
+        plain_parts = parts
     offset = 0
     popular = visit.index.popular_labels
-    plain_parts = visit.plain.split("-") if visit.plain else []
     for k, part in enumerate(parts):
-        raw = raw_parts[k] if len(raw_parts) == len(parts) else part
-        # A letter group folded in the part hides a slip beside it (`binnce`: `nn` reads `m`).
-        readings = [part]
-        if len(plain_parts) == len(parts) and plain_parts[k] != part:
-            readings.append(plain_parts[k])
-        near: list[tuple[str, int]] = []
-        # A lure word is that word, not a misspelled name (`transfer` of wetransfer).
-        if (
-            len(readings[-1]) >= MIN_MISSPELLED - 1
-            and raw not in popular
-            and not is_lure_word(part)
-        ):
-            near = _near_names(visit.index, readings, raw)
-        if near and written_infrastructure(raw):  # so is a machinery word (`static` of pstatic)
-            near = []
-        if near:
-            # The rest lure words (the brand's own too: `icloudd-lost`), or any words beside a
-            # slip of a distinctive name (`_slip_of_name`).
-            others = parts[:k] + parts[k + 1 :]
-            near = [
-                (s, d)
-                for s, d in near
-                if lure_only_beside("-".join(others), visit.index.own_words(s))
-                or _slip_of_name(visit.index, part, s, d, raw)
-            ]
-        for skel, _ in near:
-            # The brand's own lure word beside it points at the brand (`idcloud-lost`) ...
-            own = not visit.index.own_words(skel).isdisjoint(others)
-            for entry in visit.index.skeletons[skel]:
-                # ... else a word part of other names (`trust`) is that word, not truist's slip.
-                if own or not visit.index.inside_popular_names(raw, entry.label):
-                    reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
+        raw = raw_parts[k]
+        second = plain_parts[k]
+        # A lure word is that word, not a misspelled name (`transfer` of wetransfer); most
+        # parts leave here, with nothing built.
+        if len(second) >= MIN_MISSPELLED - 1 and raw not in popular and not is_lure_word(part):
+            # A letter group folded in the part hides a slip beside it (`binnce`: `nn` reads `m`).
+            readings = [part] if second == part else [part, second]
+            reasons += _misspelled_part(visit, parts, k, readings, raw, offset)
         offset += len(raw) + 1
+    return reasons
+
+
+def _misspelled_part(
+    visit: Visit, parts: list[str], k: int, readings: list[str], raw: str, offset: int
+) -> list[Reason]:
+    """`_misspelled_parts` for the hyphen part `k` (its `readings`, written `raw` at `offset`
+    in the label)."""
+    part = parts[k]
+    near = _near_names(visit.index, readings, raw)
+    if not near or written_infrastructure(raw):  # so is a machinery word (`static` of pstatic)
+        return []
+    # The rest lure words (the brand's own too: `icloudd-lost`), or any words beside a slip of
+    # a distinctive name (`_slip_of_name`).
+    others = parts[:k] + parts[k + 1 :]
+    near = [
+        (s, d)
+        for s, d in near
+        if lure_only_beside("-".join(others), visit.index.own_words(s))
+        or _slip_of_name(visit.index, part, s, d, raw)
+    ]
+    reasons = []
+    for skel, _ in near:
+        # The brand's own lure word beside it points at the brand (`idcloud-lost`) ...
+        own = not visit.index.own_words(skel).isdisjoint(others)
+        for entry in visit.index.skeletons[skel]:
+            # ... else a word part of other names (`trust`) is that word, not truist's slip.
+            if own or not visit.index.inside_popular_names(raw, entry.label):
+                reasons.append(_misspelled_reason(visit, entry, offset, offset + len(raw)))
     return reasons
 
 
@@ -999,9 +1011,11 @@ def _context_slip_beside_own_word(visit: Visit) -> list[Reason]:
         return []
     parts = visit.parts()
     names = {name for part in parts for name in index.context_by_word.get(part, ())}
+    if not names:
+        return []  # no brand's own word among the parts: most labels
     offset = 0
     for written, part in zip(visit.label.split("-"), parts, strict=True):
-        if names and written.isalpha() and not _a_name_or_word(index, written, part):
+        if written.isalpha() and not _a_name_or_word(index, written, part):
             for name in sorted(names):
                 if (
                     len(name) >= MIN_SLIP_BESIDE_OWN

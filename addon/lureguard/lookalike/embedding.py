@@ -96,7 +96,7 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
     index = visit.index
     tokens = (head.replace("-", ".") if "-" in head else head).split(".")
     heads = index.suffix_heads
-    if not any(tokens[i] in heads for i in range(1, len(tokens))):
+    if heads.isdisjoint(tokens[1:]):
         return []  # no official suffix follows any token
     reasons = []
     for i, token in enumerate(tokens[:-1]):

@@ -31,10 +31,15 @@ def detect_homoglyph(visit: Visit) -> list[Reason]:
     read_apart = two_i(visit.label) if not matches and "u" in visit.skeleton else ""
     if read_apart:
         matches = index.skeletons.get(read_apart)
-    if not matches and any(c.isdigit() for c in visit.label) and not visit.label.isdigit():
+    if (
+        not matches
+        and visit.skeleton in index.context  # a set lookup first: most labels name nothing
+        and any(c.isdigit() for c in visit.label)
+        and not visit.label.isdigit()
+    ):
         # A name protected only in context (`chase`) written with a digit for a letter
         # (`ch4se`): a disguise, not the word.
-        matches = visit.index.context.get(visit.skeleton)
+        matches = index.context.get(visit.skeleton)
     if not matches:
         return _official_twins(visit, read_apart) or _shape_alikes(visit)
     reasons = []

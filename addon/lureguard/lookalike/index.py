@@ -81,6 +81,12 @@ class CodeBits:
         low = code & self.mask
         return (self.bits[low >> 3] >> (low & 7)) & 1 == 1
 
+    def may_hold_letters(self, a: int, b: int, c: int, d: int, length: int) -> bool:
+        """`may_hold(probe_code(a, b, c, d, length))` in one call: `visit._may_probe` asks up
+        to twelve of them per label, and most labels ask only these."""
+        low = ((((length * 131 + a) * 131 + b) * 131 + c) * 131 + d) & self.mask
+        return (self.bits[low >> 3] >> (low & 7)) & 1 == 1
+
 
 @dataclass(frozen=True, slots=True)
 class Protected:

@@ -16,7 +16,6 @@ from lureguard.lookalike.index import (
     CodeBits,
     NamesInside,
     Protected,
-    probe_code,
     typo_budget,
 )
 from lureguard.lookalike.pathtenant import PATH_PLATFORMS
@@ -283,12 +282,12 @@ def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
     d = ord(text[3])
     e = ord(text[4])
     if not (
-        heads.may_hold(probe_code(a, b, c, d, n))
-        or heads.may_hold(probe_code(a, b, c, d, n - 1))  # a deletion after the fourth letter
-        or heads.may_hold(probe_code(b, c, d, e, n - 1))
-        or heads.may_hold(probe_code(a, c, d, e, n - 1))
-        or heads.may_hold(probe_code(a, b, d, e, n - 1))
-        or heads.may_hold(probe_code(a, b, c, e, n - 1))
+        heads.may_hold_letters(a, b, c, d, n)
+        or heads.may_hold_letters(a, b, c, d, n - 1)  # a deletion after the fourth letter
+        or heads.may_hold_letters(b, c, d, e, n - 1)
+        or heads.may_hold_letters(a, c, d, e, n - 1)
+        or heads.may_hold_letters(a, b, d, e, n - 1)
+        or heads.may_hold_letters(a, b, c, e, n - 1)
     ):
         return False
     a = ord(text[-5])
@@ -297,12 +296,12 @@ def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
     d = ord(text[-2])
     e = ord(text[-1])
     return (
-        tails.may_hold(probe_code(b, c, d, e, n))
-        or tails.may_hold(probe_code(b, c, d, e, n - 1))  # a deletion before the last four letters
-        or tails.may_hold(probe_code(a, b, c, d, n - 1))
-        or tails.may_hold(probe_code(a, b, c, e, n - 1))
-        or tails.may_hold(probe_code(a, b, d, e, n - 1))
-        or tails.may_hold(probe_code(a, c, d, e, n - 1))
+        tails.may_hold_letters(b, c, d, e, n)
+        or tails.may_hold_letters(b, c, d, e, n - 1)  # a deletion before the last four letters
+        or tails.may_hold_letters(a, b, c, d, n - 1)
+        or tails.may_hold_letters(a, b, c, e, n - 1)
+        or tails.may_hold_letters(a, b, d, e, n - 1)
+        or tails.may_hold_letters(a, c, d, e, n - 1)
     )
 
 
