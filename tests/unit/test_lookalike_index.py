@@ -11,7 +11,7 @@ from lureguard.hosts import parse_target
 from lureguard.lookalike import LookalikeDetector
 from lureguard.lookalike.confusables import skeleton
 from lureguard.lookalike.embedding import _recurring_skeleton
-from lureguard.lookalike.index import BrandIndex, deletions, typo_budget
+from lureguard.lookalike.index import BrandIndex, CodeBits, deletions, probe_code, typo_budget
 from lureguard.lookalike.visit import _may_probe, near_skeletons
 from lureguard.lookalike.words import _SKELETONS, lure_only, slipped_lure_word
 from tests.unit.lookalike_brands import build_engine
@@ -122,6 +122,30 @@ def test_probe_filter_never_hides_a_hit(engine: Engine, text: str) -> None:
     index = engine.index
     if _probe_hits(text, index):
         assert _may_probe(text, index.probe_heads, index.probe_tails)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**40), max_size=40),
+    st.lists(st.integers(0, 0x10FFFF), min_size=5, max_size=5),
+    st.integers(5, 80),
+    st.booleans(),
+)
+def test_may_hold_slips_is_six_may_holds(
+    members: list[int], letters: list[int], length: int, keep_first: bool
+) -> None:
+    """The one-call test equals the six `may_hold(probe_code(...))` it stands for."""
+    bits = CodeBits(members)
+    a, b, c, d, e = letters
+    kept = (a, b, c, d) if keep_first else (b, c, d, e)
+    spellings = [(*kept, length)] + [
+        (*(x for i, x in enumerate(letters) if i != out), length - 1) for out in range(5)
+    ]
+    expected = any(bits.may_hold(probe_code(*spelling)) for spelling in spellings)
+    assert bits.may_hold_slips(a, b, c, d, e, length, keep_first) is expected
+    # ... and a member's spelling is always held
+    bits = CodeBits([probe_code(*spellings[len(members) % 6])])
+    assert bits.may_hold_slips(a, b, c, d, e, length, keep_first)
 
 
 def test_probe_filter_passes_near_names_and_stops_others(engine: Engine) -> None:

@@ -81,11 +81,41 @@ class CodeBits:
         low = code & self.mask
         return (self.bits[low >> 3] >> (low & 7)) & 1 == 1
 
-    def may_hold_letters(self, a: int, b: int, c: int, d: int, length: int) -> bool:
-        """`may_hold(probe_code(a, b, c, d, length))` in one call: `visit._may_probe` asks up
-        to twelve of them per label, and most labels ask only these."""
-        low = ((((length * 131 + a) * 131 + b) * 131 + c) * 131 + d) & self.mask
-        return (self.bits[low >> 3] >> (low & 7)) & 1 == 1
+    def may_hold_slips(
+        self, a: int, b: int, c: int, d: int, e: int, length: int, keep_first: bool
+    ) -> bool:
+        """False when none of these spellings of five code points may be a member (as
+        `may_hold` of their `probe_code`s): the
+        first four (`keep_first`) or the last four at `length`, and the five with any one
+        left out at `length - 1` (`visit._may_probe`: the ends of a text's deletion probes).
+        Six tests in one call, each code worked out in place (`probe_code`'s polynomial):
+        most labels ask only these, and calls and big-int products are what they cost."""
+        at = length * 131
+        before = at - 131  # one letter fewer
+        if keep_first:
+            kept = (((at + a) * 131 + b) * 131 + c) * 131 + d
+        else:
+            kept = (((at + b) * 131 + c) * 131 + d) * 131 + e
+        # Straight-line tests, no tuple of codes: the native build then boxes no int.
+        mask = self.mask
+        bits = self.bits
+        low = kept & mask
+        if (bits[low >> 3] >> (low & 7)) & 1:
+            return True
+        low = ((((before + b) * 131 + c) * 131 + d) * 131 + e) & mask  # the first left out
+        if (bits[low >> 3] >> (low & 7)) & 1:
+            return True
+        low = ((((before + a) * 131 + c) * 131 + d) * 131 + e) & mask
+        if (bits[low >> 3] >> (low & 7)) & 1:
+            return True
+        low = ((((before + a) * 131 + b) * 131 + d) * 131 + e) & mask
+        if (bits[low >> 3] >> (low & 7)) & 1:
+            return True
+        low = ((((before + a) * 131 + b) * 131 + c) * 131 + e) & mask
+        if (bits[low >> 3] >> (low & 7)) & 1:
+            return True
+        low = ((((before + a) * 131 + b) * 131 + c) * 131 + d) & mask  # the last left out
+        return (bits[low >> 3] >> (low & 7)) & 1 == 1
 
 
 @dataclass(frozen=True, slots=True)

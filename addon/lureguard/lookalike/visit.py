@@ -276,32 +276,12 @@ def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
     leave here after a few bitmap reads (`index.CodeBits`), with no string built, instead of
     building and probing every deletion."""
     n = len(text)
-    a = ord(text[0])
-    b = ord(text[1])
-    c = ord(text[2])
-    d = ord(text[3])
-    e = ord(text[4])
-    if not (
-        heads.may_hold_letters(a, b, c, d, n)
-        or heads.may_hold_letters(a, b, c, d, n - 1)  # a deletion after the fourth letter
-        or heads.may_hold_letters(b, c, d, e, n - 1)
-        or heads.may_hold_letters(a, c, d, e, n - 1)
-        or heads.may_hold_letters(a, b, d, e, n - 1)
-        or heads.may_hold_letters(a, b, c, e, n - 1)
+    if not heads.may_hold_slips(
+        ord(text[0]), ord(text[1]), ord(text[2]), ord(text[3]), ord(text[4]), n, True
     ):
         return False
-    a = ord(text[-5])
-    b = ord(text[-4])
-    c = ord(text[-3])
-    d = ord(text[-2])
-    e = ord(text[-1])
-    return (
-        tails.may_hold_letters(b, c, d, e, n)
-        or tails.may_hold_letters(b, c, d, e, n - 1)  # a deletion before the last four letters
-        or tails.may_hold_letters(a, b, c, d, n - 1)
-        or tails.may_hold_letters(a, b, c, e, n - 1)
-        or tails.may_hold_letters(a, b, d, e, n - 1)
-        or tails.may_hold_letters(a, c, d, e, n - 1)
+    return tails.may_hold_slips(
+        ord(text[-5]), ord(text[-4]), ord(text[-3]), ord(text[-2]), ord(text[-1]), n, False
     )
 
 
