@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from lureguard.engine import Engine
 from lureguard.hosts import parse_target
 from lureguard.lookalike import LookalikeDetector
-from lureguard.lookalike.confusables import skeleton
+from lureguard.lookalike.confusables import _STROKE_LETTERS, has_strokes, skeleton
 from lureguard.lookalike.embedding import _recurring_skeleton
 from lureguard.lookalike.index import BrandIndex, CodeBits, deletions, probe_code, typo_budget
 from lureguard.lookalike.visit import _may_probe, near_skeletons
@@ -146,6 +146,13 @@ def test_may_hold_slips_is_six_may_holds(
     # ... and a member's spelling is always held
     bits = CodeBits([probe_code(*spellings[len(members) % 6])])
     assert bits.may_hold_slips(a, b, c, d, e, length, keep_first)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="dlchbkx", max_size=12))
+def test_has_strokes_tests_every_stroke_pair(text: str) -> None:
+    """`has_strokes` spells out the pairs of `_STROKE_LETTERS`: the same answer."""
+    assert has_strokes(text) is any(pair in text for pair in _STROKE_LETTERS)
 
 
 def test_probe_filter_passes_near_names_and_stops_others(engine: Engine) -> None:

@@ -259,8 +259,10 @@ def merge_strokes(skel: str) -> str:
 
 
 def has_strokes(skel: str) -> bool:
-    """True when `shape` merges an `l` stroke in `skel`: rare, though most skeletons hold an l."""
-    return "l" in skel and any(pair in skel for pair, _ in _STROKE_GROUPS)
+    """True when `shape` merges an `l` stroke in `skel` (a pair of `_STROKE_LETTERS`): rare,
+    though most skeletons hold an l. Four substring tests, no generator: every label's
+    shape asks it."""
+    return "l" in skel and ("dl" in skel or "lc" in skel or "lh" in skel or "lb" in skel)
 
 
 def explain(visited: str, target: str) -> tuple[str, tuple[int, ...]]:

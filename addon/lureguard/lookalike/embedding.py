@@ -329,6 +329,8 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     own word.
     """
     index = visit.index
+    if not _names_any(index, labels):
+        return []  # most subdomains (`www`, `login`): no need to ask whether the site is minted
     cheap = visit.cheap or visit.new_gtld or _minted(visit.label)
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
     for label in labels[:-1]:
@@ -348,6 +350,21 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
             if entries:
                 return _subdomain_reasons(visit, label, entries)
     return [] if cheap else _name_on_chores_site(visit, labels)
+
+
+def _names_any(index: BrandIndex, labels: list[str]) -> bool:
+    """True when a word that `_subdomain_name` or `_name_on_chores_site` may look up in the
+    subdomain labels `labels[:-1]` (a whole label or a hyphen word, with or without its
+    trailing digits, MIN_TYPO_LABEL letters or more) is a protected or context name."""
+    for label in labels[:-1]:
+        for word in [label, *label.split("-")] if "-" in label else [label]:
+            bare = word.rstrip(string.digits)
+            for text in (word, bare) if bare != word else (word,):
+                if len(text) >= MIN_TYPO_LABEL:
+                    skel = _recurring_skeleton(text)
+                    if skel in index.skeletons or skel in index.context:
+                        return True
+    return False
 
 
 def _minted(label: str) -> bool:
