@@ -470,7 +470,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 visit, name, visit.plain[:start], visit.plain[end:]
             ):
                 found[name] = _label_span(visit.label, visit.plain, start, end)
-    if "-" in skel and not index.skeletons.keys().isdisjoint(visit.parts()):
+    if "-" in skel and any(part in index.skeletons for part in visit.parts()):
         offset = 0
         for part in visit.parts():
             end = offset + len(part)
@@ -545,10 +545,7 @@ def _split_names(
     `skel` (`Visit.parts`)."""
     # A split name starts with a word that begins a name and goes on into the next word
     # (`pay` + `p` of pal): with no such pair of words, none is split.
-    # (one set test first: most labels have no word that begins a name)
-    if index.split_prefixes.isdisjoint(parts[:-1]) or not any(
-        _goes_on(index, parts[i], parts[i + 1]) for i in range(len(parts) - 1)
-    ):
+    if not any(_goes_on(index, parts[i], parts[i + 1]) for i in range(len(parts) - 1)):
         return []
     kept = [i for i, c in enumerate(skel) if c != "-"]
     flat = skel.replace("-", "")

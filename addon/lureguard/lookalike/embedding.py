@@ -96,7 +96,7 @@ def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
     index = visit.index
     tokens = (head.replace("-", ".") if "-" in head else head).split(".")
     heads = index.suffix_heads
-    if heads.isdisjoint(tokens[1:]):
+    if not any(tokens[i] in heads for i in range(1, len(tokens))):
         return []  # no official suffix follows any token
     reasons = []
     for i, token in enumerate(tokens[:-1]):
@@ -355,16 +355,30 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
 def _names_any(index: BrandIndex, labels: list[str]) -> bool:
     """True when a word that `_subdomain_name` or `_name_on_chores_site` may look up in the
     subdomain labels `labels[:-1]` (a whole label or a hyphen word, with or without its
-    trailing digits, MIN_TYPO_LABEL letters or more) is a protected or context name."""
+    trailing digits) is a protected or context name."""
     for label in labels[:-1]:
-        for word in [label, *label.split("-")] if "-" in label else [label]:
-            bare = word.rstrip(string.digits)
-            for text in (word, bare) if bare != word else (word,):
-                if len(text) >= MIN_TYPO_LABEL:
-                    skel = _recurring_skeleton(text)
-                    if skel in index.skeletons or skel in index.context:
-                        return True
+        if _word_names(index, label):
+            return True
+        if "-" in label:
+            for word in label.split("-"):
+                if _word_names(index, word):
+                    return True
     return False
+
+
+def _word_names(index: BrandIndex, word: str) -> bool:
+    """True when `word`, or `word` without its trailing digits, has MIN_TYPO_LABEL letters or
+    more and a protected or context name for its skeleton (`_names_any`)."""
+    if "0" <= word[-1:] <= "9":
+        bare = word.rstrip(string.digits)
+        if len(bare) >= MIN_TYPO_LABEL and _names(index, _recurring_skeleton(bare)):
+            return True
+    return len(word) >= MIN_TYPO_LABEL and _names(index, _recurring_skeleton(word))
+
+
+def _names(index: BrandIndex, skel: str) -> bool:
+    """True when `skel` is a protected or context name."""
+    return skel in index.skeletons or skel in index.context
 
 
 def _minted(label: str) -> bool:

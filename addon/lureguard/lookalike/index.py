@@ -87,44 +87,35 @@ class CodeBits:
         """False when none of these spellings of five code points may be a member (as
         `may_hold` of their `probe_code`s): the first four (`keep_first`) or the last four at
         `length`, and the five with any one left out at `length - 1` (`visit._may_probe`: the
-        ends of a text's deletion probes). Six tests in one call: most labels ask only these,
-        and calls and big-int products are what they cost."""
-        # `probe_code` is a polynomial in 131, and the five spellings one letter shorter lie
-        # on a path (abcd, abce, abde, acde, bcde) where each differs from the next in one
-        # term: after the first code, each costs one sum.
-        t1 = e - d  # abcd -> abce
-        t2 = (d - c) * 131  # abce -> abde
-        t3 = (c - b) * 17161  # abde -> acde (131**2)
-        t4 = (b - a) * 2248091  # acde -> bcde (131**3)
-        if keep_first:  # from a b c d towards b c d e
-            code = (((length * 131 + a) * 131 + b) * 131 + c) * 131 + d
-        else:  # from b c d e back towards a b c d
-            code = (((length * 131 + b) * 131 + c) * 131 + d) * 131 + e
-            t1, t2, t3, t4 = -t4, -t3, -t2, -t1
+        ends of a text's deletion probes). Six tests in one call, each code worked out in
+        place as `probe_code` does: most labels ask only these, and calls are what they
+        cost. (Codes derived from each other by sums cost more natively: products of the
+        larger terms leave mypyc's fast path.)"""
+        at = length * 131
+        before = at - 131  # one letter fewer
+        if keep_first:
+            kept = (((at + a) * 131 + b) * 131 + c) * 131 + d
+        else:
+            kept = (((at + b) * 131 + c) * 131 + d) * 131 + e
         # Straight-line tests, no tuple of codes: the native build then boxes no int.
         mask = self.mask
         bits = self.bits
-        low = code & mask
+        low = kept & mask
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        code -= 294499921  # one letter fewer (131**4)
-        low = code & mask
+        low = ((((before + b) * 131 + c) * 131 + d) * 131 + e) & mask  # the first left out
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        code += t1
-        low = code & mask
+        low = ((((before + a) * 131 + c) * 131 + d) * 131 + e) & mask
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        code += t2
-        low = code & mask
+        low = ((((before + a) * 131 + b) * 131 + d) * 131 + e) & mask
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        code += t3
-        low = code & mask
+        low = ((((before + a) * 131 + b) * 131 + c) * 131 + e) & mask
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        code += t4
-        low = code & mask
+        low = ((((before + a) * 131 + b) * 131 + c) * 131 + d) & mask  # the last left out
         return (bits[low >> 3] >> (low & 7)) & 1 == 1
 
 
