@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from lureguard.engine import Engine
 from lureguard.hosts import parse_target
 from lureguard.lookalike import LookalikeDetector
+from lureguard.lookalike.combosquat import _stutters
 from lureguard.lookalike.confusables import _STROKE_LETTERS, has_strokes, skeleton
 from lureguard.lookalike.embedding import _recurring_skeleton
 from lureguard.lookalike.index import BrandIndex, CodeBits, deletions, probe_code, typo_budget
@@ -153,6 +154,24 @@ def test_may_hold_slips_is_six_may_holds(
 def test_has_strokes_tests_every_stroke_pair(text: str) -> None:
     """`has_strokes` spells out the pairs of `_STROKE_LETTERS`: the same answer."""
     assert has_strokes(text) is any(pair in text for pair in _STROKE_LETTERS)
+
+
+def _stutters_by_letters(label: str) -> bool:
+    """`combosquat._stutters` as it reads any label, character by character."""
+    doubled = 0
+    for i in range(1, len(label)):
+        if label[i] == label[i - 1] and label[i].isalpha() and label[i] not in "wx":
+            if i >= 2 and label[i - 2] == label[i]:
+                return True
+            doubled += 1
+    return doubled >= 3
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aabnnwxxWA1-_.", max_size=16) | st.text(max_size=8))
+def test_stutters_by_bytes_reads_as_by_letters(text: str) -> None:
+    """An ASCII label's bytes stutter exactly where its letters do."""
+    assert _stutters(text) is _stutters_by_letters(text)
 
 
 def test_probe_filter_passes_near_names_and_stops_others(engine: Engine) -> None:

@@ -756,11 +756,33 @@ def _read_once(found: Reason, label: str, once: str) -> Reason:
 def _stutters(label: str) -> bool:
     """True when one letter stands three times in a row in the label, or MIN_STUTTER_RUNS
     letters or more are doubled (`danaaaa`, `indonesiiaxx-danaa`): few words repeat letters
-    so (`committee`). W's and x's do not count: `www` and `xxx` are words of their own."""
+    so (`committee`). W's and x's do not count: `www` and `xxx` are words of their own.
+    An ASCII label is read as bytes (`_ascii_stutters`), as nearly every label is."""
+    if label.isascii():
+        return _ascii_stutters(label.encode())
     doubled = 0
     for i in range(1, len(label)):
         if label[i] == label[i - 1] and label[i].isalpha() and label[i] not in _TRIPLED_WORDS:
             if i >= 2 and label[i - 2] == label[i]:
+                return True
+            doubled += 1
+    return doubled >= MIN_STUTTER_RUNS
+
+
+def _ascii_stutters(codes: bytes) -> bool:
+    """`_stutters` of an ASCII label given as its bytes: the native build reads a byte as an
+    int, where each character of a `str` would be a string to fetch and compare (asked of
+    nearly every label)."""
+    doubled = 0
+    for i in range(1, len(codes)):
+        code = codes[i]
+        if (
+            code == codes[i - 1]
+            and (97 <= code <= 122 or 65 <= code <= 90)  # a letter
+            and code != 119  # w
+            and code != 120  # x
+        ):
+            if i >= 2 and codes[i - 2] == code:
                 return True
             doubled += 1
     return doubled >= MIN_STUTTER_RUNS
