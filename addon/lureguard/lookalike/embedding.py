@@ -217,8 +217,9 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     if "-" not in label:
         return []  # most names: no dot written as a hyphen
     head, _, last = label.rpartition("-")
+    if last not in visit.index.official_labels:
+        return []  # most hyphenated names end in no official domain's label: one set lookup
     domain = f"{last}.{visit.target.suffix}"
-    # Most hyphenated names end in no brand's domain: that cheap test first.
     owner = visit.index.official_entry(last, domain)
     if owner is None:
         return []

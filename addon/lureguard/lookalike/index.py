@@ -203,6 +203,8 @@ class BrandIndex:
     glued: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     #: first labels of all official suffixes (`com`, `co` of co.uk): what may follow a name
     suffix_heads: frozenset[str] = frozenset()
+    #: first labels of all official domains (`live` of live.com, `aws` of aws.amazon.com)
+    official_labels: frozenset[str] = frozenset()
     #: labels of popular sites: names in their own right, never read as slips of a brand
     popular_labels: frozenset[str] = frozenset()
     #: the labels of popular sites that no brand owns, one a line (`inside_popular_names`)
@@ -355,6 +357,7 @@ class BrandIndex:
         self.suffix_heads = frozenset(
             suffix.split(".", 1)[0] for owned in self.label_suffixes.values() for suffix in owned
         )
+        self.official_labels = frozenset(domain.split(".", 1)[0] for domain in self.official)
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
         self.split_heads = frozenset(k[:3] for k in (*self.skeletons, *self.flat) if len(k) >= 3)
         self.common = frozenset(self._common_skeletons())
