@@ -16,6 +16,7 @@ from lureguard.lookalike.index import (
     CodeBits,
     NamesInside,
     Protected,
+    probe_code,
     typo_budget,
 )
 from lureguard.lookalike.pathtenant import PATH_PLATFORMS
