@@ -276,8 +276,6 @@ def _every_pair_probed(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     n = len(text)
     if n < LONG_LABEL or n - 2 not in index.key_lengths or not (text.isascii() and text.isalpha()):
         return []
-    if not visit._ends_match(text, index.starts, index.finishes):
-        return []
     found: dict[str, int] = {}
     for i in range(1, n - 1):
         for j in range(i + 1, n):

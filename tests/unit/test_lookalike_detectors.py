@@ -47,6 +47,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("xn--mcrosoht-tkb.com", "typo", "microsoft.com"),  # mıcrosoht: any slip and an IDN one
         ("micrpsoftomline.com", "typo", "microsoftonline.com"),  # two changed letters
         ("microsofteonlinre.net", "typo", "microsoftonline.com"),  # two added letters
+        ("mixrosoftonlinr.com", "typo", "microsoftonline.com"),  # ... changed at both ends
         ("ch4se.com", "homoglyph", "chase.com"),  # a name protected in context, a digit in it
         # a serial number glued to a lookalike
         ("goolge77.com", "typo", "google.com"),

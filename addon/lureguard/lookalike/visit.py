@@ -196,16 +196,15 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
 def two_slips(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     """(protected skeleton, 2) for every protected reading of LONG_LABEL letters or more two
     edits from `text` that `near_skeletons` cannot find: two letters added, one added and one
-    changed, two changed (`stramconmunity`). Its single-deletion probes leave those out;
-    here `text` with two letters deleted, its first kept, is probed too, each probe only when
-    a key of its length may start and end with its letters (`_probe_end`). Letters only: a
+    changed, two changed (`stramconmunity`), at both ends too (`mixrosoftonlinr`). Its
+    single-deletion probes leave those out; here `text` with two letters deleted, its first
+    kept, is probed too, each probe only when a key of its length may start and end with its
+    letters (`_probe_end`, which makes an end test of the whole label needless). Letters only: a
     hyphen or digit makes words and numbers, the combination rules' to judge, and so are
     two letters added at the end (`<name>ok`)."""
     n = len(text)
     m = n - 2
     if n < LONG_LABEL or m not in index.key_lengths or not (text.isascii() and text.isalpha()):
-        return []
-    if not _ends_match(text, index.starts, index.finishes):
         return []
     heads = index.probe_heads
     tails = index.probe_tails
