@@ -252,6 +252,7 @@ READING_PIECES = st.sampled_from(
 
 @fuzz(200)
 @example("25uü4еl-8vvvv3ßßßññhhhßßpppj-uuukk-dana", "www.", "pages.dev")
+@example("rnßßßßdana", "", "com")  # a clamped span: the seam letter read past the label's end
 @given(
     st.lists(READING_PIECES, min_size=1, max_size=8).map("".join),
     st.sampled_from(["", "www.", "gov.uk.", "gov.", "login."]),

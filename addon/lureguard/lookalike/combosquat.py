@@ -170,7 +170,7 @@ def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
             far = piece.lstrip(string.digits) if ahead else piece.rstrip(string.digits)
             if far != piece and skel not in index.skeletons and not lure_only_beside(skel, own):
                 skel = skeleton(far)
-            seam = label[lo] if ahead else label[hi - 1]
+            seam = label[lo : lo + 1] if ahead else label[hi - 1 : hi]  # '' for a span clamped
             if (piece[-1] if ahead else piece[0]) == seam and not lure_only_beside(skel, own):
                 # the name's letter written twice at the seam (`roadrunnerrupdate`)
                 once = skeleton(piece[:-1] if ahead else piece[1:])
