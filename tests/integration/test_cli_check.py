@@ -330,3 +330,28 @@ def test_format_reads_the_site_column_of_a_log(bundled_db: Path) -> None:
     squid = b"1.1 5 10.0.0.5 TCP_TUNNEL/200 39 CONNECT paypa1.com:443 - HIER_DIRECT/1.2.3.4 -\n"
     proc = run("check", "--db", str(bundled_db), "--format", "squid", "-", stdin=squid)
     assert proc.stdout.decode().startswith("paypa1.com: WARN")
+
+
+def test_an_input_that_trips_a_bug_is_one_error_line(
+    bundled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A detector bug (simulated: none is known to trip) answers its input with an error and
+    status 1; the inputs around it are still answered and no traceback is printed."""
+    original = Engine.check
+
+    def faulty(self: Engine, text: str, notices: bool = True) -> Verdict:
+        if "boom" in text:
+            raise IndexError("string index out of range")
+        return original(self, text, notices)
+
+    monkeypatch.setattr(Engine, "check", faulty)
+    lines = "rnicrosoft.com\nboom.example.org\nmicrosoft.com\n"
+    result = CliRunner().invoke(main, ["check", "--db", str(bundled_db), "--json", "-"],
+                                input=lines)  # fmt: skip
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["verdict"] for o in out] == ["warn", None, "allow"]
+    assert out[1]["input"] == "boom.example.org"
+    assert out[1]["error"].startswith("lureguard failed on this input, a bug (IndexError: ")
+    assert "1 input(s) could not be checked" in result.stderr
+    assert "Traceback" not in result.output

@@ -25,6 +25,7 @@ import click
 
 from lureguard.cli.common import CONTEXT_SETTINGS, data_dir_option, open_engine, settings
 from lureguard.cli.logformats import LOG_FORMATS, LogFormat, Reader, reader, whole_line
+from lureguard.engine import Engine
 from lureguard.verdict import Verdict
 
 #: A line longer than this is reported as invalid without being kept in memory whole.
@@ -35,6 +36,8 @@ READ_SIZE = 1 << 16
 Item = str | tuple[str, str]
 #: Each level as a JSON string.
 _LEVELS: dict[str | None, str] = {level: f'"{level}"' for level in ("allow", "warn", "block")}
+#: How the error of an input that tripped a bug in lureguard begins.
+INTERNAL = "lureguard failed on this input, a bug"
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -66,8 +69,9 @@ def check(
 
     An INPUT of '-' reads one input a line from standard input and answers each line as it
     arrives. Invalid inputs get verdict null and an error; the exit status is 0 unless the
-    command itself could not run. Indicators defanged as threat reports write them
-    (hxxps://example[.]com) are read back.
+    command itself could not run (2) or an input tripped a bug in lureguard (1: its line has
+    verdict null and says so; every other input is still answered). Indicators defanged as
+    threat reports write them (hxxps://example[.]com) are read back.
 
     \b
     Examples:
@@ -87,11 +91,16 @@ def check(
     meter: Progress | None = None
     if "-" in inputs and (_interactive() if progress is None else progress):
         meter = Progress(sys.stderr, _input_size(stdin))
+    failures = 0
     for batch, consumed in _batches(inputs, stdin, reader(log_format)):
-        verdicts = [
-            engine.check(text) if isinstance(text, str) else Verdict.invalid(*text)
-            for text in batch
-        ]
+        try:
+            verdicts = [
+                engine.check(text) if isinstance(text, str) else Verdict.invalid(*text)
+                for text in batch
+            ]
+        except Exception:  # a bug in lureguard: answer the batch again, one input at a time
+            verdicts = [_guarded_check(engine, text) for text in batch]
+            failures += sum(1 for v in verdicts if v.error and v.error.startswith(INTERNAL))
         if verdicts:
             out.write("\n".join(map(render, verdicts)))
             out.write("\n")
@@ -100,6 +109,24 @@ def check(
             meter.add(len(verdicts), sum(1 for v in verdicts if v.flagged), consumed)
     if meter is not None:
         meter.finish()
+    if failures:
+        click.echo(
+            f"lureguard: error: {failures:,} input(s) could not be checked (an internal error, "
+            "shown on their lines); please report it with those lines",
+            err=True,
+        )
+        ctx.exit(1)
+
+
+def _guarded_check(engine: Engine, item: Item) -> Verdict:
+    """`engine.check`, with an internal error turned into this input's error line, so one
+    input that trips a bug does not end a batch of millions."""
+    if not isinstance(item, str):
+        return Verdict.invalid(*item)
+    try:
+        return engine.check(item)
+    except Exception as exc:
+        return Verdict.invalid(item, f"{INTERNAL} ({type(exc).__name__}: {exc})")
 
 
 def verdict_json(verdict: Verdict) -> str:
