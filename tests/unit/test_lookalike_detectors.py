@@ -364,3 +364,17 @@ def test_a_lure_word_misspelled_beside_a_distinctive_name(engine: Engine) -> Non
         "applesecury.com",  # a name that is a word part (pineapple)
     ):
         assert engine.check(host).verdict == "allow", host
+
+
+def test_a_country_beside_a_name_and_a_lure_word_counts_as_nothing(engine: Engine) -> None:
+    # Kits name the country they target (`amazon-canada-login`): a place is filler, so the
+    # lure word beside it decides, for a word-brand and a short name too.
+    assert kinds(engine, "chase-canada-login.com") == [("combosquat", "chase.com")]
+    assert kinds(engine, "ups-usa-login.com") == [("combosquat", "ups.com")]
+    assert kinds(engine, "paypal-uk-billing.com") == [("combosquat", "paypal.com")]
+    for host in (
+        "chase-canada.com",  # a place alone is where a firm is
+        "ups-usa-travel.com",  # nor beside an ordinary word
+        "chasecanadalogin.net",  # glued, a place is letters, not a word
+    ):
+        assert engine.check(host).verdict == "allow", host

@@ -206,11 +206,16 @@ def test_a_department_written_after_its_governments_suffix_is_named(tmp_path: Pa
         domains: [qzd.gov.uk]
         """
     engine = _engine(tmp_path, {**SIGNALS, "qzd": department})
-    for host in ("gov.uk-qzdit.top", "gov.uk.qzd.qzrv.com"):
+    for host in ("gov.uk-qzd-qzrv.top", "gov.uk.qzd-qzrv.com"):
         (reason,) = engine.check(host).reasons
         assert (reason.kind, reason.rule_id, reason.target) == (
             "target-embedding", "brand/qzd", "qzd.gov.uk",
         ), host  # fmt: skip
         assert "writes qzd.gov.uk suffix first" in reason.detail
+    # With a lure word too (`it`, `gov`), the name beside a country and lure words is what
+    # the brand's own techniques report first: the same brand.
+    for host in ("gov.uk-qzdit.top", "gov.uk.qzd.qzrv.com"):
+        (reason,) = engine.check(host).reasons
+        assert (reason.rule_id, reason.target) == ("brand/qzd", "qzd.gov.uk"), host
     # Letters that start no department's domain leave the government's suffix the finding.
     assert _reasons(engine, "gov.uk-refund-qz.top") == [("target-embedding", "warn", "gov.uk")]

@@ -34,6 +34,7 @@ from lureguard.lookalike.visit import Visit, label_visit, near_skeletons, reason
 from lureguard.lookalike.words import (
     COMMON_WORDS,
     LOGIN_WORDS,
+    PLACES,
     ends_with_lure_word,
     holds_lure_word_beside,
     infrastructure,
@@ -112,7 +113,10 @@ def _rest_is_lure(visit: Visit, name: str, before: str, after: str) -> bool:
     skeletons = visit.index.skeletons
     context = visit.index.context
     own = visit.index.own_words(name)
-    pieces = [p for p in f"{before}-{after}".split("-") if p]
+    head, tail = before.split("-"), after.split("-")
+    glued = {len(head) - 1, len(head)}  # a piece glued to the name is no place (`me` of melcloud)
+    pieces = [p for i, p in enumerate(head + tail) if p and (i in glued or p not in PLACES)]
+    pieces = pieces or [p for p in head + tail if p]
     return bool(pieces) and all(
         p in skeletons
         or p in context
@@ -157,7 +161,7 @@ def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
         return None
     index = visit.index
     words = 0
-    lured = False
+    lured = placed = False
     for piece, stuck, ahead in pieces:
         if piece.isdigit() or (visit.tenant and any(c.isdigit() for c in piece)):
             continue
@@ -183,11 +187,15 @@ def _words_around(visit: Visit, name: str, lo: int, hi: int) -> int | None:
             or (stuck and _slipped_beside(index, name, bare))
         ):
             lured = True
+        elif not stuck and skel in PLACES:  # the country a kit targets (`chase-canada-login`)
+            placed = True
+            continue
         elif not (visit.tenant and infrastructure(skel)):  # `support-uphold-cdn-7.pages.dev`
             return None
         words += 1
-    # Machinery words alone are the site's own (`<brand>dns-07`, `<brand>cdn`), even on a platform.
-    return None if words and not lured else words
+    # Machinery words alone are the site's own (`<brand>dns-07`, `<brand>cdn`), even on a
+    # platform; a place alone is where a firm is (`chase-canada`).
+    return None if (words or placed) and not lured else words
 
 
 def _cuts_number(label: str, lo: int, hi: int, entries: Sequence[Protected] = ()) -> bool:

@@ -77,6 +77,41 @@ TRANSLATED_WORDS: Final = {
         masuk paket pelanggan pembaruan pembayaran pemulihan perbaikan resmi tagihan undian
         verifikasi""",
 }
+#: Places, which kits put beside a brand's name for the country they target
+#: (`amazon-canada-login`, `netflix-uk-billing`): two-letter country codes, a few common
+#: three-letter ones, countries' and regions' names in English and as their people write them
+#: (no accents, several words glued). They count as nothing: a hyphen word that is a place is
+#: left out of the words beside a name, so lure words must still be there (`toyota-canada`
+#: names a place, not a chore).
+_PLACES_TEXT: Final = """
+    ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bl bm bn bo bq
+    br bs bt bv bw by bz ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm
+    do dz ec ee eg eh er es et eu fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr
+    gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is it je jm jo jp ke kg kh ki km
+    kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mf mg mh mk ml mm mn mo mp
+    mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk pl
+    pm pn pr ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn so sr ss st
+    sv sx sy sz tc td tf tg th tj tk tl tm tn to tr tt tv tw tz ua ug uk um us uy uz va vc ve
+    vg vi vn vu wf ws ye yt za zm zw
+    usa uae ksa rsa
+    afghanistan albania algeria angola argentina armenia australia austria azerbaijan
+    bahrain bangladesh belarus belgium bolivia bosnia botswana brazil brasil bulgaria
+    cambodia cameroon canada chile china colombia congo costarica croatia cuba cyprus czech
+    czechia denmark ecuador egypt elsalvador estonia ethiopia finland france georgia germany
+    ghana greece guatemala honduras hongkong hungary iceland india indonesia iran iraq
+    ireland israel italy jamaica japan jordan kazakhstan kenya korea kuwait latvia lebanon
+    libya lithuania luxembourg macau malaysia malta mexico moldova mongolia morocco
+    mozambique myanmar namibia nepal netherlands newzealand nicaragua nigeria norway oman
+    pakistan panama paraguay peru philippines poland portugal qatar romania russia
+    saudiarabia senegal serbia singapore slovakia slovenia southafrica spain srilanka sudan
+    sweden switzerland syria taiwan tanzania thailand tunisia turkey uganda ukraine
+    unitedkingdom unitedstates uruguay uzbekistan venezuela vietnam yemen zambia zimbabwe
+    deutschland espana italia nederland polska schweiz suisse osterreich belgie belgique
+    turkiye nippon hellas norge sverige danmark suomi magyarorszag rossiya
+    africa america americas asia europe latam latinoamerica emea apac mena global intl
+    international worldwide
+"""
+PLACE_WORDS: Final = frozenset(_PLACES_TEXT.split())
 #: The words real campaigns use far more than popular sites (bench/vocabulary.py measures
 #: them; data/lure-words.txt says how), added to the account chores above.
 MEASURED_WORDS: Final = frozenset(
@@ -110,6 +145,7 @@ INFRA_WORDS: Final = frozenset(
 #: the page that asks for the password.
 LOGIN_WORDS: Final = ("login", "logon", "signin")
 _SKELETONS: Final = frozenset(skeleton(w) for w in LURE_WORDS)
+PLACES: Final = frozenset(skeleton(w) for w in PLACE_WORDS)
 _INFRA_SKELETONS: Final = frozenset(skeleton(w) for w in INFRA_WORDS)
 _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
 _LURE_ALTERNATIVES: Final = "|".join(
@@ -199,7 +235,11 @@ def lure_only(text: str) -> bool:
 
 def lure_only_beside(text: str, own: frozenset[str]) -> bool:
     """`lure_only`, where a brand's own lure words (`own`, skeletons: its products and pages,
-    `suite` of Trezor Suite, `agency` of Meta's ad accounts) count too: beside its name only."""
+    `suite` of Trezor Suite, `agency` of Meta's ad accounts) count too, and hyphen words that
+    are places count as nothing unless all are (`-canada-login`; `-us`): beside its name only."""
+    if "-" in text:
+        words = [p for p in text.split("-") if p]
+        text = "-".join([p for p in words if p not in PLACES] or words)
     if lure_only(text):
         return True
     pieces = [p for p in text.split("-") if p]
