@@ -378,3 +378,12 @@ def test_a_country_beside_a_name_and_a_lure_word_counts_as_nothing(engine: Engin
         "chasecanadalogin.net",  # glued, a place is letters, not a word
     ):
         assert engine.check(host).verdict == "allow", host
+
+
+def test_a_free_dynamic_dns_name_is_as_cheap_as_an_abused_tld(engine: Engine) -> None:
+    # A free dynamic-DNS subdomain is the tenant's own choice and costs nothing: names glued
+    # to junk there count as under `.top`, where another platform's tenant needs more.
+    assert kinds(engine, "upsqzrvx.duckdns.org") == [("combosquat", "ups.com")]
+    assert kinds(engine, "outlookqzrv.ddns.net") == [("combosquat", "outlook.com")]
+    for host in ("upsqzrvx.pages.dev", "outlookqzrv.pages.dev"):
+        assert engine.check(host).verdict == "allow", host

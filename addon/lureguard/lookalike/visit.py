@@ -34,6 +34,18 @@ ABUSED_TLDS: Final = frozenset(
 )  # fmt: skip
 
 
+#: Free dynamic-DNS domains (No-IP's, DuckDNS, Dynu, FreeDNS's shared ones): a name there is
+#: a free subdomain pointed at any address, the cheapest home a kit can have.
+DYNAMIC_DNS: Final = frozenset(
+    {"duckdns.org", "hopto.org", "ddns.net", "zapto.org", "sytes.net", "servehttp.com",
+     "serveftp.com", "myftp.org", "myftp.biz", "webhop.me", "redirectme.net", "bounceme.net",
+     "servebeer.com", "serveblog.net", "ddnsking.com", "3utilities.com", "gotdns.ch",
+     "freeddns.org", "dynu.net", "dynv6.net", "mooo.com", "chickenkiller.com", "us.to",
+     "ddns.me", "no-ip.org", "no-ip.biz", "no-ip.info", "dnsdojo.com",
+     "dyndns.org", "ddnsfree.com", "kozow.com", "loseyourip.com"}
+)  # fmt: skip
+
+
 #: Generic TLDs from before 2012, which companies have long registered their names under; the
 #: new generic TLDs (`.online`, `.one`, `.app`) are what bulk registrations favour.
 LEGACY_GENERIC_TLDS: Final = frozenset(
@@ -62,7 +74,7 @@ def suffix_traits(suffix: str) -> tuple[bool, bool, bool]:
     traits = _SUFFIX_TRAITS.get(suffix)
     if traits is None:
         tenant = suffix in PATH_PLATFORMS or _PSL.is_platform(suffix)
-        cheap = not tenant and suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
+        cheap = (suffix in DYNAMIC_DNS) if tenant else suffix.rsplit(".", 1)[-1] in ABUSED_TLDS
         traits = (tenant, cheap, not tenant and not cheap and new_generic(suffix))
         if len(_SUFFIX_TRAITS) >= SUFFIX_CACHE:
             _SUFFIX_TRAITS.clear()  # clearing is atomic, so threads may share it
@@ -98,7 +110,8 @@ class Visit:
         #: name there is no one's site of its own
         self.tenant = tenant
         #: True under a top-level domain that spammers favour (`ABUSED_TLDS`); a platform's
-        #: TLD is not its tenant's choice (`x.pages.dev` is judged by the tenant rules)
+        #: TLD is not its tenant's choice (`x.pages.dev` is judged by the tenant rules), but a
+        #: free dynamic-DNS domain is (`DYNAMIC_DNS`: `x.duckdns.org` is as cheap as `x.top`)
         self.cheap = cheap
         #: True under another generic TLD introduced since 2012 (`new_generic`: `.shop`)
         self.new_gtld = new_gtld
