@@ -387,3 +387,16 @@ def test_a_free_dynamic_dns_name_is_as_cheap_as_an_abused_tld(engine: Engine) ->
     assert kinds(engine, "outlookqzrv.ddns.net") == [("combosquat", "outlook.com")]
     for host in ("upsqzrvx.pages.dev", "outlookqzrv.pages.dev"):
         assert engine.check(host).verdict == "allow", host
+
+
+def test_a_context_name_on_a_site_of_random_letters(engine: Engine) -> None:
+    # Kits put the name in front of a domain of letters drawn at random (`dzkjx.com`); a
+    # context name (an ordinary word elsewhere) counts there, as a distinctive one does anywhere.
+    assert kinds(engine, "chase.dzkjx.com") == [("target-embedding", "chase.com")]
+    assert kinds(engine, "paypal.qzmarket.com") == [("target-embedding", "paypal.com")]
+    for host in (
+        "chase.qzmarket.com",  # a site named with words (two vowels or more)
+        "chase.dzkjx7.com",  # letters and digits are no drawn name
+        "qzb.dzkjx.com",  # a name under five letters
+    ):
+        assert engine.check(host).verdict == "allow", host

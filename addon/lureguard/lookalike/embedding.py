@@ -324,7 +324,8 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
     word or numbered (`dpd.parcelnote.cfd`, `meta-id1923.invoice-ads.top`, `chase21.x.top`):
     no company signs its staff in under `.cfd`, while under `.com` a company's own `okta.` or
     `att.` host is an everyday name; so on a kit-minted site (`_minted`:
-    `booking.qzshop-48213.com`).
+    `booking.qzshop-48213.com`). On a site of letters drawn at random (`_drawn`), a context
+    name that is no ordinary or lure word counts (`gemini.dzkji.cn`).
     So it does on a site named only for account chores (`chase.secure-login.com`), which hosts
     no brand's sign-in; a name that is a lure word itself (`live`, `office`) is such a site's
     own word.
@@ -334,8 +335,11 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
         return []  # most subdomains (`www`, `login`): no need to ask whether the site is minted
     cheap = visit.cheap or visit.new_gtld or _minted(visit.label)
     shortest = MIN_TYPO_LABEL if cheap else MIN_SUBDOMAIN_NAME
+    # On a site of letters drawn at random (`dzkji.cn`), a name that is no ordinary or lure
+    # word counts though it is a context name (`gemini.`, `open-monex.`).
+    drawn = not cheap and _drawn(index, visit.label)
     for label in labels[:-1]:
-        words = [label, *label.split("-")] if cheap and "-" in label else [label]
+        words = [label, *label.split("-")] if (cheap or drawn) and "-" in label else [label]
         if cheap:  # kits number the hosts they mint there (`gopay13.`, `chase-07.`)
             words += [w.rstrip(string.digits) for w in words if w[-1:].isdigit()]
         for word in words:
@@ -347,7 +351,11 @@ def _subdomain_name(visit: Visit, labels: list[str]) -> list[Reason]:
             if len(skel) < shortest or (skel in index.common and not cheap):
                 continue
             # Under an abused TLD, names that are ordinary words count too (`att.`, `booking.`).
-            entries = index.skeletons.get(skel) or (index.context.get(skel) if cheap else None)
+            entries = index.skeletons.get(skel) or (
+                index.context.get(skel)
+                if cheap or (drawn and skel not in index.common and not is_lure_word(skel))
+                else None
+            )
             if entries:
                 return _subdomain_reasons(visit, label, entries)
     return [] if cheap else _name_on_chores_site(visit, labels)
@@ -388,6 +396,18 @@ def _minted(label: str) -> bool:
     is theirs (`<brand>.qzshop-48213.info`). A label of digits only is a site's name
     (`17173`, `12306`)."""
     return _has_serial(label) and _has_letters(label, MIN_TYPO_LABEL)
+
+
+def _drawn(index: BrandIndex, label: str) -> bool:
+    """True for a registrable label of letters drawn at random (`dzkji`, `qccmkf`): five
+    letters or more, one vowel at most, and no word part of popular names."""
+    return (
+        len(label) >= 5
+        and label.isascii()
+        and label.isalpha()
+        and sum(label.count(v) for v in "aeiou") <= 1
+        and not index.inside_popular_names(label, None)
+    )
 
 
 def _has_letters(label: str, count: int) -> bool:
