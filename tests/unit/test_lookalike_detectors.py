@@ -400,3 +400,15 @@ def test_a_context_name_on_a_site_of_random_letters(engine: Engine) -> None:
         "qzb.dzkjx.com",  # a name under five letters
     ):
         assert engine.check(host).verdict == "allow", host
+
+
+def test_a_context_name_split_by_a_hyphen(engine: Engine) -> None:
+    # Kits split a word-brand's name with a hyphen (`fideli-ty-login`): read whole, it is
+    # judged by what stands around it, as the name written whole is.
+    assert kinds(engine, "qzbro-ker-login.com") == [("combosquat", "qzbroker.co.jp")]
+    assert kinds(engine, "qzbro-kerqzrv.top") == [("combosquat", "qzbroker.co.jp")]
+    for host in (
+        "qzbro-ker-travel.com",  # beside an ordinary word, as `qzbroker-travel` is
+        "chas-e-login.com",  # a short name splits into ordinary words too often
+    ):
+        assert engine.check(host).verdict == "allow", host

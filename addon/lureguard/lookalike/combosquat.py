@@ -102,6 +102,9 @@ _LONGEST_COMMON: Final = max(map(len, COMMON_WORDS))
 COMPACT_SLACK: Final = 2
 #: A name with this many consonants or more is read from its consonants alone.
 MIN_BARE_CONSONANTS: Final = 6
+#: A context name split by hyphens (`fideli-ty`) counts from this many letters: shorter
+#: ones split into ordinary words (`me-ta`, `li-ve`).
+MIN_SPLIT_CONTEXT: Final = 6
 #: A context name (`meta`, `chase`) standing as a tenant's word, or as the word beside
 #: another name, needs this many letters.
 MIN_CONTEXT_WORD: Final = 4
@@ -592,6 +595,8 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
             for start, name in visit.plain_names_inside().context
         ]
         spans += [span for span in plain if span not in spans]
+    if "-" in skel:
+        spans += _split_context_names(visit)
     for name, lo, hi in spans:
         # A dictionary word needs a visible boundary (`meta-verify`, not `metanet`); a login
         # host's own label may be glued (`nidlogin` of nid.naver.com).
@@ -636,6 +641,28 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
             )
         ):
             found.append((name, lo, hi))
+    return found
+
+
+def _split_context_names(visit: Visit) -> list[tuple[str, int, int]]:
+    """(context name, start, end in the label) of each context name of MIN_SPLIT_CONTEXT
+    letters or more that hyphens split into pieces that are no lure words, starting a word
+    (`fideli-ty-login`, `fideli-tyqzrv`): the split form of a word-brand, which
+    `find_context_names` then judges by what stands around it as it judges the name whole."""
+    skel = visit.skeleton
+    kept = [i for i, c in enumerate(skel) if c != "-"]
+    found = []
+    for start, name in visit.index.scan(skel.replace("-", "")).context:
+        if len(name) < MIN_SPLIT_CONTEXT:
+            continue
+        lo, hi = kept[start], kept[start + len(name) - 1] + 1
+        inside = skel[lo:hi]
+        if (
+            "-" in inside
+            and (lo == 0 or skel[lo - 1] == "-")
+            and not any(is_lure_word(p) for p in inside.split("-") if p)
+        ):
+            found.append((name, *_label_span(visit.label, skel, lo, hi)))
     return found
 
 
