@@ -15,7 +15,14 @@ from pathlib import Path
 from lureguard.hosts import HostError, Target, display_form, parse_target, split_registered
 from lureguard.lookalike import Detector, default_detectors
 from lureguard.lookalike.confusables import skeleton
-from lureguard.lookalike.index import MAIL_TAG, ONE_SITE_TAG, BrandIndex, Protected, Signal
+from lureguard.lookalike.index import (
+    FANLESS_TAG,
+    MAIL_TAG,
+    ONE_SITE_TAGS,
+    BrandIndex,
+    Protected,
+    Signal,
+)
 from lureguard.lookalike.pathtenant import TENANT_DETAIL, tenant_target
 from lureguard.lookalike.redirects import wrapped_destination
 from lureguard.lookalike.userinfo import shown_domain
@@ -314,7 +321,10 @@ def _build_index(data: RuleData) -> BrandIndex:
         rule_id for rule_id, info in data.rules.items() if MAIL_TAG in info.tags
     )
     index.one_site_rules = frozenset(
-        rule_id for rule_id, info in data.rules.items() if ONE_SITE_TAG in info.tags
+        rule_id for rule_id, info in data.rules.items() if not ONE_SITE_TAGS.isdisjoint(info.tags)
+    )
+    index.fanless_rules = frozenset(
+        rule_id for rule_id, info in data.rules.items() if FANLESS_TAG in info.tags
     )
     for domain, rule_id in data.brand_domains.items():
         registered, label, suffix = split_registered(domain)

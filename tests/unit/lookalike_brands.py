@@ -111,6 +111,15 @@ BRANDS = {
         tags: [sector.crypto]
         domains: [qzcoinvault.com]
         """,
+    "game": """\
+        id: brand/game
+        kind: brand
+        name: Example Game
+        description: test
+        source: tests
+        tags: [sector.gaming, site.one]
+        domains: [qzgamehub.com]
+        """,
     "swap": """\
         id: brand/swap
         kind: brand

@@ -412,3 +412,14 @@ def test_a_context_name_split_by_a_hyphen(engine: Engine) -> None:
         "chas-e-login.com",  # a short name splits into ordinary words too often
     ):
         assert engine.check(host).verdict == "allow", host
+
+
+def test_a_platform_with_one_site_keeps_its_level_under_a_country_code(engine: Engine) -> None:
+    # A game store or chat service tagged `site.one` runs no country sites, so its name under
+    # a country's code is no local branch (as for crypto services) ...
+    (reason,) = engine.check("qzgamehub.de").reasons
+    assert (reason.kind, reason.level) == ("tld-swap", "warn")
+    # ... but its fans name databases and forums after it, so unlike a crypto service's
+    # name, it starting a label glued to other letters is no finding.
+    assert engine.check("qzgamehubdb.com").verdict == "allow"
+    assert kinds(engine, "qzwalletqzrv.com") == [("combosquat", "qzwallet.io")]

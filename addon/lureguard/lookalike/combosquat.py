@@ -328,13 +328,14 @@ def _dotless_after(visit: Visit, name: str, hi: int) -> bool:
 
 
 def _one_site_start(visit: Visit, name: str, lo: int, hi: int) -> bool:
-    """True when the name of a brand that runs one site for the world (`one_site_rules`:
-    crypto services) starts the label, on any TLD (`<exchange>qzrv.com`): nobody but the
-    brand builds a site so named, and its fans and news sites name themselves otherwise.
+    """True when the name of a brand that runs one site for the world and whose fans and
+    news sites name themselves otherwise (`fanless_rules`: crypto services) starts the
+    label, on any TLD (`<exchange>qzrv.com`): nobody but the brand builds a site so named.
     Not when the name is a word part of other popular names (`kraken`: a namesake is
     likely), nor when a word runs on across its end (`opensea|rch` reads open-search)."""
     label = visit.label
-    entries = visit.index.skeletons.get(name, ())
+    fanless = visit.index.fanless_rules
+    entries = [e for e in visit.index.skeletons.get(name, ()) if e.rule_id in fanless]
     return (
         lo == 0 and visit.index.one_site_name(entries, label[:hi]) and not _word_across(label, hi)
     )

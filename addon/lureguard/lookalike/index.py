@@ -237,8 +237,10 @@ class BrandIndex:
     stutter_heads: frozenset[str] = frozenset()
     #: rule ids of mail providers (tagged MAIL_TAG)
     mail_rules: frozenset[str] = frozenset()
-    #: rule ids of brands that run one site for the whole world (tagged ONE_SITE_TAG)
+    #: rule ids of brands that run one site for the whole world (tagged one of ONE_SITE_TAGS)
     one_site_rules: frozenset[str] = frozenset()
+    #: rule ids of the one-site brands tagged FANLESS_TAG (`combosquat._one_site_start`)
+    fanless_rules: frozenset[str] = frozenset()
     #: skeletons of one-site brands' names of MIN_FAR_NAME letters or more that are no word
     #: part of popular names (`combosquat._far_slip_in_tenant`)
     one_site_names: tuple[str, ...] = ()
@@ -631,9 +633,14 @@ MIN_CONSONANTS: Final = 4
 MAX_MAIL_DOMAIN: Final = 4
 #: The tag of brands that run a mail service (rules/brands).
 MAIL_TAG: Final = "sector.email"
-#: The tag of brands with no country sites: a crypto service serves the world from one
-#: domain, so its name under a country's code is nobody's local branch.
-ONE_SITE_TAG: Final = "sector.crypto"
+#: The tags of brands with no country sites: a crypto service serves the world from one
+#: domain, as do the platforms tagged `site.one` (a game store, a chat service), so their
+#: name under a country's code is nobody's local branch.
+ONE_SITE_TAGS: Final = frozenset({"sector.crypto", "site.one"})
+#: The tag of one-site brands whose name starts nobody else's site (`fanless_rules`): crypto
+#: projects' fans name their sites otherwise, where a game's fans name databases and forums
+#: after it (`<game>db`).
+FANLESS_TAG: Final = "sector.crypto"
 #: Digits read as the letters they stand for (`l0gin`, `4pple`), other digits are no letter;
 #: and `c` reads as the `k` it mostly sounds (`racuten`): kits spell by ear.
 _KEY_LETTERS: Final = str.maketrans("013457c", "oleastk")
