@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -39,10 +40,10 @@ class PopularList:
     @classmethod
     def shipped(cls) -> PopularList:
         """The lists bundled in the package (see the headers of the data files): Alexa's in
-        rank order, then the shipped half of Radar's (an unordered set, alphabetical)."""
-        package = resources.files("lureguard")
-        text = "\n".join(package.joinpath(f).read_text("utf-8") for f in (ALEXA_FILE, RADAR_FILE))
-        return cls(_parse(text), POPULAR_SOURCE)
+        rank order, then the shipped half of Radar's (an unordered set, alphabetical). Read
+        once per process: package data does not change under it, and one command may ask
+        several times (`lureguard protect` probes, lints and tests a rule)."""
+        return _shipped()
 
     @classmethod
     def from_file(cls, path: Path) -> PopularList:
@@ -65,3 +66,10 @@ def _parse(text: str) -> tuple[str, ...]:
         if domain:
             seen.setdefault(domain, None)
     return tuple(seen)
+
+
+@cache
+def _shipped() -> PopularList:
+    package = resources.files("lureguard")
+    text = "\n".join(package.joinpath(f).read_text("utf-8") for f in (ALEXA_FILE, RADAR_FILE))
+    return PopularList(_parse(text), POPULAR_SOURCE)
