@@ -423,3 +423,15 @@ def test_a_platform_with_one_site_keeps_its_level_under_a_country_code(engine: E
     # name, it starting a label glued to other letters is no finding.
     assert engine.check("qzgamehubdb.com").verdict == "allow"
     assert kinds(engine, "qzwalletqzrv.com") == [("combosquat", "qzwallet.io")]
+
+
+def test_a_context_name_misspelled_beside_lure_words(engine: Engine) -> None:
+    # A word-brand misspelled once beside lure words counts as the name written right there.
+    assert kinds(engine, "qzbrokr-login.com") == [("combosquat", "qzbroker.co.jp")]
+    assert kinds(engine, "qzbrokre-secure-verify.com") == [("combosquat", "qzbroker.co.jp")]
+    for host in (
+        "qzbrokr-travel.com",  # beside an ordinary word
+        "wzbroker-login.com",  # a changed first letter makes another word
+        "chsae-login.com",  # a short name: its slips are other people's words
+    ):
+        assert engine.check(host).verdict == "allow", host

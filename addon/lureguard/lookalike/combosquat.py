@@ -22,6 +22,7 @@ from lureguard.lookalike.confusables import fold, skeleton
 from lureguard.lookalike.edits import plausible
 from lureguard.lookalike.index import (
     MIN_CONSONANTS,
+    MIN_CONTEXT_SLIP,
     MIN_SINGLED,
     MIN_TYPO_LABEL,
     BrandIndex,
@@ -840,6 +841,7 @@ def _combinations(visit: Visit) -> list[Reason]:
             _misspelled_parts(visit)
             or _slip_beside_own_name(visit)
             or _context_slip_beside_own_word(visit)
+            or _context_slip_beside_lure(visit)
         )
     if not reasons:
         reasons = _misspelled_glued(visit)
@@ -1079,6 +1081,40 @@ def _context_slip_beside_own_word(visit: Visit) -> list[Reason]:
                 ):
                     end = offset + len(written)
                     return [_misspelled_reason(visit, e, offset, end) for e in index.context[name]]
+        offset += len(written) + 1
+    return []
+
+
+def _context_slip_beside_lure(visit: Visit) -> list[Reason]:
+    """`fidelty-login`, `gemnini-secure-verify`: a hyphen part one slip off a context name of
+    MIN_CONTEXT_SLIP letters or more that is no common word (`index.context_slips`), its
+    first letter kept, a typing or reading slip (`edits.plausible`), every other part a lure
+    word (the brand's own too). The name written right there counts (`fidelity-login`);
+    kits misspell it so that filters miss the pair."""
+    index = visit.index
+    if len(visit.label) != len(visit.skeleton) or not index.context_slips:
+        return []
+    parts = visit.parts()
+    offset = 0
+    for k, (written, part) in enumerate(zip(visit.label.split("-"), parts, strict=True)):
+        if (
+            len(part) >= MIN_CONTEXT_SLIP - 1
+            and written.isalpha()
+            and not _a_name_or_word(index, written, part)
+        ):
+            probes = (part, *(part[:i] + part[i + 1 :] for i in range(len(part))))
+            names = {n for probe in probes for n in index.context_slips.get(probe, ())}
+            others = "-".join(parts[:k] + parts[k + 1 :])
+            for name in sorted(names):
+                if (
+                    name[0] == part[0]
+                    and DamerauLevenshtein.distance(part, name, score_cutoff=1) == 1
+                    and lure_only_beside(others, index.own_words(name))
+                ):
+                    entries = [e for e in index.context[name] if plausible(written, e.label)]
+                    if entries:
+                        end = offset + len(written)
+                        return [_misspelled_reason(visit, e, offset, end) for e in entries]
         offset += len(written) + 1
     return []
 

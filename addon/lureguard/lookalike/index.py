@@ -239,6 +239,9 @@ class BrandIndex:
     mail_rules: frozenset[str] = frozenset()
     #: rule ids of brands that run one site for the whole world (tagged one of ONE_SITE_TAGS)
     one_site_rules: frozenset[str] = frozenset()
+    #: each context name of MIN_CONTEXT_SLIP letters or more that is no common word, and each
+    #: of its single deletions -> those names (`combosquat._context_slip_beside_lure`)
+    context_slips: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: rule ids of the one-site brands tagged FANLESS_TAG (`combosquat._one_site_start`)
     fanless_rules: frozenset[str] = frozenset()
     #: skeletons of one-site brands' names of MIN_FAR_NAME letters or more that are no word
@@ -364,6 +367,12 @@ class BrandIndex:
         self.split_heads = frozenset(k[:3] for k in (*self.skeletons, *self.flat) if len(k) >= 3)
         self.common = frozenset(self._common_skeletons())
         self.common_spelled = frozenset(self._common_spellings())
+        slips: dict[str, set[str]] = defaultdict(set)
+        for skel in self.context:
+            if len(skel) >= MIN_CONTEXT_SLIP and skel not in self.common and skel.isalpha():
+                for i in range(len(skel) + 1):
+                    slips[skel[:i] + skel[i + 1 :]].add(skel)
+        self.context_slips = {k: tuple(sorted(v)) for k, v in slips.items()}
         self.split_prefixes = frozenset(
             skel[:k]
             for skel in self.skeletons
@@ -647,6 +656,8 @@ _KEY_LETTERS: Final = str.maketrans("013457c", "oleastk")
 _NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")
 
 
+#: Context names of this many letters or more are read with a slip beside lure words.
+MIN_CONTEXT_SLIP: Final = 6
 #: Names of this many letters or more may be found split by hyphens (`split_prefixes`).
 MIN_SPLIT_NAME: Final = 5
 #: Names of this many letters or more are also indexed with letter runs collapsed.
