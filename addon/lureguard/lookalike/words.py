@@ -49,14 +49,14 @@ TRANSLATED_WORDS: Final = {
         beneficios buscar cancelar cliente clientes confirmar cuenta cuentas desbloquear
         entrega envio factura ingresar ingreso iniciar multa pago pagos paquete premio
         rastrear recompensas recuperar regalo seguridad servicio servicios soporte
-        verificacion verificar""",
+        verificacion verificar enlinea sucursal""",
     "pt": """acessar acesso ajuda ativacao ativar atualizacao atualizar beneficios brinde
         cadastro conta contas desbloquear encomenda encontrar entrar entrega fatura meu minha
         minhas multa pagamento pagamentos premio rastreamento rastreio recompensas recuperar
         seguranca servico servicos suporte vantagens verificacao""",
     "fr": """activer aide amende annuler assistance banque cadeau colis compte comptes
         confirmer connexion debloquer espace facture identifiant livraison messagerie paiement
-        remboursement securite suivi verifier""",
+        remboursement securite suivi verifier enligne""",
     "it": """accedi accesso aggiorna aggiornamento assistenza attiva attivazione conferma
         consegna fattura multa omaggio pacco pagamento premio regalo rimborso sblocca sicurezza
         spedizione verifica""",
