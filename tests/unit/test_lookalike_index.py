@@ -10,10 +10,19 @@ from lureguard.engine import Engine
 from lureguard.hosts import parse_target
 from lureguard.lookalike import LookalikeDetector
 from lureguard.lookalike.combosquat import _stutters
-from lureguard.lookalike.confusables import _STROKE_LETTERS, has_strokes, skeleton
+from lureguard.lookalike.confusables import _STROKE_LETTERS, has_strokes, shape, skeleton
 from lureguard.lookalike.embedding import _recurring_skeleton
-from lureguard.lookalike.index import BrandIndex, CodeBits, deletions, probe_code, typo_budget
-from lureguard.lookalike.visit import _may_probe, near_skeletons
+from lureguard.lookalike.index import (
+    BrandIndex,
+    CodeBits,
+    deletions,
+    end_code,
+    head_code,
+    probe_code,
+    shape_head_code,
+    typo_budget,
+)
+from lureguard.lookalike.visit import _ends_match, _may_probe, near_skeletons
 from lureguard.lookalike.words import _SKELETONS, lure_only, slipped_lure_word
 from tests.unit.lookalike_brands import build_engine
 
@@ -147,6 +156,32 @@ def test_may_hold_slips_is_six_may_holds(
     # ... and a member's spelling is always held
     bits = CodeBits([probe_code(*spellings[len(members) % 6])])
     assert bits.may_hold_slips(a, b, c, d, e, length, keep_first)
+
+
+def _ends_in_sets(text: str, index: BrandIndex) -> bool:
+    """`visit._ends_match` as its sets define it: the slices looked up."""
+    if text[:3] in index.starts or text[-3:] in index.finishes:
+        return True
+    return len(text) < 8 and (text[:2] in index.starts or text[-2:] in index.finishes)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="mlcrosftpayegonuhdkbwiz-é", min_size=6, max_size=18))
+def test_end_codes_never_hide_an_end_in_the_sets(engine: Engine, text: str) -> None:
+    """The in-place codes of `_ends_match` are `end_code`s: whatever the sets hold, it
+    passes (a false "maybe" only costs the probes)."""
+    index = engine.index
+    if _ends_in_sets(text, index):
+        assert _ends_match(text, index.start_codes, index.finish_codes)
+    bits = CodeBits(map(end_code, (text[:3], text[-3:], text[:2], text[-2:])))
+    assert _ends_match(text, bits, CodeBits(()))
+    assert _ends_match(text, CodeBits(()), bits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="bdcenrmvu-1lai", min_size=4, max_size=14))
+def test_shape_head_code_is_the_head_code_of_the_shape(text: str) -> None:
+    assert shape_head_code(text) == head_code(shape(text, strokes=False))
 
 
 @settings(max_examples=300, deadline=None)

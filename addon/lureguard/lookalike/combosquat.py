@@ -877,7 +877,7 @@ def _initials_in_tenant(visit: Visit) -> list[Reason]:
     other words are such lure words or hold digits (the platform's and kit's serials). Too
     short to count anywhere else, on a platform they are the brand's name to its users."""
     index = visit.index
-    pieces = visit.label.split("-")
+    pieces = visit.label_parts()
     offset = 0
     for k, piece in enumerate(pieces):
         core = piece.strip(string.digits)
@@ -935,7 +935,7 @@ def _mail_domain_word(visit: Visit) -> list[Reason]:
     and campaigns against webmail users put them beside mail words where no provider has a
     site."""
     index = visit.index
-    pieces = visit.label.split("-")
+    pieces = visit.label_parts()
     offset = 0
     for k, piece in enumerate(pieces):
         entries = index.mail_domains.get(piece)
@@ -979,7 +979,7 @@ def _misspelled_parts(visit: Visit) -> list[Reason]:
     letter (`_slip_of_name`)."""
     reasons: list[Reason] = []
     parts = visit.parts()
-    raw_parts = parts if visit.label == visit.skeleton else visit.label.split("-")
+    raw_parts = parts if visit.label == visit.skeleton else visit.label_parts()
     if len(raw_parts) != len(parts):
         raw_parts = parts
     plain_parts = visit.plain.split("-") if visit.plain else parts
@@ -1042,7 +1042,7 @@ def _slip_beside_own_name(visit: Visit) -> list[Reason]:
     if not brands:
         return []
     offset = 0
-    for written, part in zip(visit.label.split("-"), parts, strict=True):
+    for written, part in zip(visit.label_parts(), parts, strict=True):
         if part not in index.skeletons and part not in index.context and written.isalpha():
             for skel, distance in near_skeletons(part, index):
                 entries = [e for e in index.skeletons[skel] if e.rule_id in brands]
@@ -1071,7 +1071,7 @@ def _context_slip_beside_own_word(visit: Visit) -> list[Reason]:
     if not names:
         return []  # no brand's own word among the parts: most labels
     offset = 0
-    for written, part in zip(visit.label.split("-"), parts, strict=True):
+    for written, part in zip(visit.label_parts(), parts, strict=True):
         if written.isalpha() and not _a_name_or_word(index, written, part):
             for name in sorted(names):
                 if (
@@ -1169,7 +1169,7 @@ def _misspelled_glued(visit: Visit) -> list[Reason]:
     label = visit.label
     if visit.established or len(visit.skeleton) != len(label):
         return []
-    parts = label.split("-")
+    parts = visit.label_parts()
     skeletons = visit.parts()
     offset = 0
     for k, part in enumerate(parts):

@@ -188,7 +188,8 @@ def _byte_table(table: dict[int, str]) -> bytes:
 
 
 _ASCII_BYTES: Final = _byte_table(str.maketrans(SINGLE_LETTER))
-_SHAPE_BYTES: Final = _byte_table(SHAPES)
+#: `SHAPES` as a `bytes.translate` table (`index.shape_head_code` reads it byte by byte).
+SHAPE_BYTES: Final = _byte_table(SHAPES)
 
 
 def _singles(text: str) -> str:
@@ -244,7 +245,7 @@ def shape(skel: str, strokes: bool = True) -> str:
     if strokes:
         skel = merge_strokes(skel)
     if skel.isascii():
-        return skel.encode().translate(_SHAPE_BYTES).decode()
+        return skel.encode().translate(SHAPE_BYTES).decode()
     return skel.translate(SHAPES)
 
 

@@ -13,7 +13,7 @@ from typing import Final
 from lureguard.hosts import Target
 from lureguard.lookalike.confusables import explain, has_strokes, merge_strokes, shape, two_i
 from lureguard.lookalike.edits import describe, positions, sentence
-from lureguard.lookalike.index import BrandIndex
+from lureguard.lookalike.index import BrandIndex, shape_head_code
 from lureguard.lookalike.visit import Visit, reason
 from lureguard.verdict import Reason
 
@@ -92,9 +92,9 @@ def _shape_alikes(visit: Visit) -> list[Reason]:
         len(visit.skeleton) in lengths or (visit.plain and len(visit.plain) in lengths)
     ):
         return []
-    found = _shape_match(visit.skeleton, visit.index.shapes)
+    found = _shape_match(visit.skeleton, visit.index)
     if not found and visit.plain:
-        found = _shape_match(visit.plain, visit.index.shapes)
+        found = _shape_match(visit.plain, visit.index)
     if not found:
         return []
     reasons = []
@@ -111,10 +111,16 @@ def _shape_alikes(visit: Visit) -> list[Reason]:
     return reasons
 
 
-def _shape_match(text: str, shapes: dict[str, set[str]]) -> set[str] | None:
+def _shape_match(text: str, index: BrandIndex) -> set[str] | None:
     """Protected skeletons shaped like `text`, read with its `l` strokes kept, then merged
-    (`alidaba` keeps its `l`; `aeonlbanlc` merges `lb` and `lc`)."""
-    found = shapes.get(shape(text, strokes=False))
+    (`alidaba` keeps its `l`; `aeonlbanlc` merges `lb` and `lc`). The shape with strokes kept
+    is built only when a key may start like it (`index.shape_heads`; an ASCII text's shape
+    keeps its length)."""
+    shapes = index.shapes
+    may_match = (
+        len(text) < 4 or not text.isascii() or index.shape_heads.may_hold(shape_head_code(text))
+    )
+    found = shapes.get(shape(text, strokes=False)) if may_match else None
     if not found and has_strokes(text):
         found = shapes.get(shape(text))
         if found and len(text) < MIN_STROKES_LABEL:

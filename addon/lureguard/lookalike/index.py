@@ -15,6 +15,7 @@ from typing import Any, Final
 import ahocorasick
 
 from lureguard.hosts import Target
+from lureguard.lookalike.confusables import SHAPE_BYTES
 from lureguard.lookalike.confusables import plain as plain_of
 from lureguard.lookalike.confusables import shape as shape_of
 from lureguard.lookalike.confusables import skeleton as skeleton_of
@@ -177,6 +178,9 @@ class BrandIndex:
     #: reading of MIN_TYPO_LABEL letters or more (`visit._ends_match`)
     starts: frozenset[str] = frozenset()
     finishes: frozenset[str] = frozenset()
+    #: `starts` and `finishes` as `end_code`s (`visit._ends_match` tests them, no slice built)
+    start_codes: CodeBits = field(default_factory=lambda: CodeBits(()))
+    finish_codes: CodeBits = field(default_factory=lambda: CodeBits(()))
     #: protected reading (skeleton, or plain reading when it differs) -> its skeleton
     readings: dict[str, str] = field(default_factory=dict)
     #: Aho–Corasick automaton over every protected skeleton (combosquat matching)
@@ -198,6 +202,9 @@ class BrandIndex:
     shapes: dict[str, set[str]] = field(default_factory=dict)
     #: lengths of visited skeletons that may have a shape match (saves the fold otherwise)
     shape_lengths: frozenset[int] = frozenset()
+    #: `head_code` of every `shapes` key of four letters or more (`homoglyph._shape_match`
+    #: tests a label's `shape_head_code` before it folds the label)
+    shape_heads: CodeBits = field(default_factory=lambda: CodeBits(()))
     #: a protected skeleton glued to one of its own suffixes (`paypalcom`, `aeonbankco` + .jp)
     #: -> (skeleton, official suffix, the visited suffix required or '')
     glued: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
@@ -316,6 +323,8 @@ class BrandIndex:
         }  # fmt: skip
         self.starts = frozenset(text[:k] for text, ks in widths.items() for k in ks)
         self.finishes = frozenset(text[-k:] for text, ks in widths.items() for k in ks)
+        self.start_codes = CodeBits(map(end_code, self.starts))
+        self.finish_codes = CodeBits(map(end_code, self.finishes))
         for skel in self.skeletons:
             if len(skel) >= MIN_TYPO_LABEL:
                 automaton.add_word(skel, skel)
@@ -338,6 +347,7 @@ class BrandIndex:
             if len(reading) >= MIN_SHAPE_LABEL:
                 shapes[shape_of(reading, strokes=False)].add(skel)
         self.shapes = dict(shapes)
+        self.shape_heads = CodeBits(head_code(key) for key in shapes if len(key) >= 4)
         # A stroke merge (`lc`→k) shortens a visited label by one letter per merge.
         self.shape_lengths = frozenset(
             n
@@ -722,6 +732,27 @@ def probe_code(a: int, b: int, c: int, d: int, length: int) -> int:
 def head_code(text: str) -> int:
     """`probe_code` of the first four letters of `text` and its length."""
     return probe_code(ord(text[0]), ord(text[1]), ord(text[2]), ord(text[3]), len(text))
+
+
+def shape_head_code(text: str) -> int:
+    """`head_code` of `shape(text, strokes=False)` for an ASCII `text` of four letters or
+    more, with no string built: `homoglyph._shape_match` asks it of most labels, and
+    `shapes` holds no key for nearly all."""
+    table = SHAPE_BYTES
+    return probe_code(
+        table[ord(text[0])], table[ord(text[1])], table[ord(text[2])], table[ord(text[3])],
+        len(text),
+    )  # fmt: skip
+
+
+def end_code(text: str) -> int:
+    """A name's first or last two or three letters (`BrandIndex.starts`, `finishes`) as one
+    int: `probe_code`'s polynomial over the length and the letters (`visit._ends_match`
+    works it out in place)."""
+    code = len(text)
+    for char in text:
+        code = code * 131 + ord(char)
+    return code
 
 
 def tail_code(text: str) -> int:

@@ -92,9 +92,9 @@ def label_visit(label: str, suffix: str, index: BrandIndex) -> Visit:
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_inside", "_near", "_parts", "_plain_inside", "cheap", "established",
-                 "guest", "index", "label", "new_gtld", "plain", "skeleton", "target",
-                 "tenant")  # fmt: skip
+    __slots__ = ("_inside", "_label_parts", "_near", "_parts", "_plain_inside", "cheap",
+                 "established", "guest", "index", "label", "new_gtld", "plain", "skeleton",
+                 "target", "tenant")  # fmt: skip
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
@@ -120,6 +120,7 @@ class Visit:
         self.guest = False
         self._near: list[tuple[str, int]] | None = None
         self._parts: list[str] | None = None
+        self._label_parts: list[str] | None = None
         self._inside: NamesInside | None = None
         self._plain_inside: NamesInside | None = None
 
@@ -128,6 +129,13 @@ class Visit:
         if self._parts is None:
             self._parts = self.skeleton.split("-")
         return self._parts
+
+    def label_parts(self) -> list[str]:
+        """The label's hyphen-separated parts as written (several combination rules read
+        them; shared, so read only)."""
+        if self._label_parts is None:
+            self._label_parts = self.label.split("-")
+        return self._label_parts
 
     def names_inside(self) -> NamesInside:
         """The protected, plain-reading and context names inside the skeleton (`index.scan`;
@@ -179,7 +187,7 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     lengths = index.key_lengths
     if n > SHORT_VISITED and not (
         (n in lengths or n - 1 in lengths)  # no key of a length a probe has: nothing to find
-        and _ends_match(text, index.starts, index.finishes)
+        and _ends_match(text, index.start_codes, index.finish_codes)
         and _may_probe(text, index.probe_heads, index.probe_tails)
     ):
         return []
@@ -273,12 +281,20 @@ def _nearest_first(item: tuple[str, int]) -> tuple[int, int, str]:
 SHORT_VISITED: Final = 5
 
 
-def _ends_match(text: str, starts: frozenset[str], finishes: frozenset[str]) -> bool:
+def _ends_match(text: str, starts: CodeBits, finishes: CodeBits) -> bool:
     """Cheap necessary condition: one edit (or two on the long names) leaves the first or the
-    last letters of a name intact, so a label sharing no such end with any name is no slip."""
-    if text[:3] in starts or text[-3:] in finishes:
+    last letters of a name intact, so a label sharing no such end with any name is no slip.
+    `text` (six letters or more) is tested against `BrandIndex.starts` and `finishes` as
+    their `index.end_code`s, worked out in place: no slice built, no string hashed."""
+    a, b, c = ord(text[0]), ord(text[1]), ord(text[2])
+    x, y, z = ord(text[-3]), ord(text[-2]), ord(text[-1])
+    if starts.may_hold(((393 + a) * 131 + b) * 131 + c) or finishes.may_hold(
+        ((393 + x) * 131 + y) * 131 + z
+    ):  # 393 = 3 * 131: three letters
         return True
-    return len(text) < END_CHECK_LONG + 1 and (text[:2] in starts or text[-2:] in finishes)
+    return len(text) < END_CHECK_LONG + 1 and (
+        starts.may_hold((262 + a) * 131 + b) or finishes.may_hold((262 + y) * 131 + z)
+    )  # 262 = 2 * 131: two letters
 
 
 def _may_probe(text: str, heads: CodeBits, tails: CodeBits) -> bool:
