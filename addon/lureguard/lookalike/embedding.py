@@ -156,8 +156,9 @@ def _official_written(visit: Visit, tokens: list[str], i: int) -> list[Reason]:
     index = visit.index
     # The label may hold a hyphen of its own (`7-11` of 7-11.com.tw), read as two tokens.
     labels = [tokens[i]] + ([f"{tokens[i - 1]}-{tokens[i]}"] if i else [])
-    if not any(label in index.official_labels for label in labels):
-        return _country_code_left_off(visit, tokens, i, labels)  # most words: no domain's label
+    heads = index.official_heads
+    if not any(f"{label}.{tokens[i + 1]}" in heads for label in labels):
+        return _country_code_left_off(visit, tokens, i, labels)  # most words start no domain
     for k, label in product(range(MAX_SUFFIX_TOKENS, 0, -1), labels):
         if i + k >= len(tokens) - 1:
             continue  # more host must follow (`m.me.gov.<cc>` is that ministry's own `m.` host)

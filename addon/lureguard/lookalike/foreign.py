@@ -293,8 +293,10 @@ def _institution(domain: str) -> bool:
 def _dotless(visit: Visit, signal: Signal) -> list[Reason]:
     """`wp-pl.net`, `mon-gov-pl.space`: a known domain of a country's suffix with its dots
     written as hyphens (`x-int`, `x-games` and `x-gov` are how ordinary names read)."""
-    tokens = visit.target.domain_label.split("-")
-    if not any(len(t) == 2 and t in _PSL.exact for t in tokens[1:]):
+    label = visit.target.domain_label
+    # (the visit's parts when the label is as written, as nearly every one is: one split)
+    tokens = visit.label_parts() if visit.label == label else label.split("-")
+    if not any(len(tokens[k]) == 2 and tokens[k] in _PSL.exact for k in range(1, len(tokens))):
         return []  # no country code after a hyphen: nothing to read as a domain
     for start in range(len(tokens) - 1):
         for end in range(len(tokens) - 1, start, -1):

@@ -212,6 +212,9 @@ class BrandIndex:
     suffix_heads: frozenset[str] = frozenset()
     #: first labels of all official domains (`live` of live.com, `aws` of aws.amazon.com)
     official_labels: frozenset[str] = frozenset()
+    #: first two labels of all official domains (`live.com`, `aws.amazon`): how any written
+    #: out official domain starts (`embedding._official_written`)
+    official_heads: frozenset[str] = frozenset()
     #: labels of popular sites: names in their own right, never read as slips of a brand
     popular_labels: frozenset[str] = frozenset()
     #: the labels of popular sites that no brand owns, one a line (`inside_popular_names`)
@@ -373,6 +376,7 @@ class BrandIndex:
             suffix.split(".", 1)[0] for owned in self.label_suffixes.values() for suffix in owned
         )
         self.official_labels = frozenset(domain.split(".", 1)[0] for domain in self.official)
+        self.official_heads = frozenset(".".join(d.split(".", 2)[:2]) for d in self.official)
         self.flat = {k.replace("-", ""): k for k in self.skeletons if "-" in k}
         self.split_heads = frozenset(k[:3] for k in (*self.skeletons, *self.flat) if len(k) >= 3)
         self.common = frozenset(self._common_skeletons())
