@@ -94,7 +94,10 @@ def _glued_suffix(visit: Visit) -> list[Reason]:
 
 def _embedded_domain(visit: Visit, head: str) -> list[Reason]:
     index = visit.index
-    tokens = (head.replace("-", ".") if "-" in head else head).split(".")
+    if head == visit.label:  # no subdomain: the tokens are the visit's hyphen parts
+        tokens = visit.label_parts()
+    else:
+        tokens = (head.replace("-", ".") if "-" in head else head).split(".")
     heads = index.suffix_heads
     if not any(tokens[i] in heads for i in range(1, len(tokens))):
         return []  # no official suffix follows any token

@@ -31,14 +31,19 @@ def detect_numbered(visit: Visit) -> list[Reason]:
     base = label[start:end]
     if base == label or len(base) < MIN_TYPO_LABEL:
         return []
-    offset = label.find(base)
+    offset = label.find(base) if start else 0  # (from the start, `base` is found there)
     # The word the number is glued to must hold or be near a name: most numbered names are
     # lure words and a serial (`verify12345`), and judging them again would double their cost.
     if offset == start and label.isascii():
         # Digits and hyphens fold one to one and into no letter group, so the skeleton of
         # `base` is the visit's without the serial's characters: no second skeleton.
         skel = visit.skeleton[start : len(visit.skeleton) - (len(label) - end)]
-        word = skel.split("-", 1)[0] if offset else skel.rsplit("-", 1)[-1]
+        # The first hyphen word, or the last: one slice, no list of words.
+        if offset:
+            cut = skel.find("-")
+            word = skel[:cut] if cut >= 0 else skel
+        else:
+            word = skel[skel.rfind("-") + 1 :]
     else:
         word = skeleton(base.split("-", 1)[0] if offset else base.rsplit("-", 1)[-1])
     if (

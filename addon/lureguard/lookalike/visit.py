@@ -225,7 +225,12 @@ def two_slips(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     two letters added at the end (`<name>ok`)."""
     n = len(text)
     m = n - 2
-    if n < LONG_LABEL or m not in index.key_lengths or not (text.isascii() and text.isalpha()):
+    if (
+        n < LONG_LABEL
+        or m not in index.key_lengths
+        or "-" in text  # (most labels that are no word: one search, no method called)
+        or not (text.isascii() and text.isalpha())
+    ):
         return []
     heads = index.probe_heads
     tails = index.probe_tails
