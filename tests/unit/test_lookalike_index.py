@@ -22,7 +22,7 @@ from lureguard.lookalike.index import (
     shape_head_code,
     typo_budget,
 )
-from lureguard.lookalike.visit import _ends_match, _may_probe, near_skeletons
+from lureguard.lookalike.visit import _ends_match, _may_probe, _probe_end, near_skeletons
 from lureguard.lookalike.words import _SKELETONS, lure_only, slipped_lure_word
 from tests.unit.lookalike_brands import build_engine
 
@@ -156,6 +156,20 @@ def test_may_hold_slips_is_six_may_holds(
     # ... and a member's spelling is always held
     bits = CodeBits([probe_code(*spellings[len(members) % 6])])
     assert bits.may_hold_slips(a, b, c, d, e, length, keep_first)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdefgh", min_size=7, max_size=16), st.data())
+def test_probe_end_reads_the_deletion_key(text: str, data: st.DataObject) -> None:
+    """`_probe_end` tests the four letters from `p` of `text` with its letters `i` < `j`
+    deleted, without building that key."""
+    i = data.draw(st.integers(1, len(text) - 2))
+    j = data.draw(st.integers(i + 1, len(text) - 1))
+    key = text[:i] + text[i + 1 : j] + text[j + 1 :]
+    p = data.draw(st.integers(0, len(key) - 4))
+    code = probe_code(*map(ord, key[p : p + 4]), len(key))
+    for bits in (CodeBits([code]), CodeBits([code + 1]), CodeBits(())):
+        assert _probe_end(text.encode(), p, i, j, bits) is bits.may_hold(code)
 
 
 def _ends_in_sets(text: str, index: BrandIndex) -> bool:

@@ -1429,8 +1429,11 @@ def _misspelled_cheap(visit: Visit) -> list[Reason]:
         window = joined[:end]
         if "-" in window:
             continue
+        near = near_skeletons(window, index)
+        if not near:
+            continue  # most windows: no label span to work out
         lo, hi = _label_span(visit.label, skel, 0, end + 1 if end > len(head) else end)
-        for name, _distance in near_skeletons(window, index):
+        for name, _distance in near:
             entries = index.skeletons[name]
             if (
                 _written_length(index, name) >= MIN_CHEAP_MISSPELLED

@@ -16,7 +16,6 @@ from lureguard.lookalike.index import (
     CodeBits,
     NamesInside,
     Protected,
-    probe_code,
     typo_budget,
 )
 from lureguard.lookalike.pathtenant import PATH_PLATFORMS
@@ -272,7 +271,9 @@ def _probe_end(codes: bytes, p: int, i: int, j: int, ends: CodeBits) -> bool:
     b = p + 1 + (p + 1 >= i) + (p + 1 >= j - 1)
     c = p + 2 + (p + 2 >= i) + (p + 2 >= j - 1)
     d = p + 3 + (p + 3 >= i) + (p + 3 >= j - 1)
-    return ends.may_hold(probe_code(codes[a], codes[b], codes[c], codes[d], len(codes) - 2))
+    # `probe_code` worked out in place: asked a few times per label, where a call costs.
+    code = (((len(codes) - 2) * 131 + codes[a]) * 131 + codes[b]) * 131 + codes[c]
+    return ends.may_hold(code * 131 + codes[d])
 
 
 def _nearest_first(item: tuple[str, int]) -> tuple[int, int, str]:
