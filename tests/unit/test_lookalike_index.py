@@ -13,6 +13,7 @@ from lureguard.lookalike.combosquat import _stutters
 from lureguard.lookalike.confusables import _STROKE_LETTERS, has_strokes, shape, skeleton
 from lureguard.lookalike.embedding import _recurring_skeleton
 from lureguard.lookalike.index import (
+    NO_NAMES_INSIDE,
     BrandIndex,
     CodeBits,
     deletions,
@@ -235,6 +236,17 @@ def test_probe_filter_passes_near_names_and_stops_others(engine: Engine) -> None
 @given(st.text(alphabet="rnvcliiam10wdu", min_size=6, max_size=14))
 def test_split_head_is_the_skeleton_head(text: str) -> None:
     assert _recurring_skeleton(text[:6])[:3] == skeleton(text)[:3]
+
+
+def test_a_text_without_names_shares_the_empty_scan(engine: Engine) -> None:
+    index = engine.index
+    clean = index.scan("qzrv-update")
+    assert clean is NO_NAMES_INSIDE
+    assert (clean.names, clean.plain, clean.context) == ([], [], [])
+    found = index.scan("mlcrosoft-update")
+    assert found is not NO_NAMES_INSIDE
+    assert found.names == [(0, "mlcrosoft")]
+    assert NO_NAMES_INSIDE.names == []
 
 
 def test_label_reasons_are_remembered_per_registrable_domain(engine: Engine) -> None:

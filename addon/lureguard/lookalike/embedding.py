@@ -220,11 +220,13 @@ def _server_of_official_domain(visit: Visit) -> list[Reason]:
     protected name (`_customer_host`: `<firm>-okta.com`), whatever subdomains come before, and
     a sign-in host of any official domain (`_sign_in_host`: `login-nate.com`)."""
     label = visit.label
-    if "-" not in label:
+    cut = label.rfind("-")
+    if cut < 0:
         return []  # most names: no dot written as a hyphen
-    head, _, last = label.rpartition("-")
+    last = label[cut + 1 :]
     if last not in visit.index.official_labels:
         return []  # most hyphenated names end in no official domain's label: one set lookup
+    head = label[:cut]
     domain = f"{last}.{visit.target.suffix}"
     owner = visit.index.official_entry(last, domain)
     if owner is None:

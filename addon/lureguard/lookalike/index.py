@@ -155,6 +155,11 @@ class NamesInside:
         self.context: list[tuple[int, str]] = []
 
 
+#: What `BrandIndex.scan` finds in a text that holds no name, as most do: one instance shared
+#: by every such visit (nothing built per label), so it is never changed.
+NO_NAMES_INSIDE: Final = NamesInside()
+
+
 @dataclass
 class BrandIndex:
     """Protected labels keyed by label, skeleton, deletion neighbourhood and leading gram."""
@@ -493,11 +498,14 @@ class BrandIndex:
         skeleton: a look-alike digit beside a letter group keeps the group from folding,
         `barc1ays` reads `barclays`, the name's skeleton `bardays`) and the context names
         inside `text`, in one pass of `name_automaton`: a pass costs about a microsecond,
-        mostly to start, and a clean label holds no name at all."""
-        found = NamesInside()
+        mostly to start, and a clean label holds no name at all (`NO_NAMES_INSIDE` then:
+        callers only read what it returns)."""
         if self.name_automaton is None:
-            return found
+            return NO_NAMES_INSIDE
+        found = NO_NAMES_INSIDE
         for end, (length, skel, plain_skel, context_skel) in self.name_automaton.iter(text):
+            if found is NO_NAMES_INSIDE:
+                found = NamesInside()
             start = end - length + 1
             if skel:
                 found.names.append((start, skel))

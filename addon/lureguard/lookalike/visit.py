@@ -12,6 +12,7 @@ from lureguard.lookalike.index import (
     END_CHECK_LONG,
     LONG_LABEL,
     MIN_TYPO_LABEL,
+    NO_NAMES_INSIDE,
     BrandIndex,
     CodeBits,
     NamesInside,
@@ -146,7 +147,7 @@ class Visit:
     def plain_names_inside(self) -> NamesInside:
         """`names_inside` of the plain reading (none when there is no plain reading)."""
         if self._plain_inside is None:
-            self._plain_inside = self.index.scan(self.plain) if self.plain else NamesInside()
+            self._plain_inside = self.index.scan(self.plain) if self.plain else NO_NAMES_INSIDE
         return self._plain_inside
 
     def near(self) -> list[tuple[str, int]]:
