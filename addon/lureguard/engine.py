@@ -47,6 +47,7 @@ class Engine:
         self.url_prefixes = data.url_prefixes
         self.index = _build_index(data)
         self.patterns = PatternIndex(data.patterns)
+        self.has_patterns = self.patterns.size > 0  # (PatternIndex is interpreted: read once)
         self.detectors: list[Detector] = list(
             default_detectors() if detectors is None else detectors
         )
@@ -137,7 +138,7 @@ class Engine:
             reason = Reason("allowlisted", info.id, "allow", detail, brand=brand,
                             source=info.source)  # fmt: skip
             return self._verdict(target, "allow", [reason])
-        found: list[Reason] = self._pattern_reasons(host) if self.patterns.size else []
+        found: list[Reason] = self._pattern_reasons(host) if self.has_patterns else []
         for detector in self.detectors:
             found.extend(detector.detect(target, self.index, notices))
         if not found:

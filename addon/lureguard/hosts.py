@@ -127,8 +127,8 @@ def to_unicode(ascii_host: str) -> str:
 def display_form(unicode_host: str, ascii_host: str) -> str:
     """The Unicode form for people to read, or the ASCII form when the Unicode one holds a
     bidi control, an invisible or an unassigned character (browsers show punycode then too)."""
-    if unicode_host.isascii():
-        return unicode_host
+    if unicode_host == ascii_host or unicode_host.isascii():
+        return unicode_host  # (equal to the ASCII form it is ASCII: no method call for most)
     hidden = ("Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn")
     if any(unicodedata.category(c) in hidden for c in unicode_host):
         return ascii_host

@@ -194,7 +194,11 @@ def test_end_codes_never_hide_an_end_in_the_sets(engine: Engine, text: str) -> N
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="bdcenrmvu-1lai", min_size=4, max_size=14))
+@given(
+    st.text(alphabet="bdcenrmvu-1lai", min_size=4, max_size=14)
+    | st.text(alphabet="bdcnrvéðſдԁ", min_size=4, max_size=8)
+    | st.text(min_size=4, max_size=8)
+)
 def test_shape_head_code_is_the_head_code_of_the_shape(text: str) -> None:
     assert shape_head_code(text) == head_code(shape(text, strokes=False))
 

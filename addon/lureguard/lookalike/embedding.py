@@ -280,7 +280,9 @@ def _split_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """`m.icrosoft.com`, `micro.soft-login.com`: labels that spell a brand once joined."""
     index = visit.index
     for k in range(2, min(len(labels), 4) + 1):
-        joined = "".join(labels[-k:]).replace("-", "")
+        joined = "".join(labels[-k:])
+        if "-" in joined:
+            joined = joined.replace("-", "")
         # Six letters give at least three skeleton letters whatever follows (a letter group
         # spans two); few distinct beginnings occur (`wwwexa`, `mlogin`).
         if (

@@ -63,6 +63,8 @@ def _official_twins(visit: Visit, read_apart: str) -> list[Reason]:
     twins = visit.index.official_twins.get(visit.skeleton)
     if not twins and read_apart:
         twins = visit.index.official_twins.get(read_apart)
+    if not twins:
+        return []  # most labels
     suffix = visit.target.suffix
     reasons = []
     for entry in twins or ():
@@ -114,12 +116,9 @@ def _shape_alikes(visit: Visit) -> list[Reason]:
 def _shape_match(text: str, index: BrandIndex) -> set[str] | None:
     """Protected skeletons shaped like `text`, read with its `l` strokes kept, then merged
     (`alidaba` keeps its `l`; `aeonlbanlc` merges `lb` and `lc`). The shape with strokes kept
-    is built only when a key may start like it (`index.shape_heads`; an ASCII text's shape
-    keeps its length)."""
+    is built only when a key may start like it (`index.shape_heads`)."""
     shapes = index.shapes
-    may_match = (
-        len(text) < 4 or not text.isascii() or index.shape_heads.may_hold(shape_head_code(text))
-    )
+    may_match = len(text) < 4 or index.shape_heads.may_hold(shape_head_code(text))
     found = shapes.get(shape(text, strokes=False)) if may_match else None
     if not found and has_strokes(text):
         found = shapes.get(shape(text))

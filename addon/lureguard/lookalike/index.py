@@ -547,8 +547,8 @@ class BrandIndex:
         if not target.registered_domain or not self.official:
             return None
         names = target.names
-        for name in names[: len(names) - target.suffix.count(".") - 1]:
-            rule_id = self.official.get(name)
+        for i in range(len(names) - target.suffix.count(".") - 1):  # (no slice built)
+            rule_id = self.official.get(names[i])
             if rule_id is not None:
                 return rule_id
         return None
@@ -747,14 +747,19 @@ def head_code(text: str) -> int:
 
 
 def shape_head_code(text: str) -> int:
-    """`head_code` of `shape(text, strokes=False)` for an ASCII `text` of four letters or
-    more, with no string built: `homoglyph._shape_match` asks it of most labels, and
-    `shapes` holds no key for nearly all."""
-    table = SHAPE_BYTES
+    """`head_code` of `shape(text, strokes=False)` for a `text` of four characters or more,
+    with no string built: `homoglyph._shape_match` asks it of most labels, and `shapes` holds
+    no key for nearly all. The shape folds ASCII letters one for one and keeps any other
+    character, so it has the text's length and each code point is read in `SHAPE_BYTES`."""
     return probe_code(
-        table[ord(text[0])], table[ord(text[1])], table[ord(text[2])], table[ord(text[3])],
-        len(text),
+        _shaped(ord(text[0])), _shaped(ord(text[1])), _shaped(ord(text[2])),
+        _shaped(ord(text[3])), len(text),
     )  # fmt: skip
+
+
+def _shaped(code: int) -> int:
+    """The code point `shape` (without strokes) turns `code` into."""
+    return SHAPE_BYTES[code] if code < 256 else code
 
 
 def end_code(text: str) -> int:
