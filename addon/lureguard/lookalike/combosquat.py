@@ -775,7 +775,7 @@ def _stuttered(visit: Visit) -> list[Reason]:
     matching the words miss them; the words' own doubled letters go too, so a stuttered
     `accountt` is missed."""
     label = visit.label
-    if not _stutters(label):
+    if not _stutters(label, visit.ascii):
         return []  # nearly every label
     once = collapse_runs(label)
     reading = label_visit(once, visit.target.suffix, visit.index)
@@ -790,12 +790,13 @@ def _read_once(found: Reason, label: str, once: str) -> Reason:
                   found.source)  # fmt: skip
 
 
-def _stutters(label: str) -> bool:
+def _stutters(label: str, ascii: bool | None = None) -> bool:
     """True when one letter stands three times in a row in the label, or MIN_STUTTER_RUNS
     letters or more are doubled (`danaaaa`, `indonesiiaxx-danaa`): few words repeat letters
     so (`committee`). W's and x's do not count: `www` and `xxx` are words of their own.
-    An ASCII label is read as bytes (`_ascii_stutters`), as nearly every label is."""
-    if label.isascii():
+    An ASCII label is read as bytes (`_ascii_stutters`), as nearly every label is (`ascii`:
+    whether it is, when the caller knows)."""
+    if label.isascii() if ascii is None else ascii:
         return _ascii_stutters(label.encode())
     doubled = 0
     for i in range(1, len(label)):

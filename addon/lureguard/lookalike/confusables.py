@@ -202,9 +202,10 @@ _PAIR_LETTERS: Final = tuple(MULTI_LETTER.items())
 _PAIR_LETTERS_NO_II: Final = tuple(item for item in _PAIR_LETTERS if item[0] != "ii")
 
 
-def readings(label: str) -> tuple[str, str]:
-    """`(skeleton(label), plain(label))` with one scan of an ASCII label."""
-    if label.isascii():
+def readings(label: str, ascii: bool | None = None) -> tuple[str, str]:
+    """`(skeleton(label), plain(label))` with one scan of an ASCII label (`ascii`: whether
+    the label is ASCII, when the caller knows)."""
+    if label.isascii() if ascii is None else ascii:
         lowered = label.lower()
         folded = _fold_pairs(lowered)
         if len(folded) == len(lowered):  # no group: a fold always shortens

@@ -56,7 +56,7 @@ def tricks(label: str) -> list[str]:
 def detect_idn(visit: Visit) -> list[Reason]:
     """Flag a non-ASCII label with a script trick whose skeleton is (near) a protected label."""
     label = visit.label
-    if label.isascii():
+    if visit.ascii:
         return []
     found = tricks(label)
     if not found:

@@ -107,16 +107,21 @@ class CodeBits:
         low = ((((before + b) * 131 + c) * 131 + d) * 131 + e) & mask  # the first left out
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        low = ((((before + a) * 131 + c) * 131 + d) * 131 + e) & mask
+        # The other four keep `a`, and the last three `a` and `b`, the last two `a`, `b` and
+        # `c`: their shared beginnings are worked out once.
+        with_a = (before + a) * 131
+        low = (((with_a + c) * 131 + d) * 131 + e) & mask
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        low = ((((before + a) * 131 + b) * 131 + d) * 131 + e) & mask
+        with_ab = (with_a + b) * 131
+        low = ((with_ab + d) * 131 + e) & mask
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        low = ((((before + a) * 131 + b) * 131 + c) * 131 + e) & mask
+        with_abc = (with_ab + c) * 131
+        low = (with_abc + e) & mask
         if (bits[low >> 3] >> (low & 7)) & 1:
             return True
-        low = ((((before + a) * 131 + b) * 131 + c) * 131 + d) & mask  # the last left out
+        low = (with_abc + d) & mask  # the last left out
         return (bits[low >> 3] >> (low & 7)) & 1 == 1
 
 

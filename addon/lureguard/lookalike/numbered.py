@@ -34,7 +34,7 @@ def detect_numbered(visit: Visit) -> list[Reason]:
     offset = label.find(base) if start else 0  # (from the start, `base` is found there)
     # The word the number is glued to must hold or be near a name: most numbered names are
     # lure words and a serial (`verify12345`), and judging them again would double their cost.
-    if offset == start and label.isascii():
+    if offset == start and visit.ascii:
         # Digits and hyphens fold one to one and into no letter group, so the skeleton of
         # `base` is the visit's without the serial's characters: no second skeleton.
         skel = visit.skeleton[start : len(visit.skeleton) - (len(label) - end)]

@@ -134,8 +134,8 @@ def _disguised_word(visit: Visit) -> str:
     look-alike letters are undone, one of them a lure word, and at least one part such a
     word only once undone. Nobody spells an ordinary word with `vv` for w; `modern` keeps its
     `rn` because it is a word as written."""
-    parts = visit.label.split("-")
-    if len(parts) < 2 or not visit.label.isascii():
+    parts = visit.label_parts()
+    if len(parts) < 2 or not visit.ascii:
         return ""
     index = visit.index
     hidden = ""

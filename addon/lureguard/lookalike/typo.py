@@ -134,7 +134,7 @@ def _disguised_slip(visit: Visit, skel: str) -> bool:
     and a dotless i). Nobody types such letters by accident, so the look-alikes cost nothing;
     ASCII look-alikes do (reading every i as l puts ordinary names one letter from a brand's:
     a publisher's name is one from `aliexpress` so)."""
-    if visit.label.isascii():
+    if visit.ascii:
         return False
     return any_slip_of_long_name(visit.skeleton, skel, describe(visit.skeleton, skel))
 

@@ -92,16 +92,19 @@ def label_visit(label: str, suffix: str, index: BrandIndex) -> Visit:
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_inside", "_label_parts", "_near", "_parts", "_plain_inside", "cheap",
-                 "established", "guest", "index", "label", "new_gtld", "plain", "skeleton",
-                 "target", "tenant")  # fmt: skip
+    __slots__ = ("_inside", "_label_parts", "_near", "_parts", "_plain_inside", "ascii",
+                 "cheap", "established", "guest", "index", "label", "new_gtld", "plain",
+                 "skeleton", "target", "tenant")  # fmt: skip
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
         self.index = index
         label = target.domain_label
         self.label = label = registrable_label(target) if label.startswith("xn--") else label
-        self.skeleton, self.plain = readings(label)
+        #: True when the label is ASCII, as nearly every one is: several techniques ask, and
+        #: from the native build `str.isascii` is a method call each time
+        self.ascii = ascii = label.isascii()
+        self.skeleton, self.plain = readings(label, ascii)
         #: True when popular sites use this label or it is a common English word: a name or
         #: word of its own (finance, email, papal), not a slip of a brand's name
         self.established = label in index.popular_labels or label in COMMON_WORDS
