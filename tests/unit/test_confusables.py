@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from lureguard.lookalike.confusables import (
     _STROKE_LETTERS,
     MULTI_LETTER,
+    _fold_pairs,
+    _has_pair,
     _replace_groups,
     explain,
     fold,
@@ -58,6 +60,15 @@ def _regex_replace(text: str, table: dict[str, str]) -> str:
 @example("rnn")
 def test_letter_groups_fold_like_a_regex(text: str) -> None:
     assert _replace_groups(text, tuple(MULTI_LETTER.items())) == _regex_replace(text, MULTI_LETTER)
+
+
+@given(st.text(alphabet="rnvcliuwmo", max_size=12) | st.text(max_size=8))
+@example("rnn")
+def test_spelled_out_pair_test_reads_the_table(text: str) -> None:
+    """`_has_pair` spells the groups of `MULTI_LETTER` out: the same answer as the table, and
+    a text it passes folds to itself."""
+    assert _has_pair(text) is any(pair in text for pair in MULTI_LETTER)
+    assert _fold_pairs(text) == _replace_groups(text, tuple(MULTI_LETTER.items()))
 
 
 @given(st.text(alphabet="dlchbk", max_size=20))

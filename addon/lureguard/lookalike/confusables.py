@@ -156,8 +156,9 @@ def _ascii_skeleton(label: str) -> str:
 
 
 def _fold_pairs(text: str) -> str:
-    """`text` with its letter groups folded (`rn`→m), as `fold` scans it."""
-    return _replace_groups(text, _PAIR_LETTERS)
+    """`text` with its letter groups folded (`rn`→m), as `fold` scans it; most labels hold
+    none, and `_has_pair` tells so for less than the loop over the groups costs."""
+    return _replace_groups(text, _PAIR_LETTERS) if _has_pair(text) else text
 
 
 def _replace_groups(text: str, groups: tuple[tuple[str, str], ...]) -> str:
@@ -176,9 +177,10 @@ def _replace_groups(text: str, groups: tuple[tuple[str, str], ...]) -> str:
 
 
 def _has_pair(text: str) -> bool:
-    """True when `text` holds a letter group (`rn`, `vv`...): a few substring searches cost
-    a fraction of a regex search, and most labels hold none."""
-    return any(pair in text for pair in _PAIR_TEXTS)
+    """True when `text` holds a letter group (`MULTI_LETTER`: `rn`, `vv`...): a few substring
+    searches cost a fraction of a regex search, and most labels hold none. Spelled out, no
+    loop over the table: every skeleton asks (tested against the table)."""
+    return "rn" in text or "nn" in text or "vv" in text or "cl" in text or "ii" in text
 
 
 def _byte_table(table: dict[int, str]) -> bytes:
@@ -197,7 +199,6 @@ def _singles(text: str) -> str:
     return text.encode().translate(_ASCII_BYTES).decode()
 
 
-_PAIR_TEXTS: Final = tuple(MULTI_LETTER)
 _PAIR_LETTERS: Final = tuple(MULTI_LETTER.items())
 _PAIR_LETTERS_NO_II: Final = tuple(item for item in _PAIR_LETTERS if item[0] != "ii")
 
