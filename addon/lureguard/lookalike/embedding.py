@@ -375,7 +375,8 @@ def _names_any(index: BrandIndex, labels: list[str]) -> bool:
     """True when a word that `_subdomain_name` or `_name_on_chores_site` may look up in the
     subdomain labels `labels[:-1]` (a whole label or a hyphen word, with or without its
     trailing digits) is a protected or context name."""
-    for label in labels[:-1]:
+    for i in range(len(labels) - 1):  # (no slice built)
+        label = labels[i]
         if _word_names(index, label):
             return True
         if "-" in label:

@@ -104,7 +104,8 @@ def _foreign(visit: Visit, signal: Signal) -> list[Reason]:
         if found:
             return found
     if subdomain:
-        found = _library_domain(visit, subdomain.rsplit(".", 1)[-1], signal)
+        last = subdomain[subdomain.rfind(".") + 1 :]  # (one slice, no list of labels)
+        found = _library_domain(visit, last, signal)
         if found:
             return found
     if "-" in target.domain_label:
@@ -112,7 +113,7 @@ def _foreign(visit: Visit, signal: Signal) -> list[Reason]:
             found = _government_suffix(visit, signal)
             if found:
                 return found
-        head = target.domain_label.split("-", 1)[0]
+        head = target.domain_label[: target.domain_label.find("-")]  # (one slice, no list)
         if subdomain and _country_suffix(head):
             # `mail.example.az-link.email`: the embedded domain's country code runs on into
             # the registrable label after a hyphen, which reads as one more dot.

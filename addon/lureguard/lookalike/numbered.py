@@ -28,29 +28,29 @@ def detect_numbered(visit: Visit) -> list[Reason]:
     """The reasons the registrable label would get without its serial, said of the label."""
     label = visit.label
     start, end = _serial_free_span(label)
-    base = label[start:end]
-    if base == label or len(base) < MIN_TYPO_LABEL:
-        return []
-    offset = label.find(base) if start else 0  # (from the start, `base` is found there)
+    if (start == 0 and end == len(label)) or end - start < MIN_TYPO_LABEL:
+        return []  # no serial, or too little beside it
+    offset = label.find(label[start:end]) if start else 0  # (from the start, found there)
     # The word the number is glued to must hold or be near a name: most numbered names are
     # lure words and a serial (`verify12345`), and judging them again would double their cost.
     if offset == start and visit.ascii:
         # Digits and hyphens fold one to one and into no letter group, so the skeleton of
-        # `base` is the visit's without the serial's characters: no second skeleton.
-        skel = visit.skeleton[start : len(visit.skeleton) - (len(label) - end)]
-        # The first hyphen word, or the last: one slice, no list of words.
-        if offset:
-            cut = skel.find("-")
-            word = skel[:cut] if cut >= 0 else skel
-        else:
-            word = skel[skel.rfind("-") + 1 :]
+        # the label without its serial is the visit's from `start` to `stop`: the word is
+        # read there, one slice, no second skeleton and no list of words.
+        skel = visit.skeleton
+        stop = len(skel) - (len(label) - end)
+        if offset:  # the first hyphen word
+            cut = skel.find("-", start, stop)
+            word = skel[start : cut if cut >= 0 else stop]
+        else:  # the last
+            word = skel[skel.rfind("-", 0, stop) + 1 : stop]
     else:
+        base = label[start:end]
         word = skeleton(base.split("-", 1)[0] if offset else base.rsplit("-", 1)[-1])
-    if (
-        is_lure_word(word)
-        or not _may_name(visit.index, word)
-        or _completes_name(visit.index, label, base, offset)
-    ):
+    if is_lure_word(word) or not _may_name(visit.index, word):
+        return []
+    base = label[start:end]
+    if _completes_name(visit.index, label, base, offset):
         return []
     unnumbered = label_visit(base, visit.target.suffix, visit.index)
     if unnumbered.established:
