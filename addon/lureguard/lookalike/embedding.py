@@ -61,7 +61,7 @@ def detect_embedding(visit: Visit) -> list[Reason]:
         return []
     if "." not in head:
         return _embedded_domain(visit, head) or _server_of_official_domain(visit)
-    labels = head.split(".")
+    labels = visit.host_labels()  # (`head` split at its dots)
     found = (
         _embedded_domain(visit, head)
         or _split_name(visit, labels)
@@ -280,7 +280,7 @@ def _split_name(visit: Visit, labels: list[str]) -> list[Reason]:
     """`m.icrosoft.com`, `micro.soft-login.com`: labels that spell a brand once joined."""
     index = visit.index
     for k in range(2, min(len(labels), 4) + 1):
-        joined = "".join(labels[-k:])
+        joined = "".join(labels if k == len(labels) else labels[-k:])
         if "-" in joined:
             joined = joined.replace("-", "")
         # Six letters give at least three skeleton letters whatever follows (a letter group

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Final
 
-from lureguard.hosts import to_unicode
 from lureguard.lookalike.combosquat import detect_combosquat
 from lureguard.lookalike.homoglyph import detect_homoglyph
 from lureguard.lookalike.index import BrandIndex
@@ -34,7 +33,9 @@ def detect_subdomain_names(visit: Visit) -> list[Reason]:
     head = target.subdomain
     if not head:
         return []
-    labels = [label for label in to_unicode(head).split(".") if label != "www"]
+    # The subdomain's labels in Unicode: the host's before its registrable label.
+    every = visit.host_labels()
+    labels = [every[i] for i in range(len(every) - 1) if every[i] != "www"]
     # The labels one by one, then read as one name (`login.live.x.site` as `login-live`):
     # kits split a name's words across labels too.
     names = [label for label in labels if len(label) >= MIN_SUBDOMAIN_LABEL]

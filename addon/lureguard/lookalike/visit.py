@@ -92,9 +92,9 @@ def label_visit(label: str, suffix: str, index: BrandIndex) -> Visit:
 class Visit:
     """The registrable label of a target (Unicode, lowercase), its skeleton, and near matches."""
 
-    __slots__ = ("_inside", "_label_parts", "_near", "_parts", "_plain_inside", "ascii",
-                 "cheap", "established", "guest", "index", "label", "new_gtld", "plain",
-                 "skeleton", "target", "tenant")  # fmt: skip
+    __slots__ = ("_host_labels", "_inside", "_label_parts", "_near", "_parts", "_plain_inside",
+                 "ascii", "cheap", "established", "guest", "index", "label", "new_gtld",
+                 "plain", "skeleton", "target", "tenant")  # fmt: skip
 
     def __init__(self, target: Target, index: BrandIndex) -> None:
         self.target = target
@@ -124,6 +124,7 @@ class Visit:
         self._near: list[tuple[str, int]] | None = None
         self._parts: list[str] | None = None
         self._label_parts: list[str] | None = None
+        self._host_labels: list[str] | None = None
         self._inside: NamesInside | None = None
         self._plain_inside: NamesInside | None = None
 
@@ -139,6 +140,16 @@ class Visit:
         if self._label_parts is None:
             self._label_parts = self.label.split("-")
         return self._label_parts
+
+    def host_labels(self) -> list[str]:
+        """The host's labels before its public suffix, in Unicode: its subdomain's, then the
+        registrable label (target embedding and subdomain names read them; shared, so read
+        only)."""
+        if self._host_labels is None:
+            host = self.target.unicode_host
+            suffix = self.target.suffix
+            self._host_labels = (host[: -len(suffix) - 1] if suffix else host).split(".")
+        return self._host_labels
 
     def names_inside(self) -> NamesInside:
         """The protected, plain-reading and context names inside the skeleton (`index.scan`;
