@@ -289,9 +289,12 @@ def _from_plain_host(original: str, host: str) -> Target:
         len(host) > MAX_NAME_OCTETS or max(map(len, host.split("."))) > MAX_LABEL_OCTETS
     ):
         return _from_host(original, host, port=None, url=None)  # for the precise error
-    last = host[host.rfind(".") + 1 :]
-    if last.isdigit() or last.startswith("0x"):
-        return _from_host(original, host, port=None, url=None)  # IPv4 forms
+    # IPv4 forms: the last label all digits or hex. Most hosts end in a letter and hold no
+    # `0x`: nothing sliced for them.
+    if 48 <= ord(host[len(host) - 1]) <= 57 or "0x" in host:
+        last = host[host.rfind(".") + 1 :]
+        if last.isdigit() or last.startswith("0x"):
+            return _from_host(original, host, port=None, url=None)
     names = parent_names(host)
     registered, label, suffix = _PSL.split(names)
     unicode_host = to_unicode(host) if "xn--" in host else host

@@ -242,6 +242,14 @@ def test_split_head_is_the_skeleton_head(text: str) -> None:
     assert _recurring_skeleton(text[:6])[:3] == skeleton(text)[:3]
 
 
+def test_probe_lengths_read_the_key_lengths(engine: Engine) -> None:
+    index = engine.index
+    table = index.probe_lengths
+    for n in range(200):
+        expected = n in index.key_lengths or n - 1 in index.key_lengths
+        assert (n < len(table) and table[n] == 1) is expected
+
+
 def test_a_text_without_names_shares_the_empty_scan(engine: Engine) -> None:
     index = engine.index
     clean = index.scan("qzrv-update")

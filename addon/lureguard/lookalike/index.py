@@ -184,6 +184,10 @@ class BrandIndex:
     probe_tails: CodeBits = field(default_factory=lambda: CodeBits(()))
     #: lengths of the deletion keys
     key_lengths: frozenset[int] = frozenset()
+    #: 1 at each length of a text whose deletion probes (itself, or a letter fewer) may find
+    #: a key: a key has that length or one less (`visit.near_skeletons` reads a byte, where
+    #: `key_lengths` would box and hash two ints)
+    probe_lengths: bytes = b""
     #: first and last three letters (two as well, below END_CHECK_LONG letters) of every
     #: reading of MIN_TYPO_LABEL letters or more (`visit._ends_match`)
     starts: frozenset[str] = frozenset()
@@ -343,6 +347,10 @@ class BrandIndex:
                 automaton.add_word(skel, skel)
         self.deletes = dict(deletes)
         self.key_lengths = frozenset(len(k) for k in self.deletes)
+        self.probe_lengths = bytes(
+            n in self.key_lengths or n - 1 in self.key_lengths
+            for n in range(max(self.key_lengths, default=0) + 2)
+        )
         self.probe_heads = CodeBits(head_code(k) for k in self.deletes if len(k) >= 4)
         self.probe_tails = CodeBits(tail_code(k) for k in self.deletes if len(k) >= 4)
         if len(automaton):

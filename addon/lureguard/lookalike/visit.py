@@ -198,9 +198,9 @@ def near_skeletons(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     n = len(text)
     if n < MIN_TYPO_LABEL or not deletes:
         return []
-    lengths = index.key_lengths
+    lengths = index.probe_lengths
     if n > SHORT_VISITED and not (
-        (n in lengths or n - 1 in lengths)  # no key of a length a probe has: nothing to find
+        (n < len(lengths) and lengths[n] == 1)  # no key of a length a probe has: none found
         and _ends_match(text, index.start_codes, index.finish_codes)
         and _may_probe(text, index.probe_heads, index.probe_tails)
     ):
