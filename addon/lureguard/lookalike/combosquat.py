@@ -42,6 +42,7 @@ from lureguard.lookalike.words import (
     is_lure_word,
     lure_only,
     lure_only_beside,
+    may_be_lure_only,
     near_lure_word,
     slipped_lure_word,
     starts_with_lure_word,
@@ -103,9 +104,6 @@ _LONGEST_COMMON: Final = max(map(len, COMMON_WORDS))
 COMPACT_SLACK: Final = 2
 #: A name with this many consonants or more is read from its consonants alone.
 MIN_BARE_CONSONANTS: Final = 6
-#: A context name split by hyphens (`fideli-ty`) counts from this many letters: shorter
-#: ones split into ordinary words (`me-ta`, `li-ve`).
-MIN_SPLIT_CONTEXT: Final = 6
 #: A context name (`meta`, `chase`) standing as a tenant's word, or as the word beside
 #: another name, needs this many letters.
 MIN_CONTEXT_WORD: Final = 4
@@ -647,15 +645,21 @@ def find_context_names(visit: Visit) -> list[tuple[str, int, int]]:
 
 
 def _split_context_names(visit: Visit) -> list[tuple[str, int, int]]:
-    """(context name, start, end in the label) of each context name of MIN_SPLIT_CONTEXT
+    """(context name, start, end in the label) of each context name of MIN_CONTEXT_SLIP
     letters or more that hyphens split into pieces that are no lure words, starting a word
     (`fideli-ty-login`, `fideli-tyqzrv`): the split form of a word-brand, which
     `find_context_names` then judges by what stands around it as it judges the name whole."""
+    parts = visit.parts()
+    heads = visit.index.context_heads
+    # A split name's first piece begins it and the next goes on with its letters (`fideli` +
+    # `t`): with no such pair of parts, none is split (most labels).
+    if not any(p in heads and p + parts[i + 1][:1] in heads for i, p in enumerate(parts[:-1])):
+        return []
     skel = visit.skeleton
     kept = [i for i, c in enumerate(skel) if c != "-"]
     found = []
     for start, name in visit.index.scan(skel.replace("-", "")).context:
-        if len(name) < MIN_SPLIT_CONTEXT:
+        if len(name) < MIN_CONTEXT_SLIP:
             continue
         lo, hi = kept[start], kept[start + len(name) - 1] + 1
         inside = skel[lo:hi]
@@ -1090,34 +1094,51 @@ def _context_slip_beside_lure(visit: Visit) -> list[Reason]:
     """`fidelty-login`, `gemnini-secure-verify`: a hyphen part one slip off a context name of
     MIN_CONTEXT_SLIP letters or more that is no common word (`index.context_slips`), its
     first letter kept, a typing or reading slip (`edits.plausible`), every other part a lure
-    word (the brand's own too). The name written right there counts (`fidelity-login`);
-    kits misspell it so that filters miss the pair."""
+    word, a place or the brand's own word, one at least no place. The name written right
+    there counts (`fidelity-login`); kits misspell it so that filters miss the pair."""
     index = visit.index
     if len(visit.label) != len(visit.skeleton) or not index.context_slips:
         return []
     parts = visit.parts()
-    offset = 0
-    for k, (written, part) in enumerate(zip(visit.label.split("-"), parts, strict=True)):
+    # Every part but the misspelled name is a lure word, a place or some brand's own word:
+    # most labels have two parts that are none, and leave here without a probe.
+    odd: list[int] = []
+    for k, p in enumerate(parts):
+        if p and not _lure_part(p, index.own_word_set):
+            if odd:
+                return []
+            odd.append(k)
+    written_parts = visit.label.split("-")
+    for k in odd or range(len(parts)):
+        part, written = parts[k], written_parts[k]
         if (
-            len(part) >= MIN_CONTEXT_SLIP - 1
-            and written.isalpha()
-            and not _a_name_or_word(index, written, part)
+            len(part) < MIN_CONTEXT_SLIP - 1
+            or not written.isalpha()
+            or _a_name_or_word(index, written, part)
         ):
-            probes = (part, *(part[:i] + part[i + 1 :] for i in range(len(part))))
-            names = {n for probe in probes for n in index.context_slips.get(probe, ())}
-            others = "-".join(parts[:k] + parts[k + 1 :])
-            for name in sorted(names):
-                if (
-                    name[0] == part[0]
-                    and DamerauLevenshtein.distance(part, name, score_cutoff=1) == 1
-                    and lure_only_beside(others, index.own_words(name))
-                ):
-                    entries = [e for e in index.context[name] if plausible(written, e.label)]
-                    if entries:
-                        end = offset + len(written)
-                        return [_misspelled_reason(visit, e, offset, end) for e in entries]
-        offset += len(written) + 1
+            continue
+        probes = (part, *(part[:i] + part[i + 1 :] for i in range(len(part))))
+        names = {n for probe in probes for n in index.context_slips.get(probe, ())}
+        others = [p for i, p in enumerate(parts) if i != k and p]
+        for name in sorted(names):
+            own = index.own_words(name)
+            if (
+                name[0] == part[0]
+                and DamerauLevenshtein.distance(part, name, score_cutoff=1) == 1
+                and others
+                and all(_lure_part(p, own) for p in others)
+                and any(p not in PLACES for p in others)
+            ):
+                entries = [e for e in index.context[name] if plausible(written, e.label)]
+                if entries:
+                    end = sum(len(w) + 1 for w in written_parts[:k]) + len(written)
+                    return [_misspelled_reason(visit, e, end - len(written), end) for e in entries]
     return []
+
+
+def _lure_part(part: str, own: frozenset[str]) -> bool:
+    """True when a hyphen part (a skeleton) is lure words, a place or one of `own`."""
+    return part in PLACES or part in own or (may_be_lure_only(part) and lure_only(part))
 
 
 def _a_name_or_word(index: BrandIndex, written: str, part: str) -> bool:

@@ -266,6 +266,9 @@ class BrandIndex:
     #: each context name of MIN_CONTEXT_SLIP letters or more that is no common word, and each
     #: of its single deletions -> those names (`combosquat._context_slip_beside_lure`)
     context_slips: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the beginnings of context names of MIN_CONTEXT_SLIP letters or more, whole names too
+    #: (`combosquat._split_context_names`)
+    context_heads: frozenset[str] = frozenset()
     #: rule ids of the one-site brands tagged FANLESS_TAG (`combosquat._one_site_start`)
     fanless_rules: frozenset[str] = frozenset()
     #: skeletons of one-site brands' names of MIN_FAR_NAME letters or more that are no word
@@ -288,6 +291,8 @@ class BrandIndex:
     #: rule id -> skeletons of the brand's own lure words (`lure_words`: `suite` of Trezor
     #: Suite), lure words beside its names only
     brand_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: every brand's own lure words together (skeletons)
+    own_word_set: frozenset[str] = frozenset()
     #: protected or context skeleton -> the lure words of the brands it stands for
     name_words: dict[str, frozenset[str]] = field(default_factory=dict)
     #: a brand's own lure word -> the context skeletons of the brands that have it
@@ -405,6 +410,12 @@ class BrandIndex:
                 for i in range(len(skel) + 1):
                     slips[skel[:i] + skel[i + 1 :]].add(skel)
         self.context_slips = {k: tuple(sorted(v)) for k, v in slips.items()}
+        self.context_heads = frozenset(
+            skel[:k]
+            for skel in self.context
+            if len(skel) >= MIN_CONTEXT_SLIP
+            for k in range(1, len(skel) + 1)
+        )
         self.split_prefixes = frozenset(
             skel[:k]
             for skel in self.skeletons
@@ -449,7 +460,8 @@ class BrandIndex:
             )
         )
         if self.brand_words:
-            every = sorted(frozenset().union(*self.brand_words.values()), key=len, reverse=True)
+            self.own_word_set = frozenset().union(*self.brand_words.values())
+            every = sorted(self.own_word_set, key=len, reverse=True)
             self.own_word_inside = re.compile("|".join(map(re.escape, every)))
             for table in (self.skeletons, self.context):
                 for skel, entries in table.items():
@@ -691,7 +703,8 @@ _KEY_LETTERS: Final = str.maketrans("013457c", "oleastk")
 _NOT_CONSONANTS: Final = frozenset("aeiouy0123456789")
 
 
-#: Context names of this many letters or more are read with a slip beside lure words.
+#: Context names of this many letters or more are read with a slip beside lure words, or
+#: split by a hyphen (`fideli-ty`): shorter ones slip or split into ordinary words (`me-ta`).
 MIN_CONTEXT_SLIP: Final = 6
 #: Names of this many letters or more may be found split by hyphens (`split_prefixes`).
 MIN_SPLIT_NAME: Final = 5
