@@ -558,14 +558,23 @@ def _split_names(
     # (`pay` + `p` of pal): with no such pair of words, none is split.
     if not any(_goes_on(index, parts[i], parts[i + 1]) for i in range(len(parts) - 1)):
         return []
-    kept = [i for i, c in enumerate(skel) if c != "-"]
-    flat = skel.replace("-", "")
     found = []
-    for start, name in index.substrings(flat):
-        lo, hi = kept[start], kept[start + len(name) - 1] + 1
-        if "-" in skel[lo:hi] and _distinctive(index, name):
+    for name, lo, hi in _split_by_hyphens(skel, index.substrings(skel.replace("-", ""))):
+        if _distinctive(index, name):
             apart = (lo == 0 or skel[lo - 1] == "-") and (hi == len(skel) or skel[hi] == "-")
             found.append((name, lo, hi, apart, lure_only(skel[lo:hi])))
+    return found
+
+
+def _split_by_hyphens(skel: str, matches: list[tuple[int, str]]) -> list[tuple[str, int, int]]:
+    """(name, start, end in `skel`) of each of `matches` (start, name), found in `skel` with
+    its hyphens left out, that a hyphen of `skel` splits."""
+    kept = [i for i, c in enumerate(skel) if c != "-"]
+    found = []
+    for start, name in matches:
+        lo, hi = kept[start], kept[start + len(name) - 1] + 1
+        if "-" in skel[lo:hi]:
+            found.append((name, lo, hi))
     return found
 
 
@@ -656,17 +665,13 @@ def _split_context_names(visit: Visit) -> list[tuple[str, int, int]]:
     if not any(p in heads and p + parts[i + 1][:1] in heads for i, p in enumerate(parts[:-1])):
         return []
     skel = visit.skeleton
-    kept = [i for i, c in enumerate(skel) if c != "-"]
     found = []
-    for start, name in visit.index.scan(skel.replace("-", "")).context:
-        if len(name) < MIN_CONTEXT_SLIP:
-            continue
-        lo, hi = kept[start], kept[start + len(name) - 1] + 1
-        inside = skel[lo:hi]
+    matches = visit.index.scan(skel.replace("-", "")).context
+    for name, lo, hi in _split_by_hyphens(skel, matches):
         if (
-            "-" in inside
+            len(name) >= MIN_CONTEXT_SLIP
             and (lo == 0 or skel[lo - 1] == "-")
-            and not any(is_lure_word(p) for p in inside.split("-") if p)
+            and not any(is_lure_word(p) for p in skel[lo:hi].split("-") if p)
         ):
             found.append((name, *_label_span(visit.label, skel, lo, hi)))
     return found

@@ -407,8 +407,8 @@ class BrandIndex:
         slips: dict[str, set[str]] = defaultdict(set)
         for skel in self.context:
             if len(skel) >= MIN_CONTEXT_SLIP and skel not in self.common and skel.isalpha():
-                for i in range(len(skel) + 1):
-                    slips[skel[:i] + skel[i + 1 :]].add(skel)
+                for variant in deletions(skel, 1):
+                    slips[variant].add(skel)
         self.context_slips = {k: tuple(sorted(v)) for k, v in slips.items()}
         self.context_heads = frozenset(
             skel[:k]
