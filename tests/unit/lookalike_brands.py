@@ -156,6 +156,15 @@ BRANDS = {
         domains: [qzbroker.co.jp, qz-broker.co.jp]
         context_keywords: [qzbroker]
         """,
+    "home": """\
+        id: brand/home
+        kind: brand
+        name: Example Post
+        description: test
+        source: tests
+        domains: [qzpost.me]
+        keywords: [qzpost, qzpostdrive]
+        """,
 }
 #: Popular sites: `rappler` and `grappled` make apple a word part, `purchaser` and
 #: `steeplechaser` chase (two names each, `index.MIN_WORD_PART_NAMES`); `email.com` makes

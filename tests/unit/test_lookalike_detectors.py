@@ -191,6 +191,15 @@ def test_a_one_site_brand_keeps_its_level_under_a_country_code(engine: Engine) -
     assert engine.check("qzwallte.com").verdict == "warn"
 
 
+def test_a_name_on_the_brands_home_country_code_keeps_its_level(engine: Engine) -> None:
+    # The brand lives on a country's code (qzpost.me): another of its names there is no
+    # country site of it, but its look-alike ...
+    assert kinds(engine, "qzpostdrive.me") == [("tld-swap", "qzpost.me")]
+    assert engine.check("qzpostdrive.me").verdict == "warn"
+    # ... while under another country's code it is lowered as any brand's name is.
+    assert [r.level for r in engine.check("qzpostdrive.de").reasons] == ["notice"]
+
+
 def test_a_one_site_brand_name_starting_a_label_counts_on_any_tld(engine: Engine) -> None:
     # A crypto service's name glued to anything: nobody but the brand names a site so ...
     assert kinds(engine, "qzwalletooo.com") == [("combosquat", "qzwallet.io")]

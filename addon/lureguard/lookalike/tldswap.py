@@ -4,7 +4,8 @@ Under a country's code (`<brand>.com.iq`, `<brand>.de`, `<brand>.io`) the exact 
 the brand's own country site or a local company of that name, so it is reported one level
 lower (`visit.country_code`); generic, abused and `.com`-slip suffixes keep the brand's level,
 and so does a hyphenated name (`wp-pl.de`, a dotless domain) and the name of a brand that runs
-no country sites (crypto services: `uniswap.de` is a drainer, not a German branch).
+no country sites (crypto services: `uniswap.de` is a drainer, not a German branch), and a
+name on the country's code the brand lives on (`protondrive.me` of proton.me).
 """
 
 from __future__ import annotations
@@ -31,10 +32,17 @@ def detect_tld_swap(visit: Visit) -> list[Reason]:
             entry,
             f"'{visit.label}' is {entry.brand}'s name on '.{suffix}', which is not one of "
             f"{entry.brand}'s domains; real site: {entry.domain}",
-            lowered=foreign and not visit.index.one_site_name((entry,), visit.label),
+            lowered=foreign
+            and not visit.index.one_site_name((entry,), visit.label)
+            and not _home_suffix(entry.domain, suffix),
         )
         for entry in entries
     ]
+
+
+def _home_suffix(domain: str, suffix: str) -> bool:
+    """True when `domain` is a label right under `suffix` (proton.me under `me`)."""
+    return domain.endswith(suffix) and domain.find(".") == len(domain) - len(suffix) - 1
 
 
 class TldSwapDetector:
