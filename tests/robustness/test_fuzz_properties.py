@@ -272,6 +272,34 @@ def test_readings_of_another_length_keep_every_position_inside_the_label(
             assert all(0 <= p < 64 for p in reason.positions)
 
 
+#: Characters that read as a hyphen (the skeleton gains a part the label lacks) and the names
+#: and words of the rules that read a part as written beside its skeleton.
+HYPHEN_PIECES = st.sampled_from(
+    [
+        "⨪", "‐", "−", "-", "nid", "navar", "gifting", "stean", "fidelty", "login", "meta",
+        "quillon", "goolge", "砰", "⻨",
+    ]
+)  # fmt: skip
+
+
+@fuzz(200)
+@example("⨪⨪⨪⨪⨪⨪⨪⨪⨪⨪⨪⨪砰⻨", "")  # found by bench/fuzz.py: an IndexError
+@example("nid⨪navar", ".com")
+@example("gifting⨪stean", ".com")
+@example("meta⨪quillon", ".pages.dev")
+@given(
+    st.lists(HYPHEN_PIECES, min_size=1, max_size=8).map("".join),
+    st.sampled_from(["", ".com", ".top", ".pages.dev"]),
+)
+def test_a_character_read_as_a_hyphen_is_answered(
+    bundled_engine: Engine, label: str, suffix: str
+) -> None:
+    """Found by fuzzing: a character whose skeleton is a hyphen gave the skeleton more parts
+    than the label, and the rules that pair them failed (IndexError, ValueError)."""
+    verdict = bundled_engine.check(label + suffix)
+    assert (verdict.verdict is None) == (verdict.error is not None)
+
+
 def _every_pair_probed(text: str, index: BrandIndex) -> list[tuple[str, int]]:
     """`visit.two_slips` without its filters on the probes' ends: every pair of deletions."""
     n = len(text)

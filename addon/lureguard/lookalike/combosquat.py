@@ -1044,7 +1044,7 @@ def _slip_beside_own_name(visit: Visit) -> list[Reason]:
     beside another hyphen part that is the same brand's name or context name (NAVER's
     sign-in host `nid`): two words that both point at one brand make the misspelling plain
     where a short slip alone would be anyone's word."""
-    if len(visit.label) != len(visit.skeleton):
+    if not visit.parts_align():
         return []
     index = visit.index
     parts = visit.parts()
@@ -1074,7 +1074,7 @@ def _context_slip_beside_own_word(visit: Visit) -> list[Reason]:
     (Steam's `gifting`). The brand's word says which name the slip imitates, where the slip
     alone would be anyone's word; kits misspell the name so that filters miss the pair."""
     index = visit.index
-    if len(visit.label) != len(visit.skeleton) or not index.context_by_word:
+    if not index.context_by_word or not visit.parts_align():
         return []
     parts = visit.parts()
     names = {name for part in parts for name in index.context_by_word.get(part, ())}
@@ -1102,7 +1102,7 @@ def _context_slip_beside_lure(visit: Visit) -> list[Reason]:
     word, a place or the brand's own word, one at least no place. The name written right
     there counts (`fidelity-login`); kits misspell it so that filters miss the pair."""
     index = visit.index
-    if len(visit.label) != len(visit.skeleton) or not index.context_slips:
+    if not index.context_slips or not visit.parts_align():
         return []
     parts = visit.parts()
     # Every part but the misspelled name is a lure word, a place or some brand's own word:
@@ -1113,7 +1113,7 @@ def _context_slip_beside_lure(visit: Visit) -> list[Reason]:
             if odd:
                 return []
             odd.append(k)
-    written_parts = visit.label.split("-")
+    written_parts = visit.label_parts()
     for k in odd or range(len(parts)):
         part, written = parts[k], written_parts[k]
         if (
@@ -1193,8 +1193,7 @@ def _misspelled_glued(visit: Visit) -> list[Reason]:
     `goolge-login`. Readers check a name's ends: starting the word it keeps its first letter,
     and a slip where it meets the glued words may be theirs (`_slip_at_seam`); ending the word
     it keeps its last letter (`mastercare` is no slip of mastercard)."""
-    label = visit.label
-    if visit.established or len(visit.skeleton) != len(label):
+    if visit.established or not visit.parts_align():
         return []
     parts = visit.label_parts()
     skeletons = visit.parts()

@@ -134,6 +134,13 @@ class Visit:
             self._parts = self.skeleton.split("-")
         return self._parts
 
+    def parts_align(self) -> bool:
+        """True when the label's hyphen parts map one to one onto the skeleton's (the rules
+        that read a part as written beside its skeleton ask): the same length and the same
+        hyphens. A character that reads as a hyphen (`⨪`, `‐`) adds a skeleton part."""
+        label, skeleton = self.label, self.skeleton
+        return len(label) == len(skeleton) and label.count("-") == skeleton.count("-")
+
     def label_parts(self) -> list[str]:
         """The label's hyphen-separated parts as written (several combination rules read
         them; shared, so read only)."""
