@@ -9,7 +9,11 @@ from hypothesis import strategies as st
 from lureguard.engine import Engine
 from lureguard.hosts import parse_target
 from lureguard.lookalike import LookalikeDetector
-from lureguard.lookalike.combosquat import _stutters
+from lureguard.lookalike.combosquat import (
+    _context_slip_beside_lure,
+    _may_slip_context,
+    _stutters,
+)
 from lureguard.lookalike.confusables import _STROKE_LETTERS, has_strokes, shape, skeleton
 from lureguard.lookalike.embedding import _recurring_skeleton
 from lureguard.lookalike.index import (
@@ -23,7 +27,7 @@ from lureguard.lookalike.index import (
     shape_head_code,
     typo_budget,
 )
-from lureguard.lookalike.visit import _ends_match, _may_probe, _probe_end, near_skeletons
+from lureguard.lookalike.visit import Visit, _ends_match, _may_probe, _probe_end, near_skeletons
 from lureguard.lookalike.words import _SKELETONS, lure_only, slipped_lure_word
 from tests.unit.lookalike_brands import build_engine
 
@@ -295,3 +299,29 @@ def test_shape_index_holds_plain_readings_of_folded_letter_groups() -> None:
     # `barelaycarb`: c/e and d/b beside barclaycard's `cl`, which its skeleton folds to d.
     assert index.shapes[shape(skeleton("barelaycarb"))] == {skeleton("barclaycard")}
     assert shape(skeleton("barnaclecard")) not in index.shapes
+
+
+#: Hyphen words for labels that may hold a context name's slip: lure words, places, digits,
+#: ordinary words, the test pack's context name `qzbroker` and slips of it.
+_CONTEXT_SLIP_WORDS = ["login", "secure", "verify", "us", "canada", "travel", "4821", "x1",
+                       "qzbroker", "qzbrokr", "qzbrokre", "qzbrroker", "qzbrokef", "wbroker",
+                       "qzbr0kr", "qzbrókr"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CONTEXT_SLIP_WORDS), min_size=1, max_size=4))
+def test_context_slip_prefilter_never_hides_a_slip(engine: Engine, words: list[str]) -> None:
+    """`_may_slip_context` (no part can be the slip) is asked before the parts are read as
+    lure words: whenever the rule finds a slip, the prefilter let the label through."""
+    visit = Visit(parse_target("-".join(words) + ".com"), engine.index)
+    if _context_slip_beside_lure(visit):
+        assert _may_slip_context(engine.index, visit.parts(), visit.label_parts())
+
+
+def test_context_slip_prefilter_examples(engine: Engine) -> None:
+    index = engine.index
+    found = Visit(parse_target("qzbrokr-login.com"), index)
+    assert _context_slip_beside_lure(found)
+    assert _may_slip_context(index, found.parts(), found.label_parts())
+    clean = Visit(parse_target("login-secure-wallet12345.com"), index)
+    assert not _may_slip_context(index, clean.parts(), clean.label_parts())

@@ -1105,6 +1105,9 @@ def _context_slip_beside_lure(visit: Visit) -> list[Reason]:
     if not index.context_slips or not visit.parts_align():
         return []
     parts = visit.parts()
+    written_parts = visit.label_parts()
+    if not _may_slip_context(index, parts, written_parts):
+        return []  # no part can be the slip (the loop below would skip each): most labels
     # Every part but the misspelled name is a lure word, a place or some brand's own word:
     # most labels have two parts that are none, and leave here without a probe.
     odd: list[int] = []
@@ -1113,14 +1116,9 @@ def _context_slip_beside_lure(visit: Visit) -> list[Reason]:
             if odd:
                 return []
             odd.append(k)
-    written_parts = visit.label_parts()
     for k in odd or range(len(parts)):
         part, written = parts[k], written_parts[k]
-        if (
-            len(part) < MIN_CONTEXT_SLIP - 1
-            or not written.isalpha()
-            or _a_name_or_word(index, written, part)
-        ):
+        if not _context_slip_candidate(index, part, written):
             continue
         probes = (part, *(part[:i] + part[i + 1 :] for i in range(len(part))))
         names = {n for probe in probes for n in index.context_slips.get(probe, ())}
@@ -1139,6 +1137,24 @@ def _context_slip_beside_lure(visit: Visit) -> list[Reason]:
                     end = sum(len(w) + 1 for w in written_parts[:k]) + len(written)
                     return [_misspelled_reason(visit, e, end - len(written), end) for e in entries]
     return []
+
+
+def _context_slip_candidate(index: BrandIndex, part: str, written: str) -> bool:
+    """True when a hyphen part (`part`, its skeleton; `written`, as written) may be the
+    misspelled context name of `_context_slip_beside_lure`: long enough, letters only, and
+    no name or word of its own."""
+    return (
+        len(part) >= MIN_CONTEXT_SLIP - 1
+        and written.isalpha()
+        and not _a_name_or_word(index, written, part)
+    )
+
+
+def _may_slip_context(index: BrandIndex, parts: list[str], written: list[str]) -> bool:
+    """True when some hyphen part is a `_context_slip_candidate` (`parts` the skeleton's,
+    `written` the label's, as many): with none, `_context_slip_beside_lure` finds nothing,
+    and it is asked first, before the parts are read as lure words."""
+    return any(_context_slip_candidate(index, part, written[k]) for k, part in enumerate(parts))
 
 
 def _lure_part(part: str, own: frozenset[str]) -> bool:
