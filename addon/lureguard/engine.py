@@ -142,7 +142,7 @@ class Engine:
         for detector in self.detectors:
             found.extend(detector.detect(target, self.index, notices))
         if not found:
-            return self._verdict(target, "allow", [])
+            return self._verdict(target, "allow", found)  # (empty: no second list built)
         return self._verdict(target, _level(found), found)
 
     def may_match(self, host: str) -> bool:

@@ -51,6 +51,9 @@ from lureguard.lookalike.words import (
 from lureguard.verdict import Reason
 
 #: A misspelled brand name inside a combination must be at least this long.
+#: `str.isalpha` and `str.isascii` called as functions: the native build has no primitive
+#: for them and otherwise looks the method up on every call (a third of the cost).
+_ISALPHA: Final = str.isalpha
 MIN_MISSPELLED: Final = 6
 #: A misspelled lure word glued to a distinctive name must be at least this long.
 MIN_SLIPPED_BESIDE: Final = 6
@@ -1053,7 +1056,7 @@ def _slip_beside_own_name(visit: Visit) -> list[Reason]:
         return []
     offset = 0
     for written, part in zip(visit.label_parts(), parts, strict=True):
-        if part not in index.skeletons and part not in index.context and written.isalpha():
+        if part not in index.skeletons and part not in index.context and _ISALPHA(written):
             for skel, distance in near_skeletons(part, index):
                 entries = [e for e in index.skeletons[skel] if e.rule_id in brands]
                 if (
@@ -1082,7 +1085,7 @@ def _context_slip_beside_own_word(visit: Visit) -> list[Reason]:
         return []  # no brand's own word among the parts: most labels
     offset = 0
     for written, part in zip(visit.label_parts(), parts, strict=True):
-        if written.isalpha() and not _a_name_or_word(index, written, part):
+        if _ISALPHA(written) and not _a_name_or_word(index, written, part):
             for name in sorted(names):
                 if (
                     len(name) >= MIN_SLIP_BESIDE_OWN
@@ -1145,7 +1148,8 @@ def _context_slip_candidate(index: BrandIndex, part: str, written: str) -> bool:
     no name or word of its own."""
     return (
         len(part) >= MIN_CONTEXT_SLIP - 1
-        and written.isalpha()
+        and not is_lure_word(part)  # (`_a_name_or_word` asks too: most parts leave here)
+        and _ISALPHA(written)
         and not _a_name_or_word(index, written, part)
     )
 
@@ -1266,7 +1270,7 @@ def _glued_sides(index: BrandIndex, word: str, skel: str) -> tuple[bool, bool]:
     is left to the other rules."""
     if len(word) < MIN_MISSPELLED - 1 + MIN_GLUED_LURE or len(skel) != len(word):
         return False, False
-    if not word.isalpha() or skel in index.skeletons or skel in index.context:
+    if not _ISALPHA(word) or skel in index.skeletons or skel in index.context:
         return False, False  # ... and is no brand's own name (`techcombank` is no commbank)
     first = skel[:3] in index.starts and ends_with_lure_word(skel, MIN_GLUED_LURE)
     last = skel[-3:] in index.finishes and starts_with_lure_word(skel, MIN_GLUED_LURE)

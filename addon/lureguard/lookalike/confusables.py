@@ -23,6 +23,9 @@ from typing import Final
 
 import disarm
 
+#: `str.isalpha` and `str.isascii` called as functions: the native build has no primitive
+#: for them and otherwise looks the method up on every call (a third of the cost).
+_ISASCII: Final = str.isascii
 CONFUSABLES_SOURCE: Final = f"Unicode TR39 confusables {disarm.CONFUSABLES_VERSION} (disarm 0.17.2)"
 
 #: Letter groups that render like one letter in common sans-serif URL bar fonts.
@@ -138,7 +141,7 @@ def fold(label: str) -> tuple[str, list[Span]]:
 
 def skeleton(label: str) -> str:
     """The confusable skeleton of a label (hash key for lookalike lookups)."""
-    if label.isascii():
+    if _ISASCII(label):
         return _ascii_skeleton(label.lower())
     base = _base_letters(label)
     return _ascii_skeleton(base) if base.isascii() else fold(label)[0]
@@ -221,7 +224,7 @@ def readings(label: str, ascii: bool | None = None) -> tuple[str, str]:
 def two_i(label: str) -> str:
     """The skeleton of a label with `ii` read as two letters (i, i → l, l) rather than
     `u`: `hanrnaii` imitates hanmail, not `hanmau`. '' when the label has no `ii`."""
-    if not label.isascii():
+    if not _ISASCII(label):
         label = _base_letters(label)  # `aiĩbaba`: ĩ passes for i, so `iĩ` is such a pair
         if not label.isascii():
             return ""
@@ -246,7 +249,7 @@ def shape(skel: str, strokes: bool = True) -> str:
     folds to l) is two letters, so the index keys protected names without them."""
     if strokes:
         skel = merge_strokes(skel)
-    if skel.isascii():
+    if _ISASCII(skel):
         return skel.encode().translate(SHAPE_BYTES).decode()
     return skel.translate(SHAPES)
 

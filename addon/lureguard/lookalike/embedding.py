@@ -27,6 +27,9 @@ from lureguard.lookalike.words import (
 from lureguard.verdict import Reason
 
 #: A brand name alone as a subdomain label must be at least this long to count.
+#: `str.isalpha` and `str.isascii` called as functions: the native build has no primitive
+#: for them and otherwise looks the method up on every call (a third of the cost).
+_ISASCII: Final = str.isascii
 MIN_SUBDOMAIN_NAME: Final = 5
 #: How many official-suffix tokens may follow an embedded name (`co.uk` is two).
 MAX_SUFFIX_TOKENS: Final = 3
@@ -287,7 +290,7 @@ def _split_name(visit: Visit, labels: list[str]) -> list[Reason]:
         # spans two); few distinct beginnings occur (`wwwexa`, `mlogin`).
         if (
             len(joined) >= 6
-            and joined.isascii()
+            and _ISASCII(joined)
             and _recurring_skeleton(joined[:6])[:3] not in index.split_heads
         ):
             continue  # no protected name starts like it: spare the skeleton

@@ -36,15 +36,20 @@ def detect_subdomain_names(visit: Visit) -> list[Reason]:
     # The subdomain's labels in Unicode: the host's before its registrable label.
     every = visit.host_labels()
     labels = [every[i] for i in range(len(every) - 1) if every[i] != "www"]
+    if not labels:
+        return []  # `www.` alone: no name to judge
     # The labels one by one, then read as one name (`login.live.x.site` as `login-live`):
     # kits split a name's words across labels too.
     names = [label for label in labels if len(label) >= MIN_SUBDOMAIN_LABEL]
     if len(labels) > 1:
         names.append("-".join(labels))
     for name in names:  # none for most hosts: `www.`, `m.`, `api.`
+        judged = _judged(name, target.suffix, visit.index)
+        if not judged:
+            continue  # most names (nothing built for them)
         # A lowered reason (`visit.foreign_country`) is no finding here: it would only hide
         # the brand-less signals that judge the whole host.
-        found = [one for one in _judged(name, target.suffix, visit.index) if one.level != "notice"]
+        found = [one for one in judged if one.level != "notice"]
         if found:
             if institution_host(target):
                 return []  # an institution names its hosts after the services it runs

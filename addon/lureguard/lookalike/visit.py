@@ -24,6 +24,10 @@ from lureguard.lookalike.words import COMMON_WORDS
 from lureguard.psl import bundled
 from lureguard.verdict import Kind, Reason
 
+#: `str.isalpha` and `str.isascii` called as functions: the native build has no primitive
+#: for them and otherwise looks the method up on every call (a third of the cost).
+_ISALPHA: Final = str.isalpha
+_ISASCII: Final = str.isascii
 _PSL: Final = bundled()
 #: Top-level domains that abuse reports (Spamhaus, Interisle) find most used for phishing and
 #: spam relative to their size: cheap to register, rarely anyone's long-standing home.
@@ -250,7 +254,7 @@ def two_slips(text: str, index: BrandIndex) -> list[tuple[str, int]]:
         n < LONG_LABEL
         or m not in index.key_lengths
         or "-" in text  # (most labels that are no word: one search, no method called)
-        or not (text.isascii() and text.isalpha())
+        or not (_ISASCII(text) and _ISALPHA(text))
     ):
         return []
     heads = index.probe_heads
