@@ -442,6 +442,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
     index = visit.index
     skel = visit.skeleton
     found: dict[str, tuple[int, int]] = {}
+    hyphen = "-" in skel  # (asked three times below: one search)
     matches = visit.names_inside().names
     for start, name in matches:
         if name != skel and name not in found:
@@ -463,7 +464,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
             span = _combo_span(visit, name, start, end)
             if span is not None:
                 found[name] = span
-    if "-" in skel:
+    if hyphen:
         for name, start, end, apart, words in _split_names(index, skel, visit.parts()):
             lo, hi = _label_span(visit.label, skel, start, end)
             if words and not (apart and visit.tenant and (lo > 0 or hi < len(visit.label))):
@@ -484,7 +485,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 visit, name, visit.plain[:start], visit.plain[end:]
             ):
                 found[name] = _label_span(visit.label, visit.plain, start, end)
-    if "-" in skel and any(part in index.skeletons for part in visit.parts()):
+    if hyphen and any(part in index.skeletons for part in visit.parts()):
         offset = 0
         for part in visit.parts():
             end = offset + len(part)
@@ -498,7 +499,7 @@ def find_combos(visit: Visit) -> list[tuple[str, int, int]]:
                 ):
                     found[part] = (lo, hi)
             offset = end + 1
-    if "-" in skel:
+    if hyphen:
         for name, start, end in _name_words(index, skel, matches):
             if name not in found:
                 found[name] = _label_span(visit.label, skel, start, end)

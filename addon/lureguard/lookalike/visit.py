@@ -107,7 +107,7 @@ class Visit:
         self.label = label = registrable_label(target) if label.startswith("xn--") else label
         #: True when the label is ASCII, as nearly every one is: several techniques ask, and
         #: from the native build `str.isascii` is a method call each time
-        self.ascii = ascii = label.isascii()
+        self.ascii = ascii = _ISASCII(label)
         self.skeleton, self.plain = readings(label, ascii)
         #: True when popular sites use this label or it is a common English word: a name or
         #: word of its own (finance, email, papal), not a slip of a brand's name
