@@ -23,8 +23,7 @@ from typing import Final
 
 import disarm
 
-#: `str.isalpha` and `str.isascii` called as functions: the native build has no primitive
-#: for them and otherwise looks the method up on every call (a third of the cost).
+#: Called as a function on the hot path (see `visit._ISASCII`).
 _ISASCII: Final = str.isascii
 CONFUSABLES_SOURCE: Final = f"Unicode TR39 confusables {disarm.CONFUSABLES_VERSION} (disarm 0.17.2)"
 
