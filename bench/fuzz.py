@@ -17,6 +17,7 @@ crashes too (e.g. the YAML alias bomb the loader now refuses). Not part of the t
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -32,10 +33,20 @@ SEED_URLS = [
 ]  # fmt: skip
 
 
+def _source_modules() -> None:
+    """Load lureguard from its Python sources, in a way atheris instruments: its coverage
+    feedback sees no code inside the native build's C extensions, and `lureguard.native`
+    puts its own finder first on `sys.meta_path` when the package is imported, so the
+    package is imported before `instrument_imports` puts atheris's finder ahead of it."""
+    os.environ["LUREGUARD_PURE"] = "1"
+    import lureguard  # noqa: F401  (installs lureguard.native's finder)
+
+
 def url_target() -> None:
     """libFuzzer loop over URL/host text (runs in this process until the time is up)."""
     import atheris
 
+    _source_modules()
     with atheris.instrument_imports(include=["lureguard"]):
         from lureguard.engine import Engine
         from lureguard.hosts import HostError, parse_target
@@ -66,6 +77,7 @@ def rules_target() -> None:
     """libFuzzer loop over rule-file bytes."""
     import atheris
 
+    _source_modules()
     with atheris.instrument_imports(include=["lureguard", "yaml"]):
         from lureguard.engine import Engine
         from lureguard.popular import PopularList
