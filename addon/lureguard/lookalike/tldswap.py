@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lureguard.hosts import Target
+from lureguard.hosts import Target, split_registered
 from lureguard.lookalike.index import BrandIndex
 from lureguard.lookalike.visit import Visit, country_code, reason
 from lureguard.verdict import Reason
@@ -34,15 +34,11 @@ def detect_tld_swap(visit: Visit) -> list[Reason]:
             f"{entry.brand}'s domains; real site: {entry.domain}",
             lowered=foreign
             and not visit.index.one_site_name((entry,), visit.label)
-            and not _home_suffix(entry.domain, suffix),
+            # The brand's own suffix (proton.me) is its home, no country of its sites.
+            and split_registered(entry.domain)[2] != suffix,
         )
         for entry in entries
     ]
-
-
-def _home_suffix(domain: str, suffix: str) -> bool:
-    """True when `domain` is a label right under `suffix` (proton.me under `me`)."""
-    return domain.endswith(suffix) and domain.find(".") == len(domain) - len(suffix) - 1
 
 
 class TldSwapDetector:
